@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install what building, running and testing ASC Key Wizard needs on Debian/Ubuntu.
+# Safe to run again: it only installs what is missing.
+#   scripts/setup-linux.sh          build + run the wizard
+#   scripts/setup-linux.sh --test   also the test tools (Xvfb, WebKitWebDriver, gnome-keyring, tauri-driver)
+set -euo pipefail
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
+            libayatana-appindicator3-dev librsvg2-dev curl)
+test_pkgs=(webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11 libsecret-tools openssl
+           procps imagemagick)
+
+pkgs=("${build_pkgs[@]}")
+[ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")
+
+if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "==> installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+else
+  echo "==> not a Debian/Ubuntu system: install the WebKitGTK 4.1 development packages yourself" >&2
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo is not installed. Install Rust from https://rustup.rs first." >&2
+  exit 1
+fi
+
+if [ $want_test = 1 ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> installing tauri-driver 2.x"
+  cargo install tauri-driver --locked --version '^2'
+fi

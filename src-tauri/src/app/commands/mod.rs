@@ -1,0 +1,15 @@
+//! Commands the webview may call. Each converts arguments, calls the core and
+//! maps errors to `{code, message, hint}`; none returns key material.
+
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[tauri::command]
+pub fn app_info() -> AppInfo {
+    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION") }
+}

@@ -1,0 +1,72 @@
+//! The headless CLI: parse arguments, call the core, print. No rules live here.
+
+pub mod check;
+pub mod exit;
+pub mod handoff;
+pub mod output;
+pub mod store;
+pub mod verify;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "asc-key-wizard",
+    version,
+    about = "Set up, check, verify and store App Store Connect API keys.",
+    long_about = "Set up, check, verify and store App Store Connect API keys.\n\n\
+                  Run without a subcommand to open the step-by-step wizard."
+)]
+pub struct Cli {
+    /// Log what happens (method, path, status and timing of requests; never keys or tokens).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a .p8 key file offline (no network), repairing common damage.
+    Check(check::CheckArgs),
+    /// Check a key offline, then ask Apple whether it works.
+    Verify(verify::VerifyArgs),
+    /// Verify a key and save it in this computer's keychain.
+    Save(store::SaveArgs),
+    /// List the keys saved in the keychain.
+    List(store::ListArgs),
+    /// Show what is known about a saved key (never the key itself).
+    Show(store::ShowArgs),
+    /// Ask Apple again whether a saved key works, and record the answer.
+    Test(store::TestArgs),
+    /// Delete a saved key from the keychain.
+    Delete(store::DeleteArgs),
+    /// Upload a key to your platform's dashboard.
+    Upload(handoff::UploadArgs),
+    /// Write a key for CI tools: fastlane, altool/notarytool, or a .env file.
+    Export(handoff::ExportArgs),
+}
+
+/// Run one subcommand; returns the process exit code.
+pub fn run(command: Command) -> i32 {
+    match command {
+        Command::Check(args) => check::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Save(args) => store::save(args),
+        Command::List(args) => store::list(args),
+        Command::Show(args) => store::show(args),
+        Command::Test(args) => store::test(args),
+        Command::Delete(args) => store::delete(args),
+        Command::Upload(args) => handoff::upload(args),
+        Command::Export(args) => handoff::export(args),
+    }
+}
+
+/// `-v` turns on debug logs for our crate only; `RUST_LOG` still wins.
+pub fn init_logging(verbose: bool) {
+    let default = if verbose { "asc_key_wizard=debug" } else { "warn" };
+    let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default))
+        .format_timestamp(None)
+        .try_init();
+}

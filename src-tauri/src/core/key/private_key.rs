@@ -1,0 +1,139 @@
+//! A parsed, validated P-256 private key. Key bytes live only here, zeroized on
+//! drop; `Debug` never prints them.
+
+use p256::ecdsa::{SigningKey, VerifyingKey};
+use p256::pkcs8::{EncodePublicKey, ObjectIdentifier};
+use p256::{PublicKey, SecretKey};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// OID 1.2.840.10045.2.1 (id-ecPublicKey) and 1.2.840.10045.3.1.7 (prime256v1).
+const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const PRIME256V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+
+pub struct PrivateKey {
+    secret: SecretKey,
+    signing: SigningKey,
+    /// PKCS#8 DER in the form Apple ships (150 bytes, curve parameters and
+    /// public key inside the ECPrivateKey).
+    pkcs8_der: Zeroizing<Vec<u8>>,
+    pem: Zeroizing<String>,
+    fingerprint: String,
+}
+
+impl PrivateKey {
+    /// Build the canonical form from a validated secret scalar.
+    pub fn from_secret(secret: SecretKey) -> Self {
+        let pkcs8_der = Zeroizing::new(canonical_pkcs8_der(&secret));
+        let pem = Zeroizing::new(
+            pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &pkcs8_der)
+                .expect("PEM encoding of a fixed-size DER cannot fail"),
+        );
+        let fingerprint = fingerprint_of(&secret.public_key());
+        let signing = SigningKey::from(&secret);
+        PrivateKey { secret, signing, pkcs8_der, pem, fingerprint }
+    }
+
+    /// The canonical PEM (`-----BEGIN PRIVATE KEY-----`, 64-column lines, LF).
+    /// Only for writing to an explicitly chosen destination.
+    pub fn canonical_pem(&self) -> &str {
+        &self.pem
+    }
+
+    /// The canonical PKCS#8 DER.
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8_der
+    }
+
+    /// `sha256:` + lowercase hex of SHA-256 over the SubjectPublicKeyInfo DER.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
+    pub fn verifying_key(&self) -> VerifyingKey {
+        *self.signing.verifying_key()
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        self.secret.public_key()
+    }
+
+    /// The base64 body of the canonical PEM (without line breaks); used by tests
+    /// and leak checks to search output for key material.
+    pub fn base64_body(&self) -> String {
+        self.pem.lines().filter(|l| !l.starts_with("-----")).collect()
+    }
+}
+
+impl Clone for PrivateKey {
+    fn clone(&self) -> Self {
+        PrivateKey::from_secret(self.secret.clone())
+    }
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey").field("fingerprint", &self.fingerprint).finish_non_exhaustive()
+    }
+}
+
+/// `sha256:<hex>` over the SubjectPublicKeyInfo DER of a public key.
+pub fn fingerprint_of(public: &PublicKey) -> String {
+    let spki = public.to_public_key_der().expect("SPKI encoding of a P-256 point cannot fail");
+    let digest = Sha256::digest(spki.as_bytes());
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// PKCS#8 exactly as App Store Connect produces it: the inner ECPrivateKey
+/// carries `[0] parameters` and `[1] publicKey`, giving a 150-byte DER.
+fn canonical_pkcs8_der(secret: &SecretKey) -> Vec<u8> {
+    use der::Encode;
+    let scalar = Zeroizing::new(secret.to_bytes());
+    let point = secret.public_key().to_sec1_bytes();
+    let ec = sec1::EcPrivateKey {
+        private_key: &scalar,
+        parameters: Some(sec1::EcParameters::NamedCurve(PRIME256V1)),
+        public_key: Some(&point),
+    };
+    let ec_der = Zeroizing::new(ec.to_der().expect("ECPrivateKey encoding cannot fail"));
+    let info = pkcs8::PrivateKeyInfo {
+        algorithm: pkcs8::AlgorithmIdentifierRef {
+            oid: ID_EC_PUBLIC_KEY,
+            parameters: Some(der::asn1::AnyRef::from(&PRIME256V1)),
+        },
+        private_key: &ec_der,
+        public_key: None,
+    };
+    info.to_der().expect("PKCS#8 encoding cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::pkcs8::DecodePrivateKey;
+
+    #[test]
+    fn canonical_form_matches_apples_shape() {
+        let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));
+        assert_eq!(key.pkcs8_der().len(), 150);
+        let body = key.base64_body();
+        assert_eq!(body.len(), 200);
+        assert!(body.starts_with("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"), "{body}");
+        let lines: Vec<_> = key.canonical_pem().lines().map(str::len).collect();
+        assert_eq!(lines, vec![27, 64, 64, 64, 8, 25]);
+        let back = SecretKey::from_pkcs8_der(key.pkcs8_der()).unwrap();
+        assert_eq!(back.to_bytes(), key.secret.to_bytes());
+        assert!(key.fingerprint().starts_with("sha256:") && key.fingerprint().len() == 71);
+        assert!(!format!("{key:?}").contains(&body[..20]));
+    }
+}

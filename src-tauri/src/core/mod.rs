@@ -1,0 +1,15 @@
+//! The Tauri-free core. Nothing under this module may import `tauri`
+//! (enforced by `tests/core_is_tauri_free.rs`).
+
+pub mod apple;
+pub mod config;
+pub mod export;
+pub mod fsutil;
+pub mod ids;
+pub mod key;
+pub mod problem;
+pub mod token;
+pub mod upload;
+pub mod vault;
+
+pub use problem::{Note, Problem};
