@@ -1,14 +1,185 @@
-//! `check <FILE|->`: the offline check. (Stub.)
+//! `check <FILE|->`: the offline check. Parses arguments, calls
+//! `core::key::check`, prints a checklist or the JSON report, and writes the
+//! canonical PEM when `--fix-to` asks for it.
 
+use super::exit;
+use super::output::{print_json, print_problem, Style};
+use crate::core::fsutil::{write_private_file, Overwrite};
+use crate::core::key::{self, CheckInput, Checked, Report};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The key file (.p8, PEM, DER, fastlane JSON…), or - for standard input.
     pub file: PathBuf,
+
+    /// The Key ID shown next to the key in App Store Connect (10 letters and digits).
+    #[arg(long, value_name = "ID")]
+    pub key_id: Option<String>,
+
+    /// Your team's Issuer ID (shown above the key list in App Store Connect).
+    #[arg(long, value_name = "ID")]
+    pub issuer_id: Option<String>,
+
+    /// Print the report as one JSON object instead of a checklist.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write the repaired key, in the exact form Apple ships, to this new file
+    /// (readable only by you; an existing file is never replaced).
+    #[arg(long, value_name = "PATH")]
+    pub fix_to: Option<PathBuf>,
 }
 
-pub fn run(_args: CheckArgs) -> i32 {
-    todo!()
+pub fn run(args: CheckArgs) -> i32 {
+    let stdin = args.file.as_os_str() == "-";
+    let file_name = if stdin {
+        None
+    } else {
+        args.file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+
+    let (mut report, key) = match key::read_path(&args.file) {
+        Ok(bytes) => {
+            let Checked { report, key } = key::check(CheckInput {
+                bytes: &bytes,
+                file_name: file_name.as_deref(),
+                key_id: args.key_id.as_deref(),
+                issuer_id: args.issuer_id.as_deref(),
+            });
+            (report, key)
+        }
+        Err(problem) => (Report::unreadable(problem), None),
+    };
+
+    let mut written = None;
+    if let (Some(dest), Some(key)) = (&args.fix_to, &key) {
+        match write_private_file(dest, key.canonical_pem().as_bytes(), Overwrite::Refuse) {
+            Ok(()) => written = Some(dest.clone()),
+            Err(mut problem) => {
+                if problem.is("file_exists") {
+                    problem.hint =
+                        "Choose a new file name for --fix-to; the check never replaces a file."
+                            .into();
+                }
+                report.problems.push(problem);
+                report.ok = false;
+            }
+        }
+    }
+
+    if args.json {
+        print_json(&report);
+    } else {
+        let source = if stdin {
+            "standard input".to_owned()
+        } else {
+            args.file.display().to_string()
+        };
+        print_checklist(
+            Style::for_stdout(),
+            &source,
+            &report,
+            args.fix_to.as_deref(),
+            written.as_deref(),
+        );
+    }
+    if report.ok {
+        exit::OK
+    } else {
+        exit::NOT_USABLE
+    }
 }
+
+/// A short checklist a non-engineer can follow: found, repaired, IDs, what to do.
+fn print_checklist(
+    style: Style,
+    source: &str,
+    report: &Report,
+    fix_to: Option<&Path>,
+    written: Option<&Path>,
+) {
+    println!("{}", style.bold(&format!("Checking {source}")));
+    println!("{}", style.dim("(offline: nothing is sent anywhere)"));
+    println!();
+
+    // Found: only claimed once the key parsed and signed its test message.
+    let key_found = report.fingerprint.is_some();
+    if key_found {
+        println!("{}", style.good(FOUND));
+    }
+    for note in &report.notes {
+        println!("{}", style.fixed(&format!("Repaired: {}", note.message)));
+    }
+    for problem in &report.problems {
+        print_problem(style, problem);
+    }
+    for warning in &report.warnings {
+        println!("{}", style.warn(&warning.message));
+        println!("    {} {}", style.dim("What to do:"), warning.hint);
+    }
+
+    // ID reminders only matter once the key itself is sound.
+    let id_problem = |prefix: &str| report.problems.iter().any(|p| p.code.starts_with(prefix));
+    if key_found && !id_problem("key_id") {
+        match &report.key_id {
+            Some(id) => println!("{}", style.good(&format!("Key ID: {id}"))),
+            None => println!("{}", style.warn(NO_KEY_ID)),
+        }
+    }
+    if key_found && !id_problem("issuer_id") {
+        match &report.issuer_id {
+            Some(id) => println!("{}", style.good(&format!("Issuer ID: {id}"))),
+            None => println!("{}", style.warn(NO_ISSUER_ID)),
+        }
+    }
+    if let Some(fp) = &report.fingerprint {
+        println!("  {} {fp}", style.dim("Fingerprint:"));
+    }
+    println!();
+
+    if !report.ok {
+        println!(
+            "{}",
+            style.bad(&style.bold("Result: this key cannot be used as it is."))
+        );
+        if let (Some(path), None) = (fix_to, written) {
+            println!(
+                "  {}",
+                style.dim(&format!("Nothing was written to {}.", path.display()))
+            );
+        }
+        return;
+    }
+    if report.warnings.is_empty() {
+        println!(
+            "{}",
+            style.good(&style.bold("Result: this key is ready to use."))
+        );
+    } else {
+        println!("{}", style.warn(&style.bold(WORKS_WITH_WARNINGS)));
+    }
+    if let Some(path) = written {
+        let done = format!(
+            "Wrote the key in Apple's exact form to {} (only you can read it).",
+            path.display()
+        );
+        println!("{}", style.good(&done));
+    } else if fix_to.is_none() && !report.notes.is_empty() {
+        println!("  {}", style.dim(FIX_TIP));
+    }
+}
+
+const FOUND: &str =
+    "This is a P-256 private key, the kind App Store Connect issues, and it signed a test message.";
+const NO_KEY_ID: &str =
+    "Key ID: not known. Pass --key-id; it is listed next to the key in App Store Connect.";
+const NO_ISSUER_ID: &str =
+    "Issuer ID: not given. Pass --issuer-id; it is shown above the key list in App Store Connect.";
+const WORKS_WITH_WARNINGS: &str =
+    "Result: the key itself works; read the warnings above before using it.";
+const FIX_TIP: &str = "To save a repaired copy, run this again with --fix-to NEW_FILE.p8 \
+                       (the original is not changed).";

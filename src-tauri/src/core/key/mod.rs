@@ -7,8 +7,10 @@
 //! - `parse`: DER-level classification and strict P-256 parsing.
 //! - `report`: the report type and the `check` entry point.
 
+mod parse;
 mod private_key;
 pub mod read;
+mod repair;
 pub mod report;
 
 pub use private_key::PrivateKey;

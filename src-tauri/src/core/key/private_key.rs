@@ -25,14 +25,23 @@ pub struct PrivateKey {
 impl PrivateKey {
     /// Build the canonical form from a validated secret scalar.
     pub fn from_secret(secret: SecretKey) -> Self {
-        let pkcs8_der = Zeroizing::new(canonical_pkcs8_der(&secret));
+        // One scalar multiplication for the public key, reused everywhere:
+        // it dominates the cost of the whole check.
+        let signing = SigningKey::from(&secret);
+        let public = PublicKey::from(signing.verifying_key());
+        let pkcs8_der = Zeroizing::new(canonical_pkcs8_der(&secret, &public));
         let pem = Zeroizing::new(
             pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &pkcs8_der)
                 .expect("PEM encoding of a fixed-size DER cannot fail"),
         );
-        let fingerprint = fingerprint_of(&secret.public_key());
-        let signing = SigningKey::from(&secret);
-        PrivateKey { secret, signing, pkcs8_der, pem, fingerprint }
+        let fingerprint = fingerprint_of(&public);
+        PrivateKey {
+            secret,
+            signing,
+            pkcs8_der,
+            pem,
+            fingerprint,
+        }
     }
 
     /// The canonical PEM (`-----BEGIN PRIVATE KEY-----`, 64-column lines, LF).
@@ -60,13 +69,16 @@ impl PrivateKey {
     }
 
     pub fn public_key(&self) -> PublicKey {
-        self.secret.public_key()
+        PublicKey::from(self.signing.verifying_key())
     }
 
     /// The base64 body of the canonical PEM (without line breaks); used by tests
     /// and leak checks to search output for key material.
     pub fn base64_body(&self) -> String {
-        self.pem.lines().filter(|l| !l.starts_with("-----")).collect()
+        self.pem
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect()
     }
 }
 
@@ -78,13 +90,17 @@ impl Clone for PrivateKey {
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PrivateKey").field("fingerprint", &self.fingerprint).finish_non_exhaustive()
+        f.debug_struct("PrivateKey")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
     }
 }
 
 /// `sha256:<hex>` over the SubjectPublicKeyInfo DER of a public key.
 pub fn fingerprint_of(public: &PublicKey) -> String {
-    let spki = public.to_public_key_der().expect("SPKI encoding of a P-256 point cannot fail");
+    let spki = public
+        .to_public_key_der()
+        .expect("SPKI encoding of a P-256 point cannot fail");
     let digest = Sha256::digest(spki.as_bytes());
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
@@ -96,10 +112,10 @@ pub fn fingerprint_of(public: &PublicKey) -> String {
 
 /// PKCS#8 exactly as App Store Connect produces it: the inner ECPrivateKey
 /// carries `[0] parameters` and `[1] publicKey`, giving a 150-byte DER.
-fn canonical_pkcs8_der(secret: &SecretKey) -> Vec<u8> {
+fn canonical_pkcs8_der(secret: &SecretKey, public: &PublicKey) -> Vec<u8> {
     use der::Encode;
     let scalar = Zeroizing::new(secret.to_bytes());
-    let point = secret.public_key().to_sec1_bytes();
+    let point = public.to_sec1_bytes();
     let ec = sec1::EcPrivateKey {
         private_key: &scalar,
         parameters: Some(sec1::EcParameters::NamedCurve(PRIME256V1)),
@@ -128,7 +144,10 @@ mod tests {
         assert_eq!(key.pkcs8_der().len(), 150);
         let body = key.base64_body();
         assert_eq!(body.len(), 200);
-        assert!(body.starts_with("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"), "{body}");
+        assert!(
+            body.starts_with("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"),
+            "{body}"
+        );
         let lines: Vec<_> = key.canonical_pem().lines().map(str::len).collect();
         assert_eq!(lines, vec![27, 64, 64, 64, 8, 25]);
         let back = SecretKey::from_pkcs8_der(key.pkcs8_der()).unwrap();

@@ -54,7 +54,11 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
             "Check that you may read the file, then try again.",
         ),
     })?;
-    if file.metadata().map(|m| m.len() > MAX_INPUT_BYTES as u64).unwrap_or(false) {
+    if file
+        .metadata()
+        .map(|m| m.len() > MAX_INPUT_BYTES as u64)
+        .unwrap_or(false)
+    {
         return Err(too_large());
     }
     read_reader(file)

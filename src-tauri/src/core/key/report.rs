@@ -1,7 +1,14 @@
-//! The check report and the `check` entry point. (Stub: the foundation work fills this in.)
+//! The check report and the `check` entry point: repair, parse, trial-sign,
+//! then reconcile the Key ID / Issuer ID from the caller, a fastlane JSON and
+//! the file name.
 
-use super::PrivateKey;
+use super::read::{too_large, MAX_INPUT_BYTES};
+use super::repair::{self, Found};
+use super::{parse, PrivateKey};
+use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id};
 use crate::core::{Note, Problem};
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::Signature;
 use serde::Serialize;
 
 /// What the caller hands to the check.
@@ -28,6 +35,23 @@ pub struct Report {
     pub warnings: Vec<Problem>,
 }
 
+impl Report {
+    /// A report for input that could not even be read (`too_large`,
+    /// `file_not_found`, …), so callers print one shape for every outcome.
+    pub fn unreadable(problem: Problem) -> Self {
+        Report {
+            problems: vec![problem],
+            ..Report::default()
+        }
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.notes.iter().any(|n| n.code == code)
+            || self.problems.iter().any(|p| p.code == code)
+            || self.warnings.iter().any(|w| w.code == code)
+    }
+}
+
 /// The report plus, when usable, the parsed key (kept inside Rust).
 #[derive(Debug)]
 pub struct Checked {
@@ -35,6 +59,267 @@ pub struct Checked {
     pub key: Option<PrivateKey>,
 }
 
-pub fn check(_input: CheckInput<'_>) -> Checked {
-    todo!("offline check")
+/// Check key bytes offline. `key` is `Some` exactly when `report.ok`.
+pub fn check(input: CheckInput<'_>) -> Checked {
+    let mut report = Report::default();
+    let mut found = Found::default();
+    let parsed = if input.bytes.len() > MAX_INPUT_BYTES {
+        Err(too_large())
+    } else {
+        repair::find_key(input.bytes, &mut found)
+    };
+
+    let key = match parsed {
+        Ok(parsed) => {
+            found.notes.extend(parsed.notes);
+            let key = PrivateKey::from_secret(parsed.secret);
+            let derived = key.public_key();
+            if !parsed
+                .embedded_publics
+                .iter()
+                .all(|p| parse::public_key_matches(p, &derived))
+            {
+                report.problems.push(parse::mismatch());
+                None
+            } else if trial_signature_works(&key) {
+                report.fingerprint = Some(key.fingerprint().to_owned());
+                Some(key)
+            } else {
+                report.problems.push(parse::invalid_scalar());
+                None
+            }
+        }
+        Err(problem) => {
+            report.problems.push(problem);
+            None
+        }
+    };
+    report.notes = std::mem::take(&mut found.notes);
+    reconcile_ids(&input, &found, &mut report);
+
+    report.ok = key.is_some() && report.problems.is_empty();
+    let key = if report.ok { key } else { None };
+    Checked { report, key }
+}
+
+/// The key must actually produce an ES256 signature its own public key accepts.
+fn trial_signature_works(key: &PrivateKey) -> bool {
+    const MESSAGE: &[u8] = b"asc-key-wizard offline self-test";
+    let signature: Signature = key.signing_key().sign(MESSAGE);
+    key.verifying_key().verify(MESSAGE, &signature).is_ok()
+}
+
+/// Given IDs win; a fastlane JSON pre-fills; the file name fills what is left.
+/// Disagreements become warnings. A malformed ID is a problem only when the
+/// caller gave it; otherwise it is a warning.
+fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
+    // Key ID.
+    let given = input.key_id.map(normalize_key_id);
+    let given_ok = match given {
+        Some(Ok(n)) => {
+            report.notes.extend(n.notes);
+            Some(n.value)
+        }
+        Some(Err(p)) => {
+            report.problems.push(p);
+            None
+        }
+        None => None,
+    };
+    let mut key_id = given_ok.clone();
+    let mut source = "given";
+    if let Some(raw) = &found.json_key_id {
+        match normalize_key_id(raw) {
+            Ok(n) => match &key_id {
+                Some(current) if *current != n.value => report.warnings.push(key_id_mismatch(
+                    "the fastlane JSON",
+                    &n.value,
+                    current,
+                    source,
+                )),
+                Some(_) => {}
+                None if input.key_id.is_none() => {
+                    key_id = Some(n.value);
+                    source = "the fastlane JSON";
+                }
+                None => {}
+            },
+            Err(p) => report.warnings.push(not_given_id(p, "the fastlane JSON")),
+        }
+    }
+    if let Some(name) = input.file_name {
+        // Callers should pass the bare name; tolerate a whole path anyway.
+        let name = std::path::Path::new(name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(name);
+        if let Some(raw) = key_id_from_file_name(name) {
+            match normalize_key_id(&raw) {
+                Ok(n) => {
+                    match &key_id {
+                        Some(current) if *current != n.value => report
+                            .warnings
+                            .push(key_id_mismatch("the file name", &n.value, current, source)),
+                        Some(_) => {}
+                        None if input.key_id.is_none() => key_id = Some(n.value),
+                        None => {}
+                    }
+                }
+                Err(p) => report.warnings.push(not_given_id(p, "the file name")),
+            }
+        }
+        if name
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("subscriptionkey_")
+        {
+            report.warnings.push(Problem::new(
+                "subscription_key",
+                "The file name says this is an In-App Purchase (subscription) key, not an App Store Connect API key.",
+                "Create a Team key in App Store Connect → Users and Access → Integrations → App Store Connect API and use its AuthKey_XXXXXXXXXX.p8.",
+            ));
+        }
+    }
+    report.key_id = key_id;
+
+    // Issuer ID.
+    let mut issuer = match input.issuer_id.map(normalize_issuer_id) {
+        Some(Ok(n)) => {
+            report.notes.extend(n.notes);
+            Some(n.value)
+        }
+        Some(Err(p)) => {
+            report.problems.push(p);
+            None
+        }
+        None => None,
+    };
+    if let Some(raw) = &found.json_issuer_id {
+        match normalize_issuer_id(raw) {
+            Ok(n) => match &issuer {
+                Some(current) if *current != n.value => report.warnings.push(Problem::new(
+                    "issuer_id_mismatch",
+                    format!("The fastlane JSON names Issuer ID {}, but {current} was given.", n.value),
+                    "Check the Issuer ID at the top of App Store Connect → Users and Access → Integrations; the given one is used.",
+                )),
+                Some(_) => {}
+                None if input.issuer_id.is_none() => issuer = Some(n.value),
+                None => {}
+            },
+            Err(p) => report.warnings.push(not_given_id(p, "the fastlane JSON")),
+        }
+    }
+    report.issuer_id = issuer;
+}
+
+fn key_id_mismatch(place: &str, there: &str, used: &str, source: &str) -> Problem {
+    let origin = if source == "given" {
+        "was given".to_owned()
+    } else {
+        format!("comes from {source}")
+    };
+    Problem::new(
+        "key_id_mismatch",
+        format!("{} says Key ID {there}, but {used} {origin}.", capitalize(place)),
+        format!(
+            "Check which Key ID belongs to this key in App Store Connect → Users and Access → Integrations; {used} is used. Apple refuses a key paired with the wrong Key ID."
+        ),
+    )
+}
+
+/// An ID problem from a source the user did not type: say where it came from.
+fn not_given_id(mut p: Problem, place: &str) -> Problem {
+    p.message = format!("In {place}: {}", p.message);
+    p
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::SecretKey;
+
+    fn apple_pem() -> (PrivateKey, String) {
+        let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));
+        let pem = key.canonical_pem().to_owned();
+        (key, pem)
+    }
+
+    fn codes(r: &Report) -> Vec<&str> {
+        r.notes
+            .iter()
+            .map(|n| n.code.as_str())
+            .chain(r.problems.iter().map(|p| p.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn apple_form_is_clean_and_fills_key_id_from_the_name() {
+        let (key, pem) = apple_pem();
+        let c = check(CheckInput {
+            bytes: pem.as_bytes(),
+            file_name: Some("AuthKey_2X9R4HXF34.p8"),
+            ..Default::default()
+        });
+        assert!(c.report.ok, "{:?}", c.report);
+        assert!(codes(&c.report).is_empty(), "{:?}", c.report);
+        assert_eq!(c.report.key_id.as_deref(), Some("2X9R4HXF34"));
+        assert_eq!(c.report.fingerprint.as_deref(), Some(key.fingerprint()));
+        assert_eq!(c.key.unwrap().canonical_pem(), pem);
+        let json = serde_json::to_string(&c.report).unwrap();
+        assert!(!json.contains(&key.base64_body()[40..80]));
+    }
+
+    #[test]
+    fn a_bad_given_id_makes_the_report_not_ok() {
+        let (_, pem) = apple_pem();
+        let c = check(CheckInput {
+            bytes: pem.as_bytes(),
+            key_id: Some("nope"),
+            ..Default::default()
+        });
+        assert!(!c.report.ok);
+        assert!(c.key.is_none());
+        assert!(c.report.fingerprint.is_some());
+        assert_eq!(codes(&c.report), ["key_id_format"]);
+    }
+
+    #[test]
+    fn mismatch_and_subscription_warnings() {
+        let (_, pem) = apple_pem();
+        let c = check(CheckInput {
+            bytes: pem.as_bytes(),
+            file_name: Some("AuthKey_AAAAAAAAAA.p8"),
+            key_id: Some("BBBBBBBBBB"),
+            ..Default::default()
+        });
+        assert!(c.report.ok);
+        assert_eq!(c.report.key_id.as_deref(), Some("BBBBBBBBBB"));
+        assert_eq!(c.report.warnings[0].code, "key_id_mismatch");
+        let c = check(CheckInput {
+            bytes: pem.as_bytes(),
+            file_name: Some("SubscriptionKey_AAAAAAAAAA.p8"),
+            ..Default::default()
+        });
+        assert!(c.report.ok);
+        assert_eq!(c.report.warnings[0].code, "subscription_key");
+        assert_eq!(c.report.key_id, None);
+    }
+
+    #[test]
+    fn too_large_without_parsing() {
+        let big = vec![b'A'; MAX_INPUT_BYTES + 1];
+        let c = check(CheckInput {
+            bytes: &big,
+            ..Default::default()
+        });
+        assert_eq!(codes(&c.report), ["too_large"]);
+    }
 }

@@ -1,0 +1,565 @@
+//! Text-level repairs: undo what e-mail, Windows, JSON, YAML, env files and CI
+//! secret stores do to a `.p8`, then hand the DER to `parse`.
+//!
+//! Each repair records a note; anything unrecoverable becomes one specific
+//! problem. The order matters: BOM → line endings → outer whitespace →
+//! quotes → fastlane JSON → literal `\n` → PEM block, or, without a PEM
+//! block, a base64-encoded file or a bare base64 body.
+
+use super::parse::{self, Parsed};
+use crate::core::{Note, Problem};
+use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
+use zeroize::Zeroizing;
+
+/// What the repairs learned besides the key: notes and IDs from a fastlane JSON.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub notes: Vec<Note>,
+    pub json_key_id: Option<String>,
+    pub json_issuer_id: Option<String>,
+}
+
+impl Found {
+    fn note(&mut self, code: &str, message: &str) {
+        if !self.notes.iter().any(|n| n.code == code) {
+            self.notes.push(Note::new(code, message));
+        }
+    }
+}
+
+/// How deep the unwrapping may go: JSON → base64 file → PEM is the longest real chain.
+const MAX_DEPTH: u8 = 3;
+/// Shortest text worth trying as base64 (a P-256 key body is 160+ characters).
+const MIN_BASE64_LEN: usize = 32;
+
+/// Find the key in raw input bytes, repairing on the way.
+pub(crate) fn find_key(bytes: &[u8], found: &mut Found) -> Result<Parsed, Problem> {
+    from_bytes(bytes, found, 0)
+}
+
+fn from_bytes(bytes: &[u8], found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            found.note(
+                "bom_removed",
+                "An invisible marker (a “byte order mark”) at the start of the file was removed.",
+            );
+            rest
+        }
+        None => bytes,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(empty());
+    }
+    match text_of(bytes) {
+        Some(text) => from_text(text, found, depth),
+        None => from_binary(bytes),
+    }
+}
+
+/// Text if valid UTF-8 without control characters other than tab/CR/LF.
+fn text_of(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let clean = text
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\x0c'));
+    clean.then_some(text)
+}
+
+fn from_binary(bytes: &[u8]) -> Result<Parsed, Problem> {
+    if bytes.first() == Some(&0x30) {
+        let mut parsed = parse::parse_der(bytes)?;
+        parsed.notes.insert(
+            0,
+            Note::new(
+                "der_converted",
+                "The key was in binary (DER) form; it was converted to the text form Apple ships.",
+            ),
+        );
+        return Ok(parsed);
+    }
+    Err(match bytes {
+        [b'P', b'K', 3, 4, ..] => not_a_key(
+            "This is a ZIP archive, not a key.",
+            "Unzip it and choose the AuthKey_XXXXXXXXXX.p8 file inside.",
+        ),
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => not_a_key(
+            "This file was saved as UTF-16 text, which no key tool reads.",
+            "Use the original .p8 file, or save the text again as plain text (UTF-8).",
+        ),
+        _ => not_a_key_default(),
+    })
+}
+
+fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
+    let mut text: Zeroizing<String> = Zeroizing::new(text.to_owned());
+    if text.contains('\r') {
+        found.note(
+            "crlf_normalized",
+            "Windows line endings were changed to the plain ones keys use.",
+        );
+        // Rebinding drops (and so zeroizes) the previous copy.
+        text = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
+    }
+    note_outer_whitespace(&text, found);
+    let mut body: &str = text.trim();
+
+    if let Some(inner) = strip_quotes(body) {
+        found.note("quotes_removed", "Quotes around the key were removed.");
+        if inner != inner.trim() {
+            found.note(
+                "whitespace_trimmed",
+                "Extra spaces, indentation or blank lines were removed.",
+            );
+        }
+        body = inner.trim();
+        if body.is_empty() {
+            return Err(empty());
+        }
+    }
+
+    if depth == 0 && body.starts_with('{') {
+        if let Some(result) = from_json(body, found, depth) {
+            return result;
+        }
+    }
+
+    let unescaped;
+    if body.contains("\\n") || body.contains("\\r") {
+        found.note(
+            "escaped_newlines",
+            "Line breaks written as the two characters \\n were turned back into real line breaks.",
+        );
+        unescaped = Zeroizing::new(
+            body.replace("\\r\\n", "\n")
+                .replace("\\n", "\n")
+                .replace("\\r", "\n")
+                // PHP's json_encode also escapes slashes, which base64 uses.
+                .replace("\\/", "/"),
+        );
+        body = unescaped.trim();
+    }
+
+    if body.contains("-----BEGIN") {
+        return from_pem(body, found);
+    }
+    from_bare_base64(body, found, depth)
+}
+
+/// Leading whitespace, or more than one trailing newline, around the whole text.
+fn note_outer_whitespace(text: &str, found: &mut Found) {
+    let trailing = &text[text.trim_end().len()..];
+    if text.starts_with(char::is_whitespace) || !(trailing.is_empty() || trailing == "\n") {
+        found.note(
+            "whitespace_trimmed",
+            "Extra spaces, indentation or blank lines were removed.",
+        );
+    }
+}
+
+/// The inside of matching quotes around the whole text, if any.
+fn strip_quotes(s: &str) -> Option<&str> {
+    let first = s.chars().next()?;
+    let last = s.chars().next_back()?;
+    let pair = matches!(
+        (first, last),
+        ('"', '"') | ('\'', '\'') | ('`', '`') | ('“', '”')
+    );
+    (pair && s.len() >= first.len_utf8() + last.len_utf8())
+        .then(|| &s[first.len_utf8()..s.len() - last.len_utf8()])
+}
+
+/// A fastlane `api_key.json`: `{"key_id", "issuer_id", "key", …}`. `None`
+/// when the text is not JSON at all (then it may still hold a PEM block).
+fn from_json(text: &str, found: &mut Found, depth: u8) -> Option<Result<Parsed, Problem>> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let id = |name: &str| object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    found.json_key_id = id("key_id");
+    found.json_issuer_id = id("issuer_id");
+    let Some(key) = object.get("key").and_then(|v| v.as_str()) else {
+        if object.get("key_filepath").is_some_and(|v| v.is_string()) {
+            return Some(Err(not_a_key(
+                "This fastlane JSON file only points to the key file (“key_filepath”); it holds no key.",
+                "Choose the .p8 file named in its “key_filepath” field instead.",
+            )));
+        }
+        return Some(Err(not_a_key(
+            "This JSON file holds no key (no “key” field).",
+            "Choose the .p8 file itself, or a fastlane api_key.json whose “key” field holds the key.",
+        )));
+    };
+    found.note(
+        "fastlane_json",
+        "The key was taken from a fastlane api_key.json file, with its Key ID and Issuer ID.",
+    );
+    let key = Zeroizing::new(key.to_owned());
+    if key.trim().is_empty() {
+        return Some(Err(Problem::new(
+            "empty",
+            "The “key” field of this JSON file is empty.",
+            "Paste the whole contents of the .p8 file into the “key” field, or choose the .p8 file itself.",
+        )));
+    }
+    Some(from_bytes(key.as_bytes(), found, depth + 1))
+}
+
+/// A PEM block: pick the one key, check its framing, decode its body.
+fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
+    let blocks = begin_markers(text)?;
+    let keys: Vec<&Begin> = blocks
+        .iter()
+        .filter(|b| b.label.contains("PRIVATE KEY"))
+        .collect();
+    if keys.len() > 1 {
+        return Err(Problem::new(
+            "multiple_keys",
+            format!(
+                "This file holds {} private keys; an App Store Connect key file holds exactly one.",
+                keys.len()
+            ),
+            "Choose the AuthKey_XXXXXXXXXX.p8 file for the one key you want to use.",
+        ));
+    }
+    let chosen =
+        match keys.first() {
+            Some(k) => *k,
+            None => match blocks.iter().find(|b| b.label != "EC PARAMETERS") {
+                Some(b) => b,
+                None => return Err(not_a_key(
+                    "This file holds only curve parameters, no key.",
+                    "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
+                )),
+            },
+        };
+
+    // Decide by label first: these are wrong whatever their body holds.
+    let label = chosen.label.as_str();
+    match label {
+        "ENCRYPTED PRIVATE KEY" => return Err(parse::encrypted()),
+        "RSA PRIVATE KEY" => return Err(parse::rsa()),
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "EC PUBLIC KEY" => return Err(parse::public_key()),
+        "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" | "PKCS7" => return Err(parse::certificate()),
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+            return Err(Problem::new(
+                "certificate_not_key",
+                "This is a certificate signing request (a .certSigningRequest), not an API key.",
+                "API keys are created in App Store Connect → Users and Access → Integrations; download the .p8 file there.",
+            ))
+        }
+        "OPENSSH PRIVATE KEY" => return Err(parse::wrong_key_type("an SSH key")),
+        "DSA PRIVATE KEY" => return Err(parse::wrong_key_type("a DSA key")),
+        l if l.starts_with("PGP ") => return Err(parse::wrong_key_type("a PGP key")),
+        _ => {}
+    }
+
+    let rest = &text[chosen.body_start..];
+    let Some(end) = rest.find("-----END") else {
+        return Err(Problem::new(
+            "truncated",
+            "The key is cut off: it has a BEGIN line but no END line.",
+            "Copy the whole file again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
+        ));
+    };
+    let section = &rest[..end];
+    if section.contains("-----BEGIN") {
+        return Err(Problem::new(
+            "truncated",
+            "The key is cut off: its END line is missing before the next block starts.",
+            "Copy the whole key again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
+        ));
+    }
+    if section
+        .lines()
+        .any(|l| l.contains("Proc-Type:") || l.contains("DEK-Info:"))
+    {
+        return Err(parse::encrypted());
+    }
+    if chosen.indented {
+        found.note(
+            "whitespace_trimmed",
+            "Extra spaces, indentation or blank lines were removed.",
+        );
+    }
+    if section.chars().any(invisible) {
+        found.note(
+            "whitespace_trimmed",
+            "Extra spaces, indentation or blank lines were removed.",
+        );
+        let visible: Zeroizing<String> =
+            Zeroizing::new(section.chars().filter(|c| !invisible(*c)).collect());
+        note_layout(&visible, found);
+    } else {
+        note_layout(section, found);
+    }
+
+    let body: Zeroizing<String> = Zeroizing::new(
+        section
+            .chars()
+            .filter(|c| !c.is_whitespace() && !invisible(*c))
+            .collect(),
+    );
+    if body.is_empty() {
+        return Err(Problem::new(
+            "truncated",
+            "The key is empty: there is nothing between its BEGIN and END lines.",
+            "Use the original .p8 file as downloaded from App Store Connect.",
+        ));
+    }
+    let der = Zeroizing::new(Base64::decode_vec(&body).map_err(|_| bad_base64())?);
+    parse::parse_der(&der)
+}
+
+struct Begin {
+    label: String,
+    /// Byte offset just after `-----BEGIN <label>-----`.
+    body_start: usize,
+    /// Spaces or tabs before the BEGIN marker on its line.
+    indented: bool,
+}
+
+fn begin_markers(text: &str) -> Result<Vec<Begin>, Problem> {
+    const OPEN: &str = "-----BEGIN ";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(OPEN) {
+        let start = from + pos;
+        let after = start + OPEN.len();
+        let Some(close) = text[after..].find("-----") else {
+            return Err(damaged_marker());
+        };
+        let label = &text[after..after + close];
+        if label.contains('\n') || label.len() > 64 {
+            return Err(damaged_marker());
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let prefix = &text[line_start..start];
+        out.push(Begin {
+            label: label.trim().to_owned(),
+            body_start: after + close + 5,
+            indented: !prefix.is_empty() && prefix.chars().all(|c| c == ' ' || c == '\t'),
+        });
+        from = after + close + 5;
+    }
+    Ok(out)
+}
+
+/// Zero-width characters that rich-text editors and web pages slip into copied text.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Compare the body's layout with Apple's (lines of 64, markers on their own
+/// lines) and note what had to be fixed.
+fn note_layout(section: &str, found: &mut Found) {
+    const REWRAPPED: &str =
+        "The key's text was re-wrapped into the standard lines of 64 characters.";
+    const TRIMMED: &str = "Extra spaces, indentation or blank lines were removed.";
+    if !section.contains('\n') {
+        found.note("rewrapped", REWRAPPED);
+        return;
+    }
+    let lines: Vec<&str> = section.split('\n').collect();
+    let (first, last) = (lines[0], lines[lines.len() - 1]);
+    let mut rewrapped = false;
+    let mut trimmed = false;
+    for edge in [first, last] {
+        if !edge.trim().is_empty() {
+            rewrapped = true; // body text on the BEGIN or END line
+        } else if !edge.is_empty() {
+            trimmed = true; // trailing spaces after BEGIN, indentation before END
+        }
+    }
+    let middle = &lines[1..lines.len().saturating_sub(1).max(1)];
+    let mut widths = Vec::new();
+    for line in middle {
+        let t = line.trim();
+        if t.is_empty() || t != *line {
+            trimmed = true;
+        }
+        if t.contains(char::is_whitespace) {
+            rewrapped = true;
+        }
+        if !t.is_empty() {
+            widths.push(t.len());
+        }
+    }
+    if let Some((last_width, full)) = widths.split_last() {
+        if full.iter().any(|w| *w != 64) || *last_width > 64 {
+            rewrapped = true;
+        }
+    }
+    if rewrapped {
+        found.note("rewrapped", REWRAPPED);
+    }
+    if trimmed {
+        found.note("whitespace_trimmed", TRIMMED);
+    }
+}
+
+/// No PEM block: the whole file base64-encoded once, a bare body, or no key at all.
+fn from_bare_base64(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
+    let compact: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    if let Some(p) = id_lookalike(&compact) {
+        return Err(p);
+    }
+    let base64ish = compact.len() >= MIN_BASE64_LEN
+        && compact
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    if !base64ish {
+        if text.contains("PRIVATE KEY") {
+            return Err(damaged_marker());
+        }
+        return Err(not_a_key_default());
+    }
+    let decoded = Zeroizing::new(decode_any_base64(&compact).ok_or_else(bad_base64)?);
+    let inner = decoded.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&decoded);
+    if depth < MAX_DEPTH && text_of(inner).is_some_and(|t| t.contains("-----BEGIN")) {
+        found.note(
+            "base64_file_decoded",
+            "The whole key file had been base64-encoded once (as CI secrets often are); it was decoded.",
+        );
+        return from_bytes(&decoded, found, depth + 1);
+    }
+    if decoded.first() == Some(&0x30) {
+        found.note(
+            "body_only_wrapped",
+            "Only the key's inner text was given; the BEGIN/END lines were added back.",
+        );
+        return parse::parse_der(&decoded);
+    }
+    Err(not_a_key(
+        "This text is encoded data, but it holds no key.",
+        "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
+    ))
+}
+
+fn decode_any_base64(s: &str) -> Option<Vec<u8>> {
+    Base64::decode_vec(s)
+        .or_else(|_| Base64Unpadded::decode_vec(s))
+        .or_else(|_| Base64Url::decode_vec(s))
+        .or_else(|_| Base64UrlUnpadded::decode_vec(s))
+        .ok()
+}
+
+/// Someone picked or pasted an ID where the key was expected.
+fn id_lookalike(s: &str) -> Option<Problem> {
+    let unquoted = s.trim_matches(|c| c == '"' || c == '\'');
+    if crate::core::ids::normalize_issuer_id(unquoted)
+        .is_ok_and(|n| n.value.len() == 36 && unquoted.contains('-'))
+    {
+        return Some(not_a_key(
+            "This is an Issuer ID, not a key.",
+            "Give the Issuer ID with --issuer-id (or in its own field) and choose the .p8 key file.",
+        ));
+    }
+    if unquoted.len() == 10
+        && unquoted
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Some(not_a_key(
+            "This looks like a Key ID, not a key.",
+            "Give the Key ID with --key-id (or in its own field) and choose the .p8 key file.",
+        ));
+    }
+    None
+}
+
+pub(crate) fn empty() -> Problem {
+    Problem::new(
+        "empty",
+        "The file is empty.",
+        "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect (about 250 bytes).",
+    )
+}
+
+fn bad_base64() -> Problem {
+    Problem::new(
+        "bad_base64",
+        "The key's text has been damaged: it contains characters or a length a key cannot have.",
+        "Copy the key again from the original .p8 file without editing it, or choose the file itself.",
+    )
+}
+
+fn damaged_marker() -> Problem {
+    not_a_key(
+        "The key's BEGIN or END line is damaged, so the key cannot be found.",
+        "Use the original .p8 file; its first line must read -----BEGIN PRIVATE KEY-----.",
+    )
+}
+
+fn not_a_key_default() -> Problem {
+    not_a_key(
+        "This file holds no key.",
+        "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
+    )
+}
+
+fn not_a_key(message: &str, hint: &str) -> Problem {
+    Problem::new("not_a_key", message, hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(found: &Found) -> Vec<&str> {
+        found.notes.iter().map(|n| n.code.as_str()).collect()
+    }
+
+    #[test]
+    fn layout_notes() {
+        let mut f = Found::default();
+        note_layout(
+            &format!("\n{}\n{}\n", "A".repeat(64), "A".repeat(8)),
+            &mut f,
+        );
+        assert!(codes(&f).is_empty());
+        let mut f = Found::default();
+        note_layout(&format!(" {} ", "A".repeat(72)), &mut f);
+        assert_eq!(codes(&f), ["rewrapped"]);
+        let mut f = Found::default();
+        note_layout(
+            &format!("\n  {}\n\n  {}\n  ", "A".repeat(64), "A".repeat(8)),
+            &mut f,
+        );
+        assert_eq!(codes(&f), ["whitespace_trimmed"]);
+        let mut f = Found::default();
+        note_layout(
+            &format!("\n{}\n{}\n", "A".repeat(76), "A".repeat(8)),
+            &mut f,
+        );
+        assert_eq!(codes(&f), ["rewrapped"]);
+    }
+
+    #[test]
+    fn quotes() {
+        assert_eq!(strip_quotes("\"abc\""), Some("abc"));
+        assert_eq!(strip_quotes("'abc'"), Some("abc"));
+        assert_eq!(strip_quotes("\""), None);
+        assert_eq!(strip_quotes("abc"), None);
+    }
+
+    #[test]
+    fn lookalikes_and_blanks() {
+        let mut f = Found::default();
+        let p = find_key(b"2X9R4HXF34", &mut f).err().unwrap();
+        assert!(p.message.contains("Key ID"), "{p}");
+        let p = find_key(b"57246542-96fe-1a63-e053-0824d011072a\n", &mut f)
+            .err()
+            .unwrap();
+        assert!(p.message.contains("Issuer ID"), "{p}");
+        assert_eq!(find_key(b" \n\t", &mut f).err().unwrap().code, "empty");
+        assert_eq!(find_key(b"\"\"", &mut f).err().unwrap().code, "empty");
+        assert_eq!(
+            find_key(b"PK\x03\x04rest", &mut f).err().unwrap().code,
+            "not_a_key"
+        );
+    }
+}
