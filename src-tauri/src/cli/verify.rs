@@ -1,13 +1,253 @@
-//! `verify <FILE|->`: offline check, then ask Apple. (Stub.)
+//! `verify <FILE|->`: the offline check, then ask Apple.
+//!
+//! Exit codes: 0 valid; 1 the key file itself is not usable (no network call);
+//! 2 usage (bad arguments, API address not allowed); 3 Apple rejected the key;
+//! 4 no usable answer from Apple.
 
+use super::exit;
+use super::output::{print_failure, print_json, print_problem, Style};
+use crate::core::apple::{self, Credentials, OutcomeClass, Verification, VerifyOptions};
+use crate::core::ids::KeyKind;
+use crate::core::key::{self, CheckInput, Report};
+use crate::core::Problem;
 use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// The key file (AuthKey_XXXXXXXXXX.p8), or - for standard input.
     pub file: PathBuf,
+    /// The Key ID (10 characters, e.g. 2X9R4HXF34). Taken from the file name
+    /// AuthKey_<KEYID>.p8 when left out.
+    #[arg(long, value_name = "ID")]
+    pub key_id: Option<String>,
+    /// The Issuer ID shown at the top of the Team Keys page (not needed with --individual).
+    #[arg(long, value_name = "ID", required_unless_present = "individual")]
+    pub issuer_id: Option<String>,
+    /// The key is an Individual key (a user's own key), not a Team key.
+    #[arg(long)]
+    pub individual: bool,
+    /// Talk to this API address instead of Apple's (also ASC_API_BASE).
+    /// Plain http:// only for this computer (localhost).
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Print one JSON object: the check report plus an "apple" object.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(_args: VerifyArgs) -> i32 {
-    todo!()
+pub fn run(args: VerifyArgs) -> i32 {
+    let bytes = match key::read_path(&args.file) {
+        Ok(b) => b,
+        Err(p) => {
+            print_failure(args.json, &p);
+            return exit::NOT_USABLE;
+        }
+    };
+    let file_name = if args.file.as_os_str() == "-" {
+        None
+    } else {
+        args.file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_owned)
+    };
+    let kind = if args.individual {
+        KeyKind::Individual
+    } else {
+        KeyKind::Team
+    };
+    let checked = key::check(CheckInput {
+        bytes: &bytes,
+        file_name: file_name.as_deref(),
+        key_id: args.key_id.as_deref(),
+        issuer_id: if args.individual {
+            None
+        } else {
+            args.issuer_id.as_deref()
+        },
+    });
+    drop(bytes);
+    let report = checked.report;
+
+    let parsed = match checked.key {
+        Some(k) if report.ok => k,
+        _ => {
+            finish(&args, Style::for_stdout(), &report, None);
+            return exit::NOT_USABLE;
+        }
+    };
+    let Some(key_id) = report.key_id.clone().or_else(|| args.key_id.clone()) else {
+        let p = Problem::new(
+            "key_id_missing",
+            "The Key ID is needed to ask Apple, and the file name does not contain it.",
+            "Add --key-id with the 10-character Key ID shown next to the key in App Store Connect.",
+        );
+        print_failure(args.json, &p);
+        return exit::USAGE;
+    };
+    let issuer_id = match kind {
+        KeyKind::Team => report.issuer_id.clone().or_else(|| args.issuer_id.clone()),
+        KeyKind::Individual => None,
+    };
+
+    let creds = Credentials {
+        key: &parsed,
+        key_id: &key_id,
+        issuer_id: issuer_id.as_deref(),
+        kind,
+    };
+    let opts = VerifyOptions {
+        api_base: args.api_base.clone(),
+        ..VerifyOptions::default()
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let p = Problem::new(
+                "internal_error",
+                format!("Could not start the network machinery: {e}."),
+                "Try again; if it keeps happening, restart the computer.",
+            );
+            print_failure(args.json, &p);
+            return exit::NO_ANSWER;
+        }
+    };
+    let verification = runtime.block_on(apple::verify(&creds, &opts));
+    finish(&args, Style::for_stdout(), &report, Some(&verification));
+    exit_code(&verification)
+}
+
+pub fn exit_code(v: &Verification) -> i32 {
+    match v.class() {
+        OutcomeClass::Valid => exit::OK,
+        OutcomeClass::Rejected => exit::REJECTED,
+        OutcomeClass::NoAnswer => exit::NO_ANSWER,
+        OutcomeClass::Config => exit::USAGE,
+    }
+}
+
+/// The check report with `"apple"` added (`null` when Apple was not asked).
+pub fn json_value(report: &Report, apple: Option<&Verification>) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "apple".into(),
+            serde_json::to_value(apple).unwrap_or(serde_json::Value::Null),
+        );
+    }
+    value
+}
+
+fn finish(args: &VerifyArgs, style: Style, report: &Report, apple: Option<&Verification>) {
+    if args.json {
+        print_json(&json_value(report, apple));
+    } else {
+        print_human(style, report, apple);
+    }
+}
+
+fn print_human(style: Style, report: &Report, apple: Option<&Verification>) {
+    println!("{}", style.bold("Key file (offline check)"));
+    for note in &report.notes {
+        println!("{}", style.fixed(&note.message));
+    }
+    for w in &report.warnings {
+        println!("{}", style.warn(&w.message));
+        println!("    {} {}", style.dim("What to do:"), w.hint);
+    }
+    for p in &report.problems {
+        print_problem(style, p);
+    }
+    if report.ok {
+        println!(
+            "{}",
+            style.good("The key file is a valid App Store Connect private key.")
+        );
+        if let Some(fp) = &report.fingerprint {
+            println!("    {} {fp}", style.dim("Fingerprint:"));
+        }
+    } else if report.problems.is_empty() {
+        println!("{}", style.bad("The key file could not be used."));
+    }
+    if !report.ok {
+        println!(
+            "{}",
+            style.dim("Apple was not asked: fix the problems above first.")
+        );
+        return;
+    }
+    let Some(v) = apple else { return };
+    println!();
+    println!("{}", style.bold("Apple"));
+    if v.is_valid() {
+        println!("{}", style.good(&v.message));
+        const SHOWN: usize = 10;
+        for app in v.apps.iter().take(SHOWN) {
+            println!("    • {} ({})", app.name, app.bundle_id);
+        }
+        let total = v.apps_total.unwrap_or(v.apps.len() as u32) as usize;
+        if total > SHOWN.min(v.apps.len()) {
+            println!(
+                "    {}",
+                style.dim(&format!("… and {} more", total - SHOWN.min(v.apps.len())))
+            );
+        }
+        let cap = |c: Option<bool>, yes: &str, no: &str| match c {
+            Some(true) => style.good(yes),
+            Some(false) => style.warn(no),
+            None => style.dim(&format!("? {} (not checked)", yes.to_lowercase())),
+        };
+        println!(
+            "{}",
+            cap(
+                v.capabilities.signing,
+                "May read certificates and app identifiers",
+                "May not read certificates and app identifiers"
+            )
+        );
+        println!(
+            "{}",
+            cap(
+                v.capabilities.users,
+                "May read the team's users",
+                "May not read the team's users"
+            )
+        );
+        if let Some(rl) = v.rate_limit {
+            println!(
+                "    {}",
+                style.dim(&format!(
+                    "{} of {} requests left this hour",
+                    rl.remaining, rl.limit
+                ))
+            );
+        }
+    } else {
+        println!("{}", style.bad(&v.message));
+        if v.class() != OutcomeClass::Config {
+            println!(
+                "    {}",
+                style.dim("The key file itself checked out fine (see above).")
+            );
+        }
+    }
+    println!("    {} {}", style.dim("What to do:"), v.hint);
+    let status = v
+        .http_status
+        .map(|s| format!("HTTP {s}, "))
+        .unwrap_or_default();
+    println!(
+        "    {}",
+        style.dim(&format!(
+            "({}{} {}, {} ms)",
+            status,
+            v.attempts,
+            if v.attempts == 1 { "try" } else { "tries" },
+            v.elapsed_ms
+        ))
+    );
 }

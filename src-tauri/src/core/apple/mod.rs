@@ -1,11 +1,34 @@
-//! The App Store Connect client and its outcomes. (Stub: the verify work fills
-//! this in; the signatures below are the contract the CLI, vault and app use.)
+//! The App Store Connect client: ask Apple whether a key works and say
+//! precisely what Apple answered.
+//!
+//! - `client`: base URL rules (https, or http for loopback only), one GET with a capped body.
+//! - `outcome`: reading Apple's answers and the words for every outcome code.
+//!
+//! The run: `GET /v1/apps` (401 retried once with a fresh token; 429 and 5xx
+//! retried with backoff, at most 3 tries in all), then — only when that
+//! succeeded — read-only probes of certificates, bundle IDs and users.
+
+pub mod client;
+pub mod outcome;
 
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
+use crate::core::token::{Lifetime, Signer};
+use client::{Body, Exchange, NetError};
+pub use outcome::{class_of, OutcomeClass};
 use serde::Serialize;
+use std::time::{Duration, Instant, SystemTime};
 
 pub const DEFAULT_API_BASE: &str = "https://api.appstoreconnect.apple.com";
+
+/// The check request, and the read-only capability probes.
+pub const APPS_PATH: &str = "/v1/apps?limit=200&fields[apps]=name,bundleId";
+pub const CERTIFICATES_PATH: &str = "/v1/certificates?limit=1";
+pub const BUNDLE_IDS_PATH: &str = "/v1/bundleIds?limit=1";
+pub const USERS_PATH: &str = "/v1/users?limit=1";
+
+/// A clock difference beyond this is reported as `clock_skew`.
+pub const CLOCK_SKEW_LIMIT_S: i64 = 30;
 
 /// Who is asking: the parsed key and its IDs (already normalised).
 #[derive(Debug, Clone, Copy)]
@@ -17,11 +40,48 @@ pub struct Credentials<'a> {
     pub kind: KeyKind,
 }
 
-/// Where and how to ask.
-#[derive(Debug, Clone, Default)]
+/// Where and how to ask. `Default` holds the production values; tests shrink
+/// the timeouts and backoff to stay fast.
+#[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// `--api-base`; `None` falls back to `ASC_API_BASE`, then `DEFAULT_API_BASE`.
     pub api_base: Option<String>,
+    /// TCP + TLS connect (10 s).
+    pub connect_timeout: Duration,
+    /// One whole request, body included (20 s).
+    pub request_timeout: Duration,
+    /// The whole run, retries and probes included (45 s).
+    pub run_budget: Duration,
+    /// Waits before the 2nd, 3rd… try after a 429 without `Retry-After` or a 5xx (1 s, 2 s, 4 s).
+    pub backoff: Vec<Duration>,
+    /// Tries of the check request, all reasons together (3).
+    pub max_tries: u32,
+    /// Response bodies larger than this are refused unread (1 MiB).
+    pub max_body_bytes: usize,
+    /// Token lifetime (10 minutes).
+    pub token_lifetime: Lifetime,
+    /// Run the capability probes after a successful check (true).
+    pub probe_capabilities: bool,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            api_base: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(20),
+            run_budget: Duration::from_secs(45),
+            backoff: vec![
+                Duration::from_secs(1),
+                Duration::from_secs(2),
+                Duration::from_secs(4),
+            ],
+            max_tries: 3,
+            max_body_bytes: 1024 * 1024,
+            token_lifetime: Lifetime::DEFAULT,
+            probe_capabilities: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -51,12 +111,14 @@ pub struct Verification {
     pub message: String,
     pub hint: String,
     pub http_status: Option<u16>,
+    /// Tries of the check request (`GET /v1/apps`); probes not counted.
     pub attempts: u32,
     pub elapsed_ms: u64,
     pub apps_total: Option<u32>,
     pub apps: Vec<AppSummary>,
     pub capabilities: Capabilities,
     pub rate_limit: Option<RateLimit>,
+    /// Apple's clock minus ours, in seconds, from the last `Date` header.
     pub clock_offset_s: Option<i64>,
 }
 
@@ -64,9 +126,267 @@ impl Verification {
     pub fn is_valid(&self) -> bool {
         self.outcome == "valid"
     }
+
+    pub fn class(&self) -> OutcomeClass {
+        class_of(&self.outcome)
+    }
 }
 
 /// Ask Apple whether the key works. Never panics, never logs key or token.
-pub async fn verify(_creds: &Credentials<'_>, _opts: &VerifyOptions) -> Verification {
-    todo!()
+pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verification {
+    let started = Instant::now();
+    let mut run = Run {
+        started,
+        deadline: started + opts.run_budget,
+        cx: outcome::Context::default(),
+        attempts: 0,
+        apps: Vec::new(),
+        rate_limit: None,
+    };
+    // A hard stop in case something below forgets its own bound.
+    let code = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
+        Ok(code) => code,
+        Err(_) => Err("network_timeout".to_string()),
+    };
+    let code = match code {
+        Ok(()) => "valid".to_string(),
+        Err(code) => code,
+    };
+    run.finish(&code)
+}
+
+/// State of one verify run.
+struct Run {
+    started: Instant,
+    deadline: Instant,
+    cx: outcome::Context,
+    attempts: u32,
+    apps: Vec<AppSummary>,
+    rate_limit: Option<RateLimit>,
+}
+
+impl Run {
+    fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// `Ok(())` = valid; `Err(code)` = any other outcome (the problem codes of
+    /// configuration errors, e.g. `api_base_not_https`, pass through as outcomes).
+    async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
+        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| p.code)?;
+        self.cx.host = base.host_str().unwrap_or_default().to_owned();
+        let signer = Signer::new(creds)
+            .map_err(|p| p.code)?
+            .with_lifetime(opts.token_lifetime);
+        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| p.code)?;
+        let url = client::endpoint(&base, APPS_PATH);
+        let max_tries = opts.max_tries.max(1);
+        let mut retried_401 = false;
+
+        loop {
+            self.attempts += 1;
+            let attempt = self.attempts;
+            let budget = self.remaining().min(opts.request_timeout);
+            if budget.is_zero() {
+                return Err("network_timeout".into());
+            }
+            // A fresh token per try: Apple's transient 401s clear with a new one.
+            let token = signer.sign();
+            let x = client::get(
+                &http,
+                &url,
+                token.expose(),
+                budget,
+                opts.max_body_bytes,
+                attempt,
+            )
+            .await;
+            let x = match x {
+                Ok(x) => x,
+                Err(e) => return Err(net_code(e).into()),
+            };
+            self.note(&x);
+            self.cx.http_status = Some(x.status);
+            let can_retry = attempt < max_tries;
+            match x.status {
+                200 => {
+                    let Body::Complete(body) = &x.body else {
+                        return Err("apple_bad_response".into());
+                    };
+                    let (total, apps) = outcome::parse_apps(body).ok_or("apple_bad_response")?;
+                    self.cx.apps_total = Some(total);
+                    self.apps = apps;
+                    break;
+                }
+                401 if can_retry && !retried_401 => {
+                    retried_401 = true;
+                    continue;
+                }
+                401 => {
+                    let skewed = self
+                        .cx
+                        .clock_offset_s
+                        .is_some_and(|o| o.abs() > CLOCK_SKEW_LIMIT_S);
+                    return Err(if skewed {
+                        "clock_skew"
+                    } else {
+                        "not_authorized"
+                    }
+                    .into());
+                }
+                403 => {
+                    let code = match &x.body {
+                        Body::Complete(b) => outcome::apple_error_code(b),
+                        Body::TooLarge => None,
+                    };
+                    self.cx.apple_code = code.clone();
+                    return Err(outcome::forbidden_outcome(code.as_deref()).into());
+                }
+                429 | 500 | 502 | 503 | 504 => {
+                    let failed = if x.status == 429 {
+                        "rate_limited"
+                    } else {
+                        "apple_unavailable"
+                    };
+                    if x.status == 429 {
+                        self.cx.retry_after_s = x.retry_after.map(|d| d.as_secs());
+                    }
+                    if !can_retry {
+                        return Err(failed.into());
+                    }
+                    let wait = match (x.status, x.retry_after) {
+                        (429, Some(after)) => after,
+                        _ => backoff(opts, attempt),
+                    };
+                    // Waiting past the budget would only end in a timeout: say what Apple said.
+                    if wait >= self.remaining() {
+                        return Err(failed.into());
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return Err("apple_bad_response".into()),
+            }
+        }
+
+        if opts.probe_capabilities {
+            self.probe(&http, &base, &signer, opts).await;
+        }
+        Ok(())
+    }
+
+    /// Read-only probes; each answer only ever sets a capability.
+    async fn probe(
+        &mut self,
+        http: &reqwest::Client,
+        base: &url::Url,
+        signer: &Signer<'_>,
+        opts: &VerifyOptions,
+    ) {
+        // Keep a margin so the run's hard stop never races a probe and turns a
+        // valid answer into a timeout.
+        let budget = self
+            .remaining()
+            .saturating_sub(Duration::from_millis(200))
+            .min(opts.request_timeout);
+        if budget.is_zero() {
+            return;
+        }
+        let token = signer.sign();
+        let one = |path: &str| {
+            let url = client::endpoint(base, path);
+            let token = token.expose();
+            async move { client::get(http, &url, token, budget, opts.max_body_bytes, 1).await }
+        };
+        let (certs, bundles, users) = tokio::join!(
+            one(CERTIFICATES_PATH),
+            one(BUNDLE_IDS_PATH),
+            one(USERS_PATH)
+        );
+        let allowed = |r: &Result<Exchange, NetError>| match r {
+            Ok(x) if x.status == 200 => Some(true),
+            Ok(x) if x.status == 403 => Some(false),
+            _ => None,
+        };
+        self.cx.capabilities.signing = match (allowed(&certs), allowed(&bundles)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+        self.cx.capabilities.users = allowed(&users);
+        for x in [&certs, &bundles, &users].into_iter().flatten() {
+            self.note(x);
+        }
+    }
+
+    /// Keep what every answer tells: clock offset and rate limit.
+    fn note(&mut self, x: &Exchange) {
+        if let Some(date) = x.date {
+            self.cx.clock_offset_s = Some(offset_secs(date, SystemTime::now()));
+        }
+        if let Some(rl) = x.rate_limit.as_deref().and_then(outcome::parse_rate_limit) {
+            self.rate_limit = Some(rl);
+        }
+    }
+
+    fn finish(self, code: &str) -> Verification {
+        let (message, hint) = outcome::describe(code, &self.cx);
+        Verification {
+            outcome: code.to_owned(),
+            message,
+            hint,
+            http_status: self.cx.http_status,
+            attempts: self.attempts,
+            elapsed_ms: self.started.elapsed().as_millis() as u64,
+            apps_total: self.cx.apps_total,
+            apps: self.apps,
+            capabilities: self.cx.capabilities,
+            rate_limit: self.rate_limit,
+            clock_offset_s: self.cx.clock_offset_s,
+        }
+    }
+}
+
+fn net_code(e: NetError) -> &'static str {
+    match e {
+        NetError::Timeout => "network_timeout",
+        NetError::Tls => "tls_error",
+        NetError::Unreachable => "network_unreachable",
+    }
+}
+
+fn backoff(opts: &VerifyOptions, attempt: u32) -> Duration {
+    let i = (attempt as usize).saturating_sub(1);
+    opts.backoff
+        .get(i)
+        .or(opts.backoff.last())
+        .copied()
+        .unwrap_or(Duration::from_secs(1))
+}
+
+/// Apple's clock minus ours, rounded to whole seconds (HTTP dates have 1 s resolution).
+fn offset_secs(apple: SystemTime, local: SystemTime) -> i64 {
+    match apple.duration_since(local) {
+        Ok(ahead) => ahead.as_secs_f64().round() as i64,
+        Err(behind) => -(behind.duration().as_secs_f64().round() as i64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_and_backoff() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        assert_eq!(offset_secs(t + Duration::from_secs(600), t), 600);
+        assert_eq!(offset_secs(t, t + Duration::from_millis(30_600)), -31);
+        let opts = VerifyOptions::default();
+        assert_eq!(backoff(&opts, 1), Duration::from_secs(1));
+        assert_eq!(backoff(&opts, 2), Duration::from_secs(2));
+        assert_eq!(backoff(&opts, 9), Duration::from_secs(4));
+        assert_eq!(opts.max_body_bytes, 1 << 20);
+        assert!(
+            opts.request_timeout <= opts.run_budget && opts.run_budget <= Duration::from_secs(45)
+        );
+    }
 }

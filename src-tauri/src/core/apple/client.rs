@@ -1,0 +1,285 @@
+//! The HTTP side: which base URL, one GET with a capped body, and what went
+//! wrong on the wire. No outcome decisions here.
+
+use crate::core::Problem;
+use std::net::IpAddr;
+use std::time::{Duration, Instant, SystemTime};
+use url::{Host, Url};
+
+/// The environment variable that overrides the API base (tests, proxies).
+pub const API_BASE_ENV: &str = "ASC_API_BASE";
+
+/// `--api-base` > `ASC_API_BASE` (when non-empty) > Apple's address.
+/// `http://` is accepted only for loopback hosts; anything else must be https.
+pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
+    let env = std::env::var(API_BASE_ENV).ok();
+    let raw = explicit
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or(env.as_deref().map(str::trim).filter(|s| !s.is_empty()))
+        .unwrap_or(super::DEFAULT_API_BASE);
+    check_api_base(raw)
+}
+
+/// Parse and police one base URL (see [`resolve_api_base`]).
+pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
+    let invalid = || {
+        Problem::new(
+            "api_base_invalid",
+            format!("The App Store Connect API address \"{raw}\" is not a usable web address."),
+            "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
+        )
+    };
+    let url = Url::parse(raw).map_err(|_| invalid())?;
+    if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid());
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(Problem::new(
+            "api_base_not_https",
+            format!("The API address {raw} uses plain http, which is only allowed for this computer (localhost)."),
+            "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
+        )),
+        _ => Err(invalid()),
+    }
+}
+
+/// 127.0.0.0/8, ::1 and `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(Host::Domain(d)) => {
+            let d = d.trim_end_matches('.');
+            d.eq_ignore_ascii_case("localhost")
+        }
+        None => false,
+    }
+}
+
+/// `base` + `path_and_query`, keeping any path prefix of the base (proxies).
+pub fn endpoint(base: &Url, path_and_query: &str) -> String {
+    format!("{}{}", base.as_str().trim_end_matches('/'), path_and_query)
+}
+
+/// One HTTP client per verify run.
+pub fn build_client(base: &Url, connect_timeout: Duration) -> Result<reqwest::Client, Problem> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .user_agent(concat!("asc-key-wizard/", env!("CARGO_PKG_VERSION")))
+        // A redirect could lead to a plain-http host: never follow one.
+        .redirect(reqwest::redirect::Policy::none());
+    if is_loopback(base) {
+        // A system proxy must not intercept requests to this computer.
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| {
+        Problem::new(
+            "tls_error",
+            format!("The secure connection could not be prepared: {}.", e),
+            "Check that this computer's certificate store is intact, then try again.",
+        )
+    })
+}
+
+/// What came back from one GET.
+#[derive(Debug)]
+pub struct Exchange {
+    pub status: u16,
+    /// Apple's `Date` header.
+    pub date: Option<SystemTime>,
+    pub retry_after: Option<Duration>,
+    pub rate_limit: Option<String>,
+    pub body: Body,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    Complete(Vec<u8>),
+    /// Longer than the cap: reading stopped there.
+    TooLarge,
+}
+
+/// Why no answer came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetError {
+    Timeout,
+    Tls,
+    Unreachable,
+}
+
+/// GET `url` with `Authorization: Bearer <token>`, reading at most `cap`
+/// body bytes within `timeout`. Logs method, path, status, attempt and
+/// elapsed time at debug level; never the token.
+pub async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    timeout: Duration,
+    cap: usize,
+    attempt: u32,
+) -> Result<Exchange, NetError> {
+    let started = Instant::now();
+    let path = url_path(url);
+    let result = tokio::time::timeout(timeout, async {
+        let resp = client
+            .get(url)
+            .bearer_auth(token)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let date = header("date").and_then(|d| httpdate::parse_http_date(d.trim()).ok());
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
+        let rate_limit = header("x-rate-limit");
+        let body = read_capped(resp, cap).await?;
+        Ok(Exchange {
+            status,
+            date,
+            retry_after,
+            rate_limit,
+            body,
+        })
+    })
+    .await
+    .unwrap_or(Err(NetError::Timeout));
+    let ms = started.elapsed().as_millis();
+    match &result {
+        Ok(x) => log::debug!("GET {path} -> {} (attempt {attempt}, {ms} ms)", x.status),
+        Err(e) => log::debug!("GET {path} -> {e:?} (attempt {attempt}, {ms} ms)"),
+    }
+    result
+}
+
+/// Stop reading as soon as the body passes `cap`: a 50 MiB answer is never buffered.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Body, NetError> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Ok(Body::TooLarge);
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+        if buf.len() + chunk.len() > cap {
+            return Ok(Body::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Body::Complete(buf))
+}
+
+/// Seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn url_path(url: &str) -> &str {
+    // Only the path and query are logged (never the host's credentials, if any).
+    url.find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..]))
+        .unwrap_or("/")
+}
+
+/// reqwest does not expose rustls' error type, so TLS failures are told apart
+/// by the messages in the error chain.
+fn classify(err: reqwest::Error) -> NetError {
+    if err.is_timeout() {
+        return NetError::Timeout;
+    }
+    let mut chain = String::new();
+    // The top-level message holds the URL (whose host could contain "tls"): skip it.
+    let mut source = std::error::Error::source(&err);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string().to_ascii_lowercase());
+        chain.push_str(&format!(" {e:?} | ").to_ascii_lowercase());
+        source = e.source();
+    }
+    const TLS_SIGNS: [&str; 8] = [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "fatal alert",
+        "peer is incompatible",
+        "peer misbehaved",
+        "invalidcontenttype",
+    ];
+    if TLS_SIGNS.iter().any(|s| chain.contains(s)) {
+        NetError::Tls
+    } else {
+        NetError::Unreachable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_may_use_http() {
+        for ok in [
+            "https://api.appstoreconnect.apple.com",
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7",
+            "http://[::1]:9000/",
+            "http://localhost:1234/prefix",
+            "http://LOCALHOST.",
+            "https://proxy.example.com/asc/",
+        ] {
+            assert!(check_api_base(ok).is_ok(), "{ok}");
+        }
+        for (bad, code) in [
+            ("http://api.appstoreconnect.apple.com", "api_base_not_https"),
+            ("http://10.0.0.1", "api_base_not_https"),
+            ("http://128.0.0.1", "api_base_not_https"),
+            ("http://localhost.example.com", "api_base_not_https"),
+            ("http://[::2]", "api_base_not_https"),
+            ("ftp://127.0.0.1", "api_base_invalid"),
+            ("not a url", "api_base_invalid"),
+            ("https://x.example/?q=1", "api_base_invalid"),
+        ] {
+            assert_eq!(check_api_base(bad).unwrap_err().code, code, "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoint_keeps_prefix() {
+        let base = Url::parse("https://proxy.example.com/asc/").unwrap();
+        assert_eq!(
+            endpoint(&base, "/v1/apps?limit=1"),
+            "https://proxy.example.com/asc/v1/apps?limit=1"
+        );
+        let base = Url::parse("http://127.0.0.1:5").unwrap();
+        assert_eq!(endpoint(&base, "/v1/apps"), "http://127.0.0.1:5/v1/apps");
+        assert_eq!(
+            url_path("http://127.0.0.1:5/v1/apps?limit=1"),
+            "/v1/apps?limit=1"
+        );
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

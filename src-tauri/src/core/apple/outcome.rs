@@ -1,0 +1,348 @@
+//! Reading Apple's answers (JSON:API errors, app lists, rate-limit header)
+//! and the words for every outcome code.
+
+use super::{AppSummary, Capabilities, RateLimit};
+use serde::Deserialize;
+
+/// How the CLI and UI should treat an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeClass {
+    /// Apple accepted the key.
+    Valid,
+    /// Apple answered and said no (exit 3).
+    Rejected,
+    /// No usable answer (exit 4).
+    NoAnswer,
+    /// The request could not be made as configured (bad API base, missing
+    /// Issuer ID): a usage problem (exit 2).
+    Config,
+}
+
+pub fn class_of(outcome: &str) -> OutcomeClass {
+    match outcome {
+        "valid" => OutcomeClass::Valid,
+        "not_authorized" | "clock_skew" | "forbidden_role" | "agreement_required" | "forbidden" => {
+            OutcomeClass::Rejected
+        }
+        "rate_limited"
+        | "apple_unavailable"
+        | "network_unreachable"
+        | "network_timeout"
+        | "tls_error"
+        | "apple_bad_response" => OutcomeClass::NoAnswer,
+        _ => OutcomeClass::Config,
+    }
+}
+
+/// The first error's `code` of a JSON:API error body, if it is one.
+pub fn apple_error_code(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Errors {
+        errors: Vec<ApiError>,
+    }
+    #[derive(Deserialize)]
+    struct ApiError {
+        code: Option<String>,
+        title: Option<String>,
+    }
+    let errors: Errors = serde_json::from_slice(body).ok()?;
+    let first = errors.errors.into_iter().next()?;
+    match first.code {
+        // The older agreement answer is a bare `FORBIDDEN` titled "Access Unavailable".
+        Some(code)
+            if code == "FORBIDDEN"
+                && first
+                    .title
+                    .as_deref()
+                    .is_some_and(|t| t.contains("Unavailable")) =>
+        {
+            Some("FORBIDDEN.ACCESS_UNAVAILABLE".into())
+        }
+        other => other,
+    }
+}
+
+/// The outcome for a 403, from Apple's hierarchical error code.
+pub fn forbidden_outcome(code: Option<&str>) -> &'static str {
+    match code {
+        Some("FORBIDDEN_ERROR") => "forbidden_role",
+        Some(c)
+            if c.starts_with("FORBIDDEN.REQUIRED_AGREEMENTS")
+                || c == "FORBIDDEN.ACCESS_UNAVAILABLE" =>
+        {
+            "agreement_required"
+        }
+        _ => "forbidden",
+    }
+}
+
+/// `user-hour-lim:3600;user-hour-rem:3599;` — anything odd gives `None`.
+pub fn parse_rate_limit(header: &str) -> Option<RateLimit> {
+    let (mut limit, mut remaining) = (None, None);
+    for part in header.split(';') {
+        let Some((k, v)) = part.split_once(':') else {
+            continue;
+        };
+        let v = v.trim().parse::<u32>().ok();
+        match k.trim().to_ascii_lowercase().as_str() {
+            "user-hour-lim" => limit = v.or(limit),
+            "user-hour-rem" => remaining = v.or(remaining),
+            _ => {}
+        }
+    }
+    Some(RateLimit {
+        limit: limit?,
+        remaining: remaining?,
+    })
+}
+
+/// Apps from a `/v1/apps` page: `(total, first page)`; `None` when the body
+/// is not the JSON:API document Apple sends.
+pub fn parse_apps(body: &[u8]) -> Option<(u32, Vec<AppSummary>)> {
+    #[derive(Deserialize)]
+    struct Doc {
+        data: Vec<Resource>,
+        #[serde(default)]
+        meta: Option<Meta>,
+    }
+    #[derive(Deserialize)]
+    struct Resource {
+        #[serde(default)]
+        attributes: Option<Attributes>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Attributes {
+        name: Option<String>,
+        bundle_id: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Meta {
+        paging: Option<Paging>,
+    }
+    #[derive(Deserialize)]
+    struct Paging {
+        total: Option<u32>,
+    }
+    let doc: Doc = serde_json::from_slice(body).ok()?;
+    let apps: Vec<AppSummary> = doc
+        .data
+        .into_iter()
+        .take(200)
+        .map(|r| {
+            let a = r.attributes.unwrap_or(Attributes {
+                name: None,
+                bundle_id: None,
+            });
+            AppSummary {
+                name: a.name.unwrap_or_default(),
+                bundle_id: a.bundle_id.unwrap_or_default(),
+            }
+        })
+        .collect();
+    let total = doc
+        .meta
+        .and_then(|m| m.paging)
+        .and_then(|p| p.total)
+        .unwrap_or(apps.len() as u32);
+    Some((total.max(apps.len() as u32), apps))
+}
+
+/// Extra facts some messages mention.
+#[derive(Debug, Default, Clone)]
+pub struct Context {
+    pub http_status: Option<u16>,
+    pub apps_total: Option<u32>,
+    pub capabilities: Capabilities,
+    pub clock_offset_s: Option<i64>,
+    pub retry_after_s: Option<u64>,
+    pub apple_code: Option<String>,
+    pub host: String,
+}
+
+/// Message (what happened) and hint (what to do) for an outcome code.
+pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
+    let status = cx
+        .http_status
+        .map(|s| format!(" (HTTP {s})"))
+        .unwrap_or_default();
+    match outcome {
+        "valid" => {
+            let apps = match cx.apps_total {
+                Some(1) => "1 app".to_string(),
+                Some(n) => format!("{n} apps"),
+                None => "its apps".to_string(),
+            };
+            let message = format!("Apple accepted this key; it can see {apps}.");
+            let hint = match (cx.capabilities.signing, cx.capabilities.users) {
+                (Some(false), _) => "The key works, but it may not read certificates and app identifiers, which building and signing apps needs. If your platform builds apps for you, create a new Team key with Admin access.".to_string(),
+                (Some(true), _) => "The key works and may read certificates and app identifiers. You can save it or hand it to your platform.".to_string(),
+                (None, _) => "The key works. Whether it may read certificates could not be checked; if your platform builds apps, make sure the key has Admin access.".to_string(),
+            };
+            (message, hint)
+        }
+        "not_authorized" => (
+            format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking."),
+            "Check that: the Key ID matches the file name AuthKey_<KEYID>.p8; the Issuer ID was copied from the top of the Team Keys page in App Store Connect; the key has not been revoked; it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key); and Team vs Individual is chosen correctly.".into(),
+        ),
+        "clock_skew" => {
+            let off = cx.clock_offset_s.unwrap_or(0);
+            let (amount, dir) = (human_secs(off.unsigned_abs()), if off > 0 { "behind" } else { "ahead of" });
+            (
+                format!("Apple refused the key, and this computer's clock is about {amount} {dir} Apple's clock. Apple refuses sign-ins from a clock that is off."),
+                "Turn on automatic date and time (\"Set time automatically\") in your system settings, then verify again.".into(),
+            )
+        }
+        "forbidden_role" => (
+            "The key is genuine, but its access level (role) is too low for this request.".into(),
+            "A key's role cannot be changed: create a new Team key with Admin access in App Store Connect → Users and Access → Integrations, then revoke this one.".into(),
+        ),
+        "agreement_required" => (
+            "Apple is blocking this account until the Account Holder accepts an updated agreement.".into(),
+            "The Account Holder should sign in to App Store Connect, open Business (or the Apple Developer account), accept the latest agreement, then verify again. A new key will not help.".into(),
+        ),
+        "forbidden" => {
+            let code = cx.apple_code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default();
+            (
+                format!("Apple refused this request for this key (HTTP 403{code})."),
+                "Check the key's access in App Store Connect → Users and Access → Integrations. If it keeps happening, create a new Team key with Admin access.".into(),
+            )
+        }
+        "rate_limited" => (
+            "Apple says this key has made too many requests in the last hour.".into(),
+            match cx.retry_after_s {
+                Some(s) => format!("Wait about {} and try again. Apple counts requests per key over a rolling hour.", human_secs(s)),
+                None => "Wait a few minutes and try again. Apple counts requests per key over a rolling hour.".into(),
+            },
+        ),
+        "apple_unavailable" => (
+            format!("App Store Connect is having trouble right now{status}."),
+            "This is on Apple's side, not a problem with your key. Try again in a few minutes.".into(),
+        ),
+        "network_unreachable" => (
+            format!("Could not reach App Store Connect at {}.", cx.host),
+            "Check the internet connection (and any VPN, proxy or firewall), then try again.".into(),
+        ),
+        "network_timeout" => (
+            "App Store Connect did not answer in time.".into(),
+            "Check the internet connection and try again; on a slow or filtered network, try another one.".into(),
+        ),
+        "tls_error" => (
+            format!("A secure (HTTPS) connection to {} could not be set up.", cx.host),
+            "Check that this computer's date is right and that no security software or proxy intercepts secure connections, then try again.".into(),
+        ),
+        "apple_bad_response" => (
+            format!("App Store Connect answered with something unexpected{status}."),
+            "Try again in a few minutes. If you set --api-base or ASC_API_BASE, check that it points at the App Store Connect API.".into(),
+        ),
+        other => (format!("Verification stopped ({other})."), "Check the settings and try again.".into()),
+    }
+}
+
+/// "45 seconds", "10 minutes", "2 hours".
+fn human_secs(s: u64) -> String {
+    match s {
+        0..=119 => format!("{s} seconds"),
+        120..=7199 => format!("{} minutes", (s + 30) / 60),
+        _ => format!("{} hours", (s + 1800) / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_header_is_parsed_defensively() {
+        assert_eq!(
+            parse_rate_limit("user-hour-lim:3600;user-hour-rem:3599;"),
+            Some(RateLimit {
+                limit: 3600,
+                remaining: 3599
+            })
+        );
+        assert_eq!(
+            parse_rate_limit(" user-hour-rem: 5 ; foo:bar;USER-HOUR-LIM:10"),
+            Some(RateLimit {
+                limit: 10,
+                remaining: 5
+            })
+        );
+        assert_eq!(parse_rate_limit("user-hour-lim:3600;"), None);
+        assert_eq!(parse_rate_limit("user-hour-lim:-1;user-hour-rem:x"), None);
+        assert_eq!(parse_rate_limit(""), None);
+    }
+
+    #[test]
+    fn forbidden_codes() {
+        let body = br#"{"errors":[{"status":"403","code":"FORBIDDEN_ERROR","title":"x"}]}"#;
+        assert_eq!(
+            forbidden_outcome(apple_error_code(body).as_deref()),
+            "forbidden_role"
+        );
+        let body = br#"{"errors":[{"status":"403","code":"FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED"}]}"#;
+        assert_eq!(
+            forbidden_outcome(apple_error_code(body).as_deref()),
+            "agreement_required"
+        );
+        let body =
+            br#"{"errors":[{"status":"403","code":"FORBIDDEN","title":"Access Unavailable"}]}"#;
+        assert_eq!(
+            forbidden_outcome(apple_error_code(body).as_deref()),
+            "agreement_required"
+        );
+        let body = br#"{"errors":[{"status":"403","code":"FORBIDDEN","title":"Something else"}]}"#;
+        assert_eq!(
+            forbidden_outcome(apple_error_code(body).as_deref()),
+            "forbidden"
+        );
+        assert_eq!(
+            forbidden_outcome(apple_error_code(b"Not Acceptable").as_deref()),
+            "forbidden"
+        );
+    }
+
+    #[test]
+    fn apps_page() {
+        let body = br#"{"data":[{"type":"apps","id":"1","attributes":{"name":"Shop","bundleId":"com.x.shop"}}],"meta":{"paging":{"total":3,"limit":200}}}"#;
+        let (total, apps) = parse_apps(body).unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(
+            apps,
+            vec![AppSummary {
+                name: "Shop".into(),
+                bundle_id: "com.x.shop".into()
+            }]
+        );
+        assert!(parse_apps(b"<html>").is_none());
+        assert!(parse_apps(br#"{"errors":[]}"#).is_none());
+        assert_eq!(parse_apps(br#"{"data":[]}"#).unwrap().0, 0);
+    }
+
+    #[test]
+    fn every_outcome_has_words_and_a_class() {
+        for code in [
+            "valid",
+            "not_authorized",
+            "clock_skew",
+            "forbidden_role",
+            "agreement_required",
+            "forbidden",
+            "rate_limited",
+            "apple_unavailable",
+            "network_unreachable",
+            "network_timeout",
+            "tls_error",
+            "apple_bad_response",
+        ] {
+            let (m, h) = describe(code, &Context::default());
+            assert!(
+                !m.is_empty() && !h.is_empty() && !m.contains("Verification stopped"),
+                "{code}"
+            );
+            assert_ne!(class_of(code), OutcomeClass::Config, "{code}");
+        }
+        assert_eq!(class_of("api_base_not_https"), OutcomeClass::Config);
+        assert_eq!(human_secs(600), "10 minutes");
+    }
+}
