@@ -1,11 +1,251 @@
-//! `upload` and `export`: handing the key on. (Stub.)
+//! `upload` and `export`: handing the key on.
+//!
+//! Exit codes: 0 done; 1 key unusable or no such saved key; 2 bad arguments,
+//! settings or missing token; 3 the dashboard refused; 4 no answer from the
+//! dashboard; 5 keychain or local file writing failed.
 
-use clap::Args;
+use crate::cli::exit;
+use crate::cli::output::{print_json, Style};
+use crate::cli::store::{fail, load_file_key, load_stored_key, runtime, IdArgs};
+use crate::core::config;
+use crate::core::export::{self, ExportFormat, ExportRequest};
+use crate::core::ids::KeyKind;
+use crate::core::key::PrivateKey;
+use crate::core::session::Ids;
+use crate::core::upload::{self, UploadOptions, UploadRequest};
+use crate::core::Problem;
+use clap::{Args, ValueEnum};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use zeroize::Zeroizing;
+
+/// Which key: a file, or one saved in the keychain.
+#[derive(Debug, Args)]
+pub struct KeyChoice {
+    /// The key file (AuthKey_XXXXXXXXXX.p8), or - for standard input.
+    #[arg(required_unless_present = "stored", conflicts_with = "stored")]
+    pub file: Option<PathBuf>,
+    /// Use a key saved in the keychain instead of a file.
+    #[arg(long, value_name = "KEYID")]
+    pub stored: Option<String>,
+    #[command(flatten)]
+    pub ids: IdArgs,
+}
 
 #[derive(Debug, Args)]
-pub struct UploadArgs {}
-#[derive(Debug, Args)]
-pub struct ExportArgs {}
+pub struct UploadArgs {
+    #[command(flatten)]
+    pub key: KeyChoice,
+    /// Upload address (overrides upload_url from the settings file).
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Read the setup token from this environment variable (otherwise you are asked for it).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Settings file naming the platform (see docs/config.md); default $ASC_WIZARD_CONFIG or the app's config.json.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn upload(_a: UploadArgs) -> i32 { todo!() }
-pub fn export(_a: ExportArgs) -> i32 { todo!() }
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// api_key.json for fastlane's api_key_path.
+    Fastlane,
+    /// AuthKey_<KEYID>.p8 in ~/.appstoreconnect/private_keys, plus altool/notarytool commands.
+    Altool,
+    /// A .env file for codemagic-cli-tools and the asc CLI.
+    Env,
+}
+
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Fastlane => ExportFormat::Fastlane,
+            FormatArg::Altool => ExportFormat::Altool,
+            FormatArg::Env => ExportFormat::Env,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub key: KeyChoice,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// Where to write (a file, or an existing folder).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, Ids), i32> {
+    match (&choice.stored, &choice.file) {
+        (Some(id), _) => load_stored_key(id, json),
+        (None, Some(file)) => load_file_key(file, &choice.ids, json, style),
+        (None, None) => Err(fail(
+            json,
+            &Problem::new(
+                "key_missing",
+                "No key was given.",
+                "Pass a key file, or --stored KEYID for a saved key.",
+            ),
+            exit::USAGE,
+        )),
+    }
+}
+
+pub fn upload(a: UploadArgs) -> i32 {
+    let style = Style::for_stdout();
+    let loaded = match config::load(a.config.as_deref()) {
+        Ok(c) => c,
+        Err(p) => return fail(a.json, &p, exit::USAGE),
+    };
+    let cfg = loaded.config;
+    // Settle the destination and token before touching the key or keychain.
+    let probe = UploadOptions::from_config(&cfg, a.to.as_deref(), Zeroizing::new(String::new()));
+    let mut opts = match probe
+        .and_then(|o| config::validate_destination_url(&o.url, "upload address").map(|_| o))
+    {
+        Ok(o) => o,
+        Err(p) => return fail(a.json, &p, exit::USAGE),
+    };
+    let stdin_is_key =
+        a.key.stored.is_none() && a.key.file.as_deref().is_some_and(|f| f.as_os_str() == "-");
+    opts.token = match read_token(a.token_env.as_deref(), cfg.token_label(), stdin_is_key) {
+        Ok(t) => t,
+        Err(p) => return fail(a.json, &p, exit::USAGE),
+    };
+    let (key, ids) = match load(&a.key, a.json, style) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let req = UploadRequest {
+        key: &key,
+        key_id: &ids.key_id,
+        issuer_id: ids.issuer_id.as_deref(),
+        kind: ids.kind,
+    };
+    let result = match runtime() {
+        Ok(rt) => rt.block_on(upload::upload(&req, &opts)),
+        Err(p) => Err(p),
+    };
+    match result {
+        Ok(receipt) => {
+            if a.json {
+                print_json(
+                    &serde_json::json!({ "ok": true, "key_id": ids.key_id, "upload": receipt }),
+                );
+            } else {
+                println!(
+                    "{}",
+                    style.good(&format!(
+                        "Uploaded key {} to {}.",
+                        ids.key_id,
+                        cfg.platform_name()
+                    ))
+                );
+                if let Some(m) = &receipt.message {
+                    println!("    {} {m}", style.dim("The server said:"));
+                }
+            }
+            exit::OK
+        }
+        Err(p) => {
+            let code = match p.code.as_str() {
+                "upload_unauthorized" | "upload_rejected" => exit::REJECTED,
+                c if c.starts_with("network_") || c == "upload_unavailable" => exit::NO_ANSWER,
+                _ => exit::USAGE,
+            };
+            fail(a.json, &p, code)
+        }
+    }
+}
+
+/// The token from `--token-env VAR`, else asked on the terminal. Never an argument.
+fn read_token(
+    env: Option<&str>,
+    label: &str,
+    stdin_is_key: bool,
+) -> Result<Zeroizing<String>, Problem> {
+    if let Some(var) = env {
+        let value = Zeroizing::new(std::env::var(var).unwrap_or_default());
+        if value.trim().is_empty() {
+            let mut p = upload::missing_token(label);
+            p.message = format!(
+                "The environment variable {var} is empty or not set, so there is no {label}."
+            );
+            return Err(p);
+        }
+        return Ok(Zeroizing::new(value.trim().to_owned()));
+    }
+    if stdin_is_key || !std::io::stdin().is_terminal() {
+        return Err(upload::missing_token(label));
+    }
+    eprint!("Paste the {label} from your dashboard, then press Enter: ");
+    let _ = std::io::stderr().flush();
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|_| upload::missing_token(label))?;
+    let token = Zeroizing::new(line.trim().to_owned());
+    if token.is_empty() {
+        return Err(upload::missing_token(label));
+    }
+    Ok(token)
+}
+
+pub fn export(a: ExportArgs) -> i32 {
+    let style = Style::for_stdout();
+    let (key, ids) = match load(&a.key, a.json, style) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let format: ExportFormat = a.format.into();
+    let req = ExportRequest {
+        key: &key,
+        key_id: &ids.key_id,
+        issuer_id: ids.issuer_id.as_deref(),
+        kind: ids.kind,
+    };
+    let written = match export::export(&req, format, a.out.as_deref(), a.force) {
+        Ok(w) => w,
+        Err(p) => return fail(a.json, &p, exit::STORAGE),
+    };
+    if a.json {
+        print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "export": written }));
+        return exit::OK;
+    }
+    let what = match format {
+        ExportFormat::Fastlane => "the fastlane API key file",
+        ExportFormat::Altool => "the key where altool and notarytool look",
+        ExportFormat::Env => "the .env file",
+    };
+    println!(
+        "{}",
+        style.good(&format!("Wrote {what}: {}", written.path.display()))
+    );
+    if !written.commands.is_empty() {
+        println!("{}", style.bold("Commands for this key:"));
+        for c in &written.commands {
+            println!("  {c}");
+        }
+    }
+    for n in &written.notes {
+        println!("{}", style.warn(n));
+    }
+    if ids.kind == KeyKind::Individual && format == ExportFormat::Altool {
+        println!("{}", style.warn("Replace <ISSUER_ID> above: individual keys have none, and notarytool needs a team key."));
+    }
+    exit::OK
+}

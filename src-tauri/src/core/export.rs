@@ -1,1 +1,297 @@
-//! TODO
+//! Writing a key for CI tools: fastlane's `api_key.json`, the `AuthKey_<ID>.p8`
+//! where `xcrun altool`/`notarytool` look, and a `.env` file for
+//! codemagic-cli-tools and the Go `asc` CLI.
+//!
+//! Every file goes through `fsutil::write_private_file`: mode 0600, temp file
+//! + rename in the same folder, never replacing a file without `force`.
+//!
+//! `.env` format: the PEM is written with real line breaks inside double
+//! quotes. python-dotenv, Node's dotenv (≥ 15), Ruby's dotenv, docker compose
+//! and a plain `set -a; . ./file` in bash/sh all read that back unchanged,
+//! whereas `\n` escapes are expanded by dotenv loaders but not by the shell.
+//! The PEM alphabet has no `"`, `$`, `` ` `` or `\`, so no escaping is needed.
+
+use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
+use crate::core::ids::KeyKind;
+use crate::core::key::PrivateKey;
+use crate::core::Problem;
+use base64ct::{Base64, Encoding};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// fastlane refuses tokens living longer than 20 minutes; 1200 s is its maximum.
+pub const FASTLANE_DURATION_S: u32 = 1200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Fastlane,
+    Altool,
+    Env,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Self, Problem> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fastlane" => Ok(ExportFormat::Fastlane),
+            "altool" | "notarytool" => Ok(ExportFormat::Altool),
+            "env" | "dotenv" | ".env" => Ok(ExportFormat::Env),
+            _ => Err(Problem::new(
+                "unknown_format",
+                format!("\"{s}\" is not an export format."),
+                "Use fastlane, altool or env.",
+            )),
+        }
+    }
+}
+
+/// The key to export and its IDs (already normalised).
+#[derive(Debug, Clone, Copy)]
+pub struct ExportRequest<'a> {
+    pub key: &'a PrivateKey,
+    pub key_id: &'a str,
+    /// `None` for individual keys.
+    pub issuer_id: Option<&'a str>,
+    pub kind: KeyKind,
+}
+
+/// What was written. Holds no key material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    pub format: ExportFormat,
+    pub path: PathBuf,
+    /// Command lines to print (altool / notarytool); empty for other formats.
+    pub commands: Vec<String>,
+    /// Things the user should know (e.g. "keep this file out of git").
+    pub notes: Vec<String>,
+}
+
+/// Where a format goes when no `--out` is given: fastlane and env in the
+/// current folder, altool in `~/.appstoreconnect/private_keys/`.
+pub fn default_path(format: ExportFormat, key_id: &str) -> Result<PathBuf, Problem> {
+    Ok(match format {
+        ExportFormat::Fastlane => PathBuf::from(format!("asc_api_key_{key_id}.json")),
+        ExportFormat::Env => PathBuf::from(format!("asc_api_key_{key_id}.env")),
+        ExportFormat::Altool => altool_dir()?.join(altool_file_name(key_id)),
+    })
+}
+
+/// `~/.appstoreconnect/private_keys`, one of the folders altool searches.
+pub fn altool_dir() -> Result<PathBuf, Problem> {
+    dirs::home_dir()
+        .map(|h| h.join(".appstoreconnect").join("private_keys"))
+        .ok_or_else(|| {
+            Problem::new(
+                "storage_unavailable",
+                "Could not find your home folder.",
+                "Pass --out with the folder to write the key to.",
+            )
+        })
+}
+
+pub fn altool_file_name(key_id: &str) -> String {
+    format!("AuthKey_{key_id}.p8")
+}
+
+/// Write one export. `out` may be a file or an existing folder (the default
+/// file name is then used inside it).
+pub fn export(
+    req: &ExportRequest<'_>,
+    format: ExportFormat,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<Exported, Problem> {
+    let path = match out {
+        Some(p) if p.is_dir() => p.join(
+            default_path(format, req.key_id)?
+                .file_name()
+                .expect("default has a name"),
+        ),
+        Some(p) => p.to_owned(),
+        None => default_path(format, req.key_id)?,
+    };
+    if format == ExportFormat::Altool && out.is_none() {
+        let dir = path.parent().expect("altool path has a folder");
+        create_private_dir(dir)?;
+        tighten(dir);
+    }
+    let overwrite = if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    let content = render(req, format);
+    write_private_file(&path, content.as_bytes(), overwrite)?;
+
+    let mut notes = vec![
+        "The file contains your private key: keep it secret and out of version control.".to_owned(),
+    ];
+    let mut commands = Vec::new();
+    match format {
+        ExportFormat::Altool => {
+            commands = altool_commands(req.key_id, req.issuer_id, &path);
+            let name_ok = path
+                .file_name()
+                .is_some_and(|n| n == altool_file_name(req.key_id).as_str());
+            if !name_ok {
+                notes.push(format!(
+                    "altool only finds keys named {}; rename the file or tools will not see it.",
+                    altool_file_name(req.key_id)
+                ));
+            }
+        }
+        ExportFormat::Fastlane => {
+            notes.push(format!(
+                "Use it with: app_store_connect_api_key(key_filepath: …) or api_key_path: \"{}\"",
+                path.display()
+            ));
+        }
+        ExportFormat::Env => {
+            notes.push(format!(
+                "Load it with: set -a; . {}; set +a   (or any dotenv loader)",
+                shell_quote(&path.display().to_string())
+            ));
+        }
+    }
+    if req.kind == KeyKind::Individual {
+        notes.push("This is an individual key: it has no Issuer ID, and Apple does not let it notarize or manage signing.".to_owned());
+    }
+    Ok(Exported {
+        format,
+        path,
+        commands,
+        notes,
+    })
+}
+
+/// The file content for a format.
+pub fn render(req: &ExportRequest<'_>, format: ExportFormat) -> Zeroizing<String> {
+    match format {
+        ExportFormat::Altool => Zeroizing::new(req.key.canonical_pem().to_owned()),
+        ExportFormat::Fastlane => render_fastlane(req),
+        ExportFormat::Env => render_env(req),
+    }
+}
+
+#[derive(Serialize)]
+struct FastlaneJson<'a> {
+    key_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer_id: Option<&'a str>,
+    key: &'a str,
+    duration: u32,
+    in_house: bool,
+}
+
+fn render_fastlane(req: &ExportRequest<'_>) -> Zeroizing<String> {
+    let json = FastlaneJson {
+        key_id: req.key_id,
+        issuer_id: req.issuer_id,
+        key: req.key.canonical_pem(),
+        duration: FASTLANE_DURATION_S,
+        in_house: false,
+    };
+    let mut s = Zeroizing::new(serde_json::to_string_pretty(&json).expect("plain JSON"));
+    s.push('\n');
+    s
+}
+
+fn render_env(req: &ExportRequest<'_>) -> Zeroizing<String> {
+    let pem = req.key.canonical_pem();
+    let b64 = Zeroizing::new(Base64::encode_string(pem.as_bytes()));
+    let issuer = req.issuer_id.unwrap_or("");
+    let mut s = Zeroizing::new(String::with_capacity(1024));
+    s.push_str(&format!(
+        "# App Store Connect API key {}, written by asc-key-wizard on {}.\n\
+         # SECRET: this file holds the private key. Never commit it or share it.\n\
+         # Load with `set -a; . ./this-file; set +a`, or any dotenv loader.\n\n",
+        req.key_id,
+        crate::core::vault::now_rfc3339()
+    ));
+    s.push_str("# codemagic-cli-tools (app-store-connect, fetch-signing-files, …)\n");
+    if req.issuer_id.is_none() {
+        s.push_str("# (individual key: there is no Issuer ID)\n");
+    }
+    s.push_str(&format!("APP_STORE_CONNECT_ISSUER_ID={issuer}\n"));
+    s.push_str(&format!(
+        "APP_STORE_CONNECT_KEY_IDENTIFIER={}\n",
+        req.key_id
+    ));
+    s.push_str(&format!(
+        "APP_STORE_CONNECT_PRIVATE_KEY=\"{}\"\n\n",
+        pem.trim_end()
+    ));
+    s.push_str("# The Go `asc` CLI (ASC_PRIVATE_KEY_B64 = the .p8 file, base64-encoded)\n");
+    s.push_str(&format!("ASC_KEY_ID={}\n", req.key_id));
+    s.push_str(&format!("ASC_ISSUER_ID={issuer}\n"));
+    s.push_str(&format!("ASC_PRIVATE_KEY_B64={}\n", b64.as_str()));
+    s
+}
+
+/// The `xcrun notarytool store-credentials` and `xcrun altool` lines for a key
+/// written at `key_path`.
+pub fn altool_commands(key_id: &str, issuer_id: Option<&str>, key_path: &Path) -> Vec<String> {
+    let issuer = issuer_id.unwrap_or("<ISSUER_ID>");
+    let path = shell_quote(&key_path.display().to_string());
+    let mut lines = vec![
+        format!("xcrun notarytool store-credentials \"ASC_{key_id}\" --key {path} --key-id {key_id} --issuer {issuer}"),
+        format!("xcrun altool --upload-app -f YourApp.ipa -t ios --apiKey {key_id} --apiIssuer {issuer}"),
+    ];
+    let in_default_dir = altool_dir()
+        .ok()
+        .is_some_and(|d| key_path.parent() == Some(d.as_path()));
+    if !in_default_dir {
+        if let Some(dir) = key_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            lines[1] = format!(
+                "API_PRIVATE_KEYS_DIR={} {}",
+                shell_quote(&dir.display().to_string()),
+                lines[1]
+            );
+        }
+    }
+    lines
+}
+
+/// Single-quote for POSIX shells when needed.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@~".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Make an existing folder owner-only (best effort; ours under $HOME).
+fn tighten(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_formats_and_quotes() {
+        assert_eq!(
+            "Fastlane".parse::<ExportFormat>().unwrap(),
+            ExportFormat::Fastlane
+        );
+        assert_eq!(
+            "nope".parse::<ExportFormat>().unwrap_err().code,
+            "unknown_format"
+        );
+        assert_eq!(shell_quote("/a/b.p8"), "/a/b.p8");
+        assert_eq!(shell_quote("/a b/it's.p8"), r"'/a b/it'\''s.p8'");
+    }
+}

@@ -8,6 +8,7 @@ pub mod fsutil;
 pub mod ids;
 pub mod key;
 pub mod problem;
+pub mod session;
 pub mod token;
 pub mod upload;
 pub mod vault;

@@ -1,1 +1,476 @@
-//! TODO
+//! Uploading a key to the merchant's dashboard (protocol: `docs/upload-protocol.md`).
+//!
+//! `POST upload_url`, multipart fields `issuer_id`, `key_id`, `key_kind` and
+//! the file part `private_key` (`AuthKey_<KEYID>.p8`, canonical PEM), with
+//! `Authorization: Bearer <setup token>`, one `Idempotency-Key` for every try
+//! of one upload, and `User-Agent: asc-key-wizard/<version>`. Connection
+//! errors and 5xx are retried (at most 3 tries, with backoff); 4xx never.
+
+use crate::core::config::{validate_destination_url, Config};
+use crate::core::ids::KeyKind;
+use crate::core::key::PrivateKey;
+use crate::core::Problem;
+use serde::Serialize;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
+
+/// Longest server message shown to the user.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+/// Response bodies are read up to this size, the rest is ignored.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024;
+
+/// `asc-key-wizard/<version>`.
+pub fn user_agent() -> String {
+    format!("asc-key-wizard/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What to upload.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadRequest<'a> {
+    pub key: &'a PrivateKey,
+    pub key_id: &'a str,
+    /// `None` for individual keys (the field is then left out).
+    pub issuer_id: Option<&'a str>,
+    pub kind: KeyKind,
+}
+
+/// Where and how to upload. Time-outs and backoff are injectable for tests.
+#[derive(Clone)]
+pub struct UploadOptions {
+    pub url: String,
+    /// The setup token from the dashboard. Never logged.
+    pub token: Zeroizing<String>,
+    /// What the platform calls the token, for messages ("setup token").
+    pub token_label: String,
+    /// Platform name for messages ("your platform").
+    pub platform_name: String,
+    pub connect_timeout: Duration,
+    /// Whole request, per try.
+    pub request_timeout: Duration,
+    /// Tries in total (connection errors and 5xx only); at least 1.
+    pub max_attempts: u32,
+    /// Wait before the 2nd try; doubled for each further try.
+    pub backoff: Duration,
+    /// Fixed key for tests; a fresh UUID v4 per upload otherwise.
+    pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl UploadOptions {
+    pub fn new(url: impl Into<String>, token: Zeroizing<String>) -> Self {
+        UploadOptions {
+            url: url.into(),
+            token,
+            token_label: "setup token".into(),
+            platform_name: "your platform".into(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(20),
+            max_attempts: 3,
+            backoff: Duration::from_millis(500),
+            idempotency_key: None,
+        }
+    }
+
+    /// The destination from the config; `url_override` is `--to URL`.
+    pub fn from_config(
+        config: &Config,
+        url_override: Option<&str>,
+        token: Zeroizing<String>,
+    ) -> Result<Self, Problem> {
+        let url = url_override.map(str::to_owned).or_else(|| config.upload_url.clone()).ok_or_else(|| {
+            Problem::new(
+                "upload_not_configured",
+                "No upload address is set up, so the key cannot be uploaded automatically.",
+                "Pass --to with the upload address from your platform, use a settings file (--config), \
+                 or add the key to your dashboard by hand.",
+            )
+        })?;
+        let mut opts = UploadOptions::new(url, token);
+        opts.token_label = config.token_label().to_owned();
+        opts.platform_name = config.platform_name().to_owned();
+        Ok(opts)
+    }
+}
+
+/// A finished upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadReceipt {
+    pub url: String,
+    pub http_status: u16,
+    pub attempts: u32,
+    pub idempotency_key: String,
+    pub elapsed_ms: u64,
+    /// The server's own message, if it sent one.
+    pub message: Option<String>,
+}
+
+/// Upload the key. Never logs the key or the token.
+pub async fn upload(
+    req: &UploadRequest<'_>,
+    opts: &UploadOptions,
+) -> Result<UploadReceipt, Problem> {
+    let url = validate_destination_url(&opts.url, "upload address")?;
+    let token = opts.token.trim();
+    if token.is_empty() {
+        return Err(missing_token(&opts.token_label));
+    }
+    let auth = Zeroizing::new(format!("Bearer {token}"));
+    let mut auth_header = reqwest::header::HeaderValue::from_str(&auth).map_err(|_| {
+        Problem::new(
+            "token_invalid",
+            format!(
+                "The {} contains characters that cannot be sent (line breaks or similar).",
+                opts.token_label
+            ),
+            format!(
+                "Copy the {} again from your dashboard and paste only the token.",
+                opts.token_label
+            ),
+        )
+    })?;
+    auth_header.set_sensitive(true);
+
+    let client = reqwest::Client::builder()
+        .connect_timeout(opts.connect_timeout)
+        .timeout(opts.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(user_agent())
+        .build()
+        .map_err(|e| {
+            Problem::new(
+                "network_unreachable",
+                format!("Could not prepare the connection: {e}."),
+                "Try again.",
+            )
+        })?;
+
+    let idem = opts
+        .idempotency_key
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let started = Instant::now();
+    let max = opts.max_attempts.max(1);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        log::debug!("upload try {attempt}/{max}: POST {}", url.as_str());
+        let sent = client
+            .post(url.clone())
+            .header(reqwest::header::AUTHORIZATION, auth_header.clone())
+            .header("Idempotency-Key", &idem)
+            .multipart(form(req)?)
+            .send()
+            .await;
+        // Only 5xx and transport errors (not time-outs) fall through to a retry.
+        let problem = match sent {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let body = read_capped(resp).await;
+                log::debug!(
+                    "upload answer: HTTP {status} after {} ms",
+                    started.elapsed().as_millis()
+                );
+                if (200..300).contains(&status) {
+                    return Ok(UploadReceipt {
+                        url: url.to_string(),
+                        http_status: status,
+                        attempts: attempt,
+                        idempotency_key: idem,
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                        message: server_message(&body),
+                    });
+                }
+                let problem = status_problem(status, &body, opts);
+                if status < 500 {
+                    return Err(problem);
+                }
+                problem
+            }
+            Err(e) if e.is_timeout() => return Err(timeout(opts)),
+            Err(e) => transport_problem(&e, opts),
+        };
+        if attempt >= max {
+            return Err(problem);
+        }
+        let wait = opts.backoff.saturating_mul(1 << (attempt - 1).min(16));
+        log::debug!(
+            "upload will retry in {} ms ({})",
+            wait.as_millis(),
+            problem.code
+        );
+        tokio::time::sleep(wait).await;
+    }
+}
+
+fn form(req: &UploadRequest<'_>) -> Result<reqwest::multipart::Form, Problem> {
+    let kind = match req.kind {
+        KeyKind::Team => "team",
+        KeyKind::Individual => "individual",
+    };
+    let part = reqwest::multipart::Part::bytes(req.key.canonical_pem().as_bytes().to_vec())
+        .file_name(format!("AuthKey_{}.p8", req.key_id))
+        .mime_str("application/x-pem-file")
+        .expect("static MIME type parses");
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(issuer) = req.issuer_id {
+        form = form.text("issuer_id", issuer.to_owned());
+    }
+    Ok(form
+        .text("key_id", req.key_id.to_owned())
+        .text("key_kind", kind)
+        .part("private_key", part))
+}
+
+/// Read at most `MAX_RESPONSE_BYTES` of the body.
+async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        let room = MAX_RESPONSE_BYTES - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_RESPONSE_BYTES {
+            break;
+        }
+    }
+    body
+}
+
+/// `{"error":{"message":…}}`, `{"error":"…"}`, `{"message":…}`, or the text itself;
+/// control characters removed, trimmed to `MAX_MESSAGE_CHARS`.
+pub fn server_message(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let from_json = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            let pick = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+            v.pointer("/error/message")
+                .and_then(pick)
+                .or_else(|| v.get("error").and_then(pick))
+                .or_else(|| v.get("message").and_then(pick))
+        });
+    let raw = match from_json {
+        Some(m) => m,
+        None if text.trim_start().starts_with('{') || text.trim_start().starts_with('<') => {
+            // JSON without a message, or an HTML error page: not worth showing raw.
+            if text.trim_start().starts_with('<') {
+                return None;
+            }
+            text.into_owned()
+        }
+        None => text.into_owned(),
+    };
+    let clean: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.is_empty() {
+        return None;
+    }
+    Some(match clean.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((i, _)) => format!("{}…", &clean[..i]),
+        None => clean,
+    })
+}
+
+fn said(body: &[u8]) -> String {
+    server_message(body)
+        .map(|m| format!(" The server said: \"{m}\""))
+        .unwrap_or_default()
+}
+
+fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
+    let platform = &opts.platform_name;
+    match status {
+        401 | 403 => Problem::new(
+            "upload_unauthorized",
+            format!("{platform} did not accept the {} (HTTP {status}).{}", opts.token_label, said(body)),
+            format!(
+                "Copy a fresh {} from {platform}'s dashboard and try again; tokens can expire or be used up.",
+                opts.token_label
+            ),
+        ),
+        413 => Problem::new(
+            "upload_rejected",
+            format!("{platform} refused the upload as too large (HTTP 413).{}", said(body)),
+            "A key file is tiny, so the upload address is probably wrong: check it with your platform.",
+        ),
+        400..=499 => Problem::new(
+            "upload_rejected",
+            format!("{platform} refused the key (HTTP {status}).{}", said(body)),
+            "Read the server's message above; if it is unclear, contact your platform's support.",
+        ),
+        500..=599 => Problem::new(
+            "upload_unavailable",
+            format!("{platform} had trouble on its side (HTTP {status}), even after several tries.{}", said(body)),
+            "Wait a few minutes and try again; the key was not changed.",
+        ),
+        _ => Problem::new(
+            "upload_rejected",
+            format!("{platform} gave an unexpected answer (HTTP {status})."),
+            "Check the upload address with your platform (it may have moved).",
+        ),
+    }
+}
+
+fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
+    if e.is_connect() {
+        Problem::new(
+            "network_unreachable",
+            format!(
+                "Could not connect to {} (tried several times).",
+                opts.platform_name
+            ),
+            "Check your internet connection and the upload address, then try again.",
+        )
+    } else {
+        Problem::new(
+            "network_interrupted",
+            format!(
+                "The connection to {} broke off before it answered.",
+                opts.platform_name
+            ),
+            "Try again; an upload that was cut off is safe to repeat.",
+        )
+    }
+}
+
+fn timeout(opts: &UploadOptions) -> Problem {
+    Problem::new(
+        "network_timeout",
+        format!(
+            "{} did not answer in time ({} s).",
+            opts.platform_name,
+            opts.request_timeout.as_secs()
+        ),
+        "Check your internet connection and try again in a few minutes.",
+    )
+}
+
+/// The problem for an empty or absent token.
+pub fn missing_token(token_label: &str) -> Problem {
+    Problem::new(
+        "missing_token",
+        format!("No {token_label} was given, so the dashboard would not accept the upload."),
+        format!(
+            "Copy the {token_label} from your dashboard, then put it in an environment variable and pass \
+             --token-env NAME (or paste it when asked)."
+        ),
+    )
+}
+
+/// The dashboard's settings page from the config, if set and valid.
+pub fn dashboard_url(config: &Config) -> Option<url::Url> {
+    config
+        .dashboard_url
+        .as_deref()
+        .and_then(|u| validate_destination_url(u, "dashboard_url").ok())
+}
+
+/// Show a file selected in the system file manager (Finder, Explorer, or the
+/// folder opened with `xdg-open` on Linux, which cannot select a file).
+pub fn reveal_in_file_manager(path: &Path) -> Result<(), Problem> {
+    if !path.exists() {
+        return Err(Problem::new(
+            "file_not_found",
+            format!("There is no file at {}.", path.display()),
+            "Choose the file again.",
+        ));
+    }
+    let mut cmd;
+    if cfg!(target_os = "macos") {
+        cmd = std::process::Command::new("open");
+        cmd.arg("-R").arg(path);
+    } else if cfg!(target_os = "windows") {
+        cmd = std::process::Command::new("explorer");
+        let mut arg = std::ffi::OsString::from("/select,");
+        arg.push(path.as_os_str());
+        cmd.arg(arg);
+    } else {
+        cmd = std::process::Command::new("xdg-open");
+        cmd.arg(if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new("."))
+        });
+    }
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd.spawn().map(|_| ()).map_err(|e| {
+        Problem::new(
+            "reveal_failed",
+            format!("The file manager could not be opened: {e}."),
+            format!(
+                "Open the folder yourself: {}",
+                path.parent().unwrap_or(path).display()
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_server_messages() {
+        assert_eq!(
+            server_message(br#"{"error":{"message":"token expired"}}"#).as_deref(),
+            Some("token expired")
+        );
+        assert_eq!(
+            server_message(b"  plain\ntext  ").as_deref(),
+            Some("plain text")
+        );
+        assert_eq!(server_message(b"<html><body>502</body></html>"), None);
+        let long = "x".repeat(1000);
+        let m = server_message(long.as_bytes()).unwrap();
+        assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(m.ends_with('…'));
+    }
+
+    #[test]
+    fn reveal_needs_an_existing_file() {
+        let p = reveal_in_file_manager(Path::new("/definitely/not/here/AuthKey_X.p8")).unwrap_err();
+        assert_eq!(p.code, "file_not_found");
+    }
+
+    #[test]
+    fn options_come_from_the_config() {
+        let cfg = crate::core::config::parse(
+            r#"{"platform_name":"Acme","upload_url":"https://acme.test/k","token_label":"setup code"}"#,
+            "t",
+        )
+        .unwrap();
+        let o = UploadOptions::from_config(&cfg, None, Zeroizing::new("t".into())).unwrap();
+        assert_eq!(
+            (
+                o.url.as_str(),
+                o.token_label.as_str(),
+                o.platform_name.as_str()
+            ),
+            ("https://acme.test/k", "setup code", "Acme")
+        );
+        assert!(
+            !format!("{o:?}").contains("\"t\""),
+            "token redacted in Debug"
+        );
+        let none = crate::core::config::default_config();
+        let err = UploadOptions::from_config(&none, None, Zeroizing::new("t".into())).unwrap_err();
+        assert_eq!(err.code, "upload_not_configured");
+        let o =
+            UploadOptions::from_config(&none, Some("https://x.test/u"), Zeroizing::new("t".into()))
+                .unwrap();
+        assert_eq!(o.url, "https://x.test/u");
+    }
+}

@@ -1,0 +1,169 @@
+//! The non-secret index of saved keys (`keys.json` in the app's config
+//! folder). It never holds key material: only IDs, labels, fingerprints and
+//! the last test result, so `list` works without touching the keychain.
+
+use crate::core::apple::Verification;
+use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
+use crate::core::ids::KeyKind;
+use crate::core::Problem;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Current layout of `keys.json`.
+const VERSION: u32 = 1;
+
+/// One saved key, as shown by `list` and `show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub key_id: String,
+    pub issuer_id: Option<String>,
+    pub kind: KeyKind,
+    pub label: String,
+    /// `sha256:<hex>` of the public key: identifies the key without revealing it.
+    pub fingerprint: String,
+    /// RFC 3339, UTC.
+    pub saved_at: String,
+    /// `None` = not yet tested with Apple.
+    pub last_test: Option<LastTest>,
+}
+
+/// The outcome of the most recent test with Apple.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastTest {
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// Apple outcome code (`valid`, `not_authorized`, …).
+    pub outcome: String,
+    pub valid: bool,
+    pub message: String,
+    pub http_status: Option<u16>,
+}
+
+impl LastTest {
+    pub fn from_verification(v: &Verification) -> LastTest {
+        LastTest {
+            at: now_rfc3339(),
+            outcome: v.outcome.clone(),
+            valid: v.is_valid(),
+            message: v.message.clone(),
+            http_status: v.http_status,
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Index {
+    #[serde(default)]
+    version: u32,
+    #[serde(default)]
+    pub(crate) keys: Vec<IndexEntry>,
+}
+
+impl Index {
+    /// A missing file is an empty index; an unreadable one is a problem (we
+    /// never silently drop what the user saved).
+    pub(crate) fn load(path: &Path) -> Result<Index, Problem> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
+            Err(e) => {
+                return Err(Problem::new(
+                    "index_unreadable",
+                    format!(
+                        "The list of saved keys ({}) could not be read: {e}.",
+                        path.display()
+                    ),
+                    "Check the permissions of that file, then try again.",
+                ))
+            }
+        };
+        serde_json::from_slice(&bytes).map_err(|e| {
+            Problem::new(
+                "index_unreadable",
+                format!("The list of saved keys ({}) is damaged: {e}.", path.display()),
+                "Move that file away and save your keys again; the keys themselves are still in the keychain.",
+            )
+        })
+    }
+
+    pub(crate) fn save(&mut self, path: &Path) -> Result<(), Problem> {
+        self.version = VERSION;
+        self.keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+        let failed = |p: Problem| {
+            Problem::new(
+                "index_write_failed",
+                format!("The list of saved keys could not be written. {}", p.message),
+                "Check that your user settings folder is writable and the disk is not full, then try again.",
+            )
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(failed)?;
+        }
+        let json = serde_json::to_vec_pretty(self).expect("plain JSON index");
+        write_private_file(path, &json, Overwrite::Replace).map_err(failed)
+    }
+
+    pub(crate) fn get(&self, key_id: &str) -> Option<&IndexEntry> {
+        self.keys.iter().find(|e| e.key_id == key_id)
+    }
+
+    pub(crate) fn get_mut(&mut self, key_id: &str) -> Option<&mut IndexEntry> {
+        self.keys.iter_mut().find(|e| e.key_id == key_id)
+    }
+
+    pub(crate) fn upsert(&mut self, entry: IndexEntry) {
+        match self.get_mut(&entry.key_id) {
+            Some(slot) => *slot = entry,
+            None => self.keys.push(entry),
+        }
+    }
+
+    /// True when something was removed.
+    pub(crate) fn remove(&mut self, key_id: &str) -> bool {
+        let before = self.keys.len();
+        self.keys.retain(|e| e.key_id != key_id);
+        self.keys.len() != before
+    }
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+/// Unix seconds to RFC 3339 UTC (days-from-civil inverse, Howard Hinnant).
+pub(crate) fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_710_663), "2026-11-26T16:31:03Z");
+    }
+}

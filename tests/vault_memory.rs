@@ -1,0 +1,270 @@
+//! The vault against the in-memory store: save / same again / different key /
+//! replace / load / record_test / delete, and the injected locked, denied and
+//! unavailable errors. Nothing half-written on failure, no key in the index.
+
+use asc_key_wizard::core::apple::{Capabilities, Verification};
+use asc_key_wizard::core::ids::KeyKind;
+use asc_key_wizard::core::key::PrivateKey;
+use asc_key_wizard::core::vault::memory::{Fault, MemoryStore, Op};
+use asc_key_wizard::core::vault::{SaveRequest, SaveStatus, Vault, SERVICE};
+use std::sync::Arc;
+
+const KEY_ID: &str = "2X9R4HXF34";
+const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+
+fn key() -> PrivateKey {
+    PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))
+}
+
+fn verification(outcome: &str) -> Verification {
+    Verification {
+        outcome: outcome.into(),
+        message: format!("Apple said {outcome}."),
+        hint: String::new(),
+        http_status: Some(200),
+        attempts: 1,
+        elapsed_ms: 5,
+        apps_total: Some(0),
+        apps: vec![],
+        capabilities: Capabilities::default(),
+        rate_limit: None,
+        clock_offset_s: None,
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Arc<MemoryStore>,
+    vault: Vault,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = MemoryStore::new();
+    let vault = Vault::with_store(store.as_store(), dir.path().join("cfg").join("keys.json"));
+    Fixture {
+        _dir: dir,
+        store,
+        vault,
+    }
+}
+
+fn request<'a>(key: &'a PrivateKey, v: Option<&'a Verification>, replace: bool) -> SaveRequest<'a> {
+    SaveRequest {
+        key,
+        key_id: KEY_ID,
+        issuer_id: Some(ISSUER),
+        kind: KeyKind::Team,
+        label: Some("Shop key"),
+        verification: v,
+        replace,
+    }
+}
+
+#[test]
+fn save_writes_the_documented_secret_and_a_key_free_index() {
+    let f = fixture();
+    let key = key();
+    let v = verification("valid");
+    let out = f.vault.save(&request(&key, Some(&v), false)).unwrap();
+    assert_eq!(out.status, SaveStatus::Saved);
+    assert_eq!(out.entry.fingerprint, key.fingerprint());
+    assert!(out.entry.last_test.as_ref().unwrap().valid);
+
+    let raw = f
+        .store
+        .raw(SERVICE, KEY_ID)
+        .expect("item under service/account");
+    let secret: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(secret["key_id"], KEY_ID);
+    assert_eq!(secret["issuer_id"], ISSUER);
+    assert_eq!(secret["kind"], "team");
+    assert_eq!(secret["private_key_pem"], key.canonical_pem());
+    assert_eq!(secret["label"], "Shop key");
+    assert_eq!(secret["fingerprint"], key.fingerprint());
+    assert!(secret["saved_at"].as_str().unwrap().ends_with('Z'));
+
+    let index = std::fs::read_to_string(f.vault.index_path()).unwrap();
+    assert!(index.contains(KEY_ID) && index.contains(key.fingerprint()));
+    let body = key.base64_body();
+    assert!(
+        !index.contains(&body[40..80]),
+        "no key material in the index"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f.vault.index_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let listed = f.vault.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].label, "Shop key");
+}
+
+#[test]
+fn same_key_again_is_a_no_op_and_keeps_the_last_test() {
+    let f = fixture();
+    let key = key();
+    let v = verification("valid");
+    let first = f.vault.save(&request(&key, Some(&v), false)).unwrap();
+    let raw_before = f.store.raw(SERVICE, KEY_ID).unwrap();
+    let again = f.vault.save(&request(&key, None, false)).unwrap();
+    assert_eq!(again.status, SaveStatus::Unchanged);
+    assert_eq!(again.entry.saved_at, first.entry.saved_at);
+    assert_eq!(again.entry.last_test, first.entry.last_test);
+    assert_eq!(f.store.raw(SERVICE, KEY_ID).unwrap(), raw_before);
+}
+
+#[test]
+fn a_different_key_is_refused_unless_replace() {
+    let f = fixture();
+    let (old, new) = (key(), key());
+    f.vault.save(&request(&old, None, false)).unwrap();
+    let index_before = std::fs::read(f.vault.index_path()).unwrap();
+    let err = f.vault.save(&request(&new, None, false)).unwrap_err();
+    assert_eq!(err.code, "key_exists_different");
+    assert!(err.hint.contains("--replace"));
+    assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, old.fingerprint());
+    assert_eq!(std::fs::read(f.vault.index_path()).unwrap(), index_before);
+
+    let out = f.vault.save(&request(&new, None, true)).unwrap();
+    assert_eq!(out.status, SaveStatus::Replaced);
+    assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, new.fingerprint());
+    assert_eq!(f.vault.show(KEY_ID).unwrap().fingerprint, new.fingerprint());
+}
+
+#[test]
+fn load_record_test_and_delete() {
+    let f = fixture();
+    let key = key();
+    f.vault.save(&request(&key, None, false)).unwrap();
+    assert!(
+        f.vault.show(KEY_ID).unwrap().last_test.is_none(),
+        "not yet tested"
+    );
+
+    let stored = f.vault.load(KEY_ID).unwrap();
+    assert_eq!(stored.key.canonical_pem(), key.canonical_pem());
+    assert_eq!(stored.issuer_id.as_deref(), Some(ISSUER));
+    assert_eq!(stored.kind, KeyKind::Team);
+
+    let entry = f
+        .vault
+        .record_test(KEY_ID, &verification("not_authorized"))
+        .unwrap();
+    let t = entry.last_test.unwrap();
+    assert_eq!(t.outcome, "not_authorized");
+    assert!(!t.valid);
+    assert_eq!(
+        f.vault.show(KEY_ID).unwrap().last_test.unwrap().outcome,
+        "not_authorized"
+    );
+
+    f.vault.delete(KEY_ID).unwrap();
+    assert!(f.store.is_empty());
+    assert!(f.vault.list().unwrap().is_empty());
+    assert_eq!(f.vault.delete(KEY_ID).unwrap_err().code, "not_found");
+    assert_eq!(f.vault.load(KEY_ID).unwrap_err().code, "not_found");
+    assert_eq!(f.vault.show(KEY_ID).unwrap_err().code, "not_found");
+    assert_eq!(
+        f.vault
+            .record_test(KEY_ID, &verification("valid"))
+            .unwrap_err()
+            .code,
+        "not_found"
+    );
+}
+
+#[test]
+fn injected_errors_map_to_their_codes_and_write_nothing() {
+    for (fault, code) in [
+        (Fault::Unavailable, "keychain_unavailable"),
+        (Fault::Locked, "keychain_locked"),
+        (Fault::Denied, "keychain_denied"),
+    ] {
+        let f = fixture();
+        let key = key();
+        f.store.fail(Op::Write, fault);
+        let err = f.vault.save(&request(&key, None, false)).unwrap_err();
+        assert_eq!(err.code, code, "{fault:?}");
+        assert!(!err.hint.is_empty());
+        assert!(f.store.is_empty(), "{fault:?}: nothing in the keychain");
+        assert!(!f.vault.index_path().exists(), "{fault:?}: no index entry");
+
+        f.store.clear_faults();
+        f.vault.save(&request(&key, None, false)).unwrap();
+        f.store.fail(Op::Read, fault);
+        assert_eq!(f.vault.load(KEY_ID).unwrap_err().code, code);
+        f.store.fail(Op::Delete, fault);
+        assert_eq!(f.vault.delete(KEY_ID).unwrap_err().code, code);
+        f.store.clear_faults();
+        assert_eq!(
+            f.vault.list().unwrap().len(),
+            1,
+            "failed delete keeps the index entry"
+        );
+    }
+}
+
+#[test]
+fn a_bad_read_back_leaves_nothing_behind() {
+    let f = fixture();
+    let key = key();
+    f.store.fail(Op::Read, Fault::Garbled);
+    // The first read (is something saved?) sees nothing; the read-back differs.
+    let err = f.vault.save(&request(&key, None, false)).unwrap_err();
+    assert_eq!(err.code, "keychain_write_failed");
+    assert!(f.store.is_empty());
+    assert!(!f.vault.index_path().exists());
+}
+
+#[test]
+fn a_failed_replace_puts_the_old_key_back() {
+    let f = fixture();
+    let (old, new) = (key(), key());
+    f.vault.save(&request(&old, None, false)).unwrap();
+    // Make the index write fail: occupy the temp-file name fsutil will use.
+    let dir = f.vault.index_path().parent().unwrap().to_owned();
+    let blocker = dir.join(format!(".keys.json.tmp{}", std::process::id()));
+    std::fs::create_dir(&blocker).unwrap();
+    let err = f.vault.save(&request(&new, None, true)).unwrap_err();
+    assert_eq!(err.code, "index_write_failed", "{err:?}");
+    assert_eq!(
+        f.vault.load(KEY_ID).unwrap().fingerprint,
+        old.fingerprint(),
+        "old key restored"
+    );
+    assert_eq!(f.vault.show(KEY_ID).unwrap().fingerprint, old.fingerprint());
+
+    // A first save whose index write fails leaves no keychain item.
+    let other = SaveRequest {
+        key_id: "ABCDE12345",
+        ..request(&new, None, false)
+    };
+    assert_eq!(f.vault.save(&other).unwrap_err().code, "index_write_failed");
+    assert!(f.store.raw(SERVICE, "ABCDE12345").is_none());
+}
+
+#[test]
+fn a_damaged_item_is_reported_and_can_be_replaced() {
+    let f = fixture();
+    let key = key();
+    f.store.put_raw(SERVICE, KEY_ID, b"{not our json");
+    assert_eq!(
+        f.vault.load(KEY_ID).unwrap_err().code,
+        "keychain_item_damaged"
+    );
+    let err = f.vault.save(&request(&key, None, false)).unwrap_err();
+    assert_eq!(err.code, "keychain_item_damaged");
+    assert!(err.hint.contains("--replace"));
+    assert_eq!(f.store.raw(SERVICE, KEY_ID).unwrap(), b"{not our json");
+    assert_eq!(
+        f.vault.save(&request(&key, None, true)).unwrap().status,
+        SaveStatus::Replaced
+    );
+    assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, key.fingerprint());
+}

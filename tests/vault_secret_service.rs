@@ -1,0 +1,350 @@
+//! The vault against the real Secret Service (Linux): save, read back, list,
+//! replace refusal, replace, delete, and a second process (the real binary)
+//! reading what this one saved.
+//!
+//! Run inside a throwaway session bus with an unlocked gnome-keyring:
+//!
+//! ```sh
+//! dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null;
+//!   cargo test --no-default-features --test vault_secret_service'
+//! ```
+//!
+//! Without a reachable Secret Service the tests print why and pass, unless
+//! `CI` or `ASC_WIZARD_FULL_TESTS` is set: then they fail.
+//! Items use random Key IDs and are deleted at the end.
+
+#![cfg(target_os = "linux")]
+
+#[path = "support/apple_double.rs"]
+mod apple_double;
+#[path = "support/dashboard_double.rs"]
+mod dashboard_double;
+
+use asc_key_wizard::core::ids::KeyKind;
+use asc_key_wizard::core::key::PrivateKey;
+use asc_key_wizard::core::vault::{
+    open_platform_store, SaveRequest, SaveStatus, Vault, INDEX_FILE, SERVICE,
+};
+use rand_core::RngCore;
+use std::path::Path;
+use std::process::Command;
+
+const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+
+fn strict() -> bool {
+    ["CI", "ASC_WIZARD_FULL_TESTS"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+/// A vault on the real Secret Service with its index under `config_home`.
+fn real_vault(config_home: &Path) -> Option<Vault> {
+    let why = if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        "DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session with gnome-keyring-daemon)"
+            .to_owned()
+    } else {
+        match open_platform_store() {
+            Ok(store) => {
+                return Some(Vault::with_store(
+                    store,
+                    config_home.join(SERVICE).join(INDEX_FILE),
+                ));
+            }
+            Err(p) => format!(
+                "the Secret Service is not reachable: {} ({})",
+                p.message, p.code
+            ),
+        }
+    };
+    if strict() {
+        panic!("Secret Service tests cannot run: {why}");
+    }
+    eprintln!("SKIPPED: Secret Service tests: {why}");
+    None
+}
+
+fn key() -> PrivateKey {
+    PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))
+}
+
+fn random_key_id() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut bytes = [0u8; 10];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+fn request<'a>(key: &'a PrivateKey, key_id: &'a str, replace: bool) -> SaveRequest<'a> {
+    SaveRequest {
+        key,
+        key_id,
+        issuer_id: Some(ISSUER),
+        kind: KeyKind::Team,
+        label: Some("Secret Service test key"),
+        verification: None,
+        replace,
+    }
+}
+
+#[test]
+fn save_read_back_list_replace_and_delete() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(vault) = real_vault(home.path()) else {
+        return;
+    };
+    let id = random_key_id();
+    let (old, new) = (key(), key());
+
+    let out = vault
+        .save(&request(&old, &id, false))
+        .expect("save to the Secret Service");
+    assert_eq!(out.status, SaveStatus::Saved);
+    let back = vault.load(&id).expect("read back");
+    assert_eq!(back.key.canonical_pem(), old.canonical_pem());
+    assert_eq!(back.issuer_id.as_deref(), Some(ISSUER));
+    assert!(vault
+        .list()
+        .unwrap()
+        .iter()
+        .any(|e| e.key_id == id && e.last_test.is_none()));
+
+    assert_eq!(
+        vault.save(&request(&old, &id, false)).unwrap().status,
+        SaveStatus::Unchanged
+    );
+    let refused = vault.save(&request(&new, &id, false)).unwrap_err();
+    assert_eq!(refused.code, "key_exists_different");
+    assert_eq!(vault.load(&id).unwrap().fingerprint, old.fingerprint());
+
+    assert_eq!(
+        vault.save(&request(&new, &id, true)).unwrap().status,
+        SaveStatus::Replaced
+    );
+    assert_eq!(vault.load(&id).unwrap().fingerprint, new.fingerprint());
+
+    vault.delete(&id).expect("delete");
+    assert_eq!(vault.load(&id).unwrap_err().code, "not_found");
+    assert!(vault.list().unwrap().iter().all(|e| e.key_id != id));
+}
+
+#[test]
+fn a_second_process_reads_what_the_first_saved() {
+    let home = tempfile::tempdir().unwrap();
+    let config_home = home.path().join("config");
+    let Some(vault) = real_vault(&config_home) else {
+        return;
+    };
+    let id = random_key_id();
+    let key = key();
+    vault.save(&request(&key, &id, false)).expect("save");
+
+    let bin = env!("CARGO_BIN_EXE_asc-key-wizard");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", &config_home)
+            .env_remove("ASC_WIZARD_CONFIG")
+            .output()
+            .expect("run the binary");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            !stdout.contains(&key.base64_body()[..60]),
+            "no key material on stdout"
+        );
+        (
+            out.status.code(),
+            stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (code, stdout, stderr) = run(&["list", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(listed["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["key_id"] == id.as_str()));
+
+    // `export --stored` makes the other process read the keychain item itself.
+    let out_dir = home.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out_dir_s = out_dir.to_str().unwrap();
+    let (code, stdout, stderr) = run(&[
+        "export", "--stored", &id, "--format", "altool", "--out", out_dir_s, "--json",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let written = std::fs::read(out_dir.join(format!("AuthKey_{id}.p8"))).unwrap();
+    assert_eq!(written, key.canonical_pem().as_bytes());
+
+    let (code, _, stderr) = run(&["delete", &id]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        vault.load(&id).unwrap_err().code,
+        "not_found",
+        "deleted by the other process"
+    );
+    let (code, stdout, _) = run(&["show", &id, "--json"]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("not_found"));
+}
+
+/// Every keychain command end to end through the real binary: save (verified
+/// by the Apple double), list, show, test, upload and export of the stored
+/// key, replace refusal and replace, delete.
+#[test]
+fn cli_commands_end_to_end() {
+    let home = tempfile::tempdir().unwrap();
+    let config_home = home.path().join("config");
+    if real_vault(&config_home).is_none() {
+        return;
+    }
+    let id = random_key_id();
+    let (key, other) = (key(), key());
+    let apple = apple_double::AppleDouble::start();
+    apple.add_key(apple_double::DoubleKey::team(&id, key.public_key(), ISSUER));
+    let dash = dashboard_double::DashboardDouble::start();
+    let key_file = home.path().join(format!("AuthKey_{id}.p8"));
+    std::fs::write(&key_file, key.canonical_pem()).unwrap();
+    let other_file = home.path().join("other.p8");
+    std::fs::write(&other_file, other.canonical_pem()).unwrap();
+    let api = apple.base_url();
+
+    let bin = env!("CARGO_BIN_EXE_asc-key-wizard");
+    let run = |args: &[&str]| -> (Option<i32>, serde_json::Value) {
+        let out = Command::new(bin)
+            .args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", &config_home)
+            .env("DASH_TOKEN", "tok")
+            .env_remove("ASC_WIZARD_CONFIG")
+            .output()
+            .expect("run the binary");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            !stdout.contains(&key.base64_body()[..60]),
+            "no key material on stdout"
+        );
+        let v = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code(), v)
+    };
+    let kf = key_file.to_str().unwrap();
+
+    let (code, v) = run(&[
+        "save",
+        kf,
+        "--issuer-id",
+        ISSUER,
+        "--api-base",
+        &api,
+        "--label",
+        "Shop",
+        "--json",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["status"], "saved");
+    assert_eq!(v["apple"]["outcome"], "valid");
+    assert_eq!(v["store"], "Secret Service");
+
+    let (code, v) = run(&["show", &id, "--json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["key"]["label"], "Shop");
+    assert_eq!(v["key"]["last_test"]["outcome"], "valid");
+    assert_eq!(v["key"]["fingerprint"], key.fingerprint());
+
+    let (code, v) = run(&["save", kf, "--issuer-id", ISSUER, "--no-verify", "--json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["status"], "unchanged");
+
+    let (code, v) = run(&[
+        "save",
+        other_file.to_str().unwrap(),
+        "--key-id",
+        &id,
+        "--issuer-id",
+        ISSUER,
+        "--no-verify",
+        "--json",
+    ]);
+    assert_eq!(code, Some(5));
+    assert_eq!(v["error"]["code"], "key_exists_different");
+
+    apple.revoke(&id);
+    let (code, v) = run(&["test", &id, "--api-base", &api, "--json"]);
+    assert_eq!(code, Some(3), "{v}");
+    assert_eq!(v["apple"]["outcome"], "not_authorized");
+    let (_, v) = run(&["list", "--json"]);
+    let entry = v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key_id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(entry["last_test"]["outcome"], "not_authorized");
+
+    let (code, v) = run(&[
+        "upload",
+        "--stored",
+        &id,
+        "--to",
+        &dash.upload_url(),
+        "--token-env",
+        "DASH_TOKEN",
+        "--json",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    let stored = dash.stored();
+    assert_eq!(stored[0].file_bytes, key.canonical_pem().as_bytes());
+    assert_eq!(stored[0].fields["issuer_id"], ISSUER);
+
+    let fastlane = home.path().join("api_key.json");
+    let (code, v) = run(&[
+        "export",
+        "--stored",
+        &id,
+        "--format",
+        "fastlane",
+        "--out",
+        fastlane.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&fastlane).unwrap()).unwrap();
+    assert_eq!(json["key"], key.canonical_pem());
+
+    let (code, v) = run(&[
+        "save",
+        other_file.to_str().unwrap(),
+        "--key-id",
+        &id,
+        "--issuer-id",
+        ISSUER,
+        "--no-verify",
+        "--replace",
+        "--json",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["status"], "replaced");
+    assert!(
+        v["key"]["last_test"].is_null(),
+        "replaced key is not yet tested"
+    );
+
+    let (code, _) = run(&["delete", &id, "--json"]);
+    assert_eq!(code, Some(0));
+    let (code, v) = run(&["delete", &id, "--json"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["error"]["code"], "not_found");
+}
