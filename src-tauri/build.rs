@@ -5,7 +5,26 @@
 /// permissions; `src-tauri/capabilities/main.json` grants exactly these to the
 /// `main` window and nothing else.
 #[cfg(feature = "gui")]
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "pick_key_file",
+    "load_key_file",
+    "load_key_text",
+    "clear_key",
+    "check_ids",
+    "reveal_key_file",
+    "verify_key",
+    "cancel_verify",
+    "save_to_keychain",
+    "list_saved",
+    "retest_saved",
+    "delete_saved",
+    "handoff_config",
+    "open_destination",
+    "upload_key",
+    "export_key",
+    "export_saved",
+];
 
 fn main() {
     #[cfg(feature = "gui")]

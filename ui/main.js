@@ -1,1 +1,154 @@
-// Wizard entry point.
+// Wizard controller: step order, progress rail, next/back gating, Saved keys screen.
+// Each step module exports `init(ctx)` and `blocker()` (why Next is disabled, or '').
+
+import { $, $$, announce } from './dom.js';
+import { available, call } from './ipc.js';
+import * as prereqs from './steps/prereqs.js';
+import * as create from './steps/create.js';
+import * as file from './steps/file.js';
+import * as ids from './steps/ids.js';
+import * as test from './steps/test.js';
+import * as handoff from './steps/handoff.js';
+import * as done from './steps/done.js';
+import * as saved from './saved.js';
+
+const ORDER = ['prereqs', 'create', 'file', 'ids', 'test', 'handoff', 'done'];
+const MODULES = { prereqs, create, file, ids, test, handoff, done };
+
+/** Everything the user entered or learned; survives back/next. Never holds key material. */
+const state = {
+  keyRef: null,          // opaque id of the key held in Rust
+  loaded: null,          // last load result (report, file name)
+  keyIdFromFile: null,
+  keyId: '',
+  issuerId: '',
+  kind: 'team',
+  idsResult: null,
+  verification: null,    // last answer from Apple
+  testedAt: null,
+  untested: false,       // the user chose to go on without an answer
+  handoff: null,         // results of the last save/hand-off run
+  config: { platform_name: null, has_upload: false, has_dashboard: false, token_label: 'setup token', store_name: 'keychain' },
+};
+
+let current = 'prereqs';
+let beforeSaved = 'prereqs';
+
+function section(name) {
+  return $(`section.step[data-step="${name}"]`);
+}
+
+/** Re-evaluate the current step's Next button and its visible reason. */
+function refresh() {
+  const mod = MODULES[current];
+  if (!mod) return;
+  const reason = mod.blocker ? mod.blocker() : '';
+  const sec = section(current);
+  const next = $('[data-action="next"]', sec);
+  const blocker = $('.blocker', sec);
+  if (next) next.disabled = Boolean(reason);
+  if (blocker) blocker.textContent = reason || '';
+}
+
+function updateRail() {
+  const idx = ORDER.indexOf(current);
+  for (const li of $$('#rail li[data-rail]')) {
+    const i = ORDER.indexOf(li.dataset.rail);
+    if (li.dataset.rail === current) li.setAttribute('aria-current', 'step');
+    else li.removeAttribute('aria-current');
+    li.classList.toggle('complete', idx >= 0 && i < idx);
+    const status = li.querySelector('.visually-hidden') || li.appendChild(Object.assign(document.createElement('span'), { className: 'visually-hidden' }));
+    status.textContent = li.dataset.rail === current ? ' (current step)' : (idx >= 0 && i < idx ? ' (done)' : '');
+  }
+}
+
+/** Show one step (or the saved screen), focus its heading and announce it. */
+function show(name) {
+  for (const sec of $$('section.step')) sec.hidden = sec.dataset.step !== name;
+  current = name;
+  const mod = MODULES[name] || (name === 'saved' ? saved : null);
+  if (mod && mod.enter) mod.enter();
+  updateRail();
+  refresh();
+  const heading = $('h2', section(name));
+  if (heading) {
+    heading.focus();
+    const pos = ORDER.indexOf(name);
+    announce(pos >= 0 ? `Step ${pos + 1} of ${ORDER.length}: ${heading.textContent}` : heading.textContent);
+  }
+  document.getElementById('wizard').scrollTop = 0;
+  window.scrollTo(0, 0);
+}
+
+function go(delta) {
+  const i = ORDER.indexOf(current);
+  const target = ORDER[Math.min(Math.max(i + delta, 0), ORDER.length - 1)];
+  if (target !== current) show(target);
+}
+
+const ctx = {
+  state,
+  call,
+  announce,
+  refresh,
+  show,
+  next: () => go(1),
+  back: () => go(-1),
+  get current() { return current; },
+};
+
+function wireNavigation() {
+  for (const name of ORDER) {
+    const sec = section(name);
+    const next = $('[data-action="next"]', sec);
+    const back = $('[data-action="back"]', sec);
+    if (next) {
+      next.addEventListener('click', async () => {
+        if (next.disabled) return;
+        const mod = MODULES[name];
+        // A step may do work on Next (e.g. the hand-off runs) and decide to stay.
+        if (mod.onNext) {
+          const proceed = await mod.onNext();
+          if (!proceed) { refresh(); return; }
+        }
+        go(1);
+      });
+    }
+    if (back) back.addEventListener('click', () => go(-1));
+  }
+  // Enter in a one-line field acts like the step's primary action.
+  document.getElementById('wizard').addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement) || e.target.type === 'checkbox' || e.target.type === 'radio') return;
+    const next = $('[data-action="next"]', section(current));
+    if (next && !next.disabled) { e.preventDefault(); next.click(); }
+  });
+  $('#open-saved').addEventListener('click', () => {
+    if (current !== 'saved') beforeSaved = current;
+    show('saved');
+  });
+  $('#close-saved').addEventListener('click', () => show(beforeSaved));
+}
+
+async function loadConfig() {
+  try {
+    const cfg = await call('handoff_config');
+    Object.assign(state.config, cfg);
+  } catch (problem) {
+    console.warn('handoff_config', problem.code);
+  }
+  for (const node of $$('.store-name')) node.textContent = state.config.store_name || 'keychain';
+}
+
+async function start() {
+  if (!available) {
+    const lead = $('section[data-step="prereqs"] .lead');
+    if (lead) lead.textContent = 'This page only works inside the ASC Key Wizard app.';
+  }
+  wireNavigation();
+  for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
+  await loadConfig();
+  for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();
+  show('prereqs');
+}
+
+start();

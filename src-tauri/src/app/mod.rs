@@ -1,19 +1,86 @@
 //! The Tauri shell: builder, state and commands. Commands are thin adapters
-//! over `crate::core`.
+//! over `crate::core`; the selected key lives in [`state::AppState`].
 
 pub mod commands;
+pub mod open;
+pub mod picker;
+pub mod state;
 
-use tauri::{Builder, Runtime};
+use crate::core::session::Loaded;
+use crate::core::Problem;
+use serde::Serialize;
+use state::AppState;
+use tauri::{Builder, DragDropEvent, Emitter, Manager, Runtime, Window, WindowEvent};
 
-/// Register commands and state on any runtime, so tests can pass
-/// `tauri::test::mock_builder()`.
+/// Sent to the webview after a file was dropped on the window.
+pub const KEY_DROPPED_EVENT: &str = "key-dropped";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DropPayload {
+    pub loaded: Option<Loaded>,
+    pub problem: Option<Problem>,
+    pub file_name: Option<String>,
+}
+
+/// Register commands, state and window events on any runtime, so tests can
+/// pass `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![commands::app_info])
+    use commands::{handoff, key, store, verify};
+    builder.manage(AppState::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        key::pick_key_file,
+        key::load_key_file,
+        key::load_key_text,
+        key::clear_key,
+        key::check_ids,
+        key::reveal_key_file,
+        verify::verify_key,
+        verify::cancel_verify,
+        store::save_to_keychain,
+        store::list_saved,
+        store::retest_saved,
+        store::delete_saved,
+        handoff::handoff_config,
+        handoff::open_destination,
+        handoff::upload_key,
+        handoff::export_key,
+        handoff::export_saved,
+    ])
+}
+
+/// Public so tests can feed it events the mock runtime never sends.
+pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    match event {
+        // Rust reads the dropped file itself; the webview gets only the check's metadata.
+        WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+            if let Some(path) = paths.first() {
+                let payload = drop_payload(window.state::<AppState>().inner(), path);
+                if let Err(e) = window.emit_to(window.label(), KEY_DROPPED_EVENT, payload) {
+                    log::warn!("could not report the dropped file to the window: {e}");
+                }
+            }
+        }
+        // Closing the window forgets the key (zeroized on drop).
+        WindowEvent::Destroyed => window.state::<AppState>().forget(),
+        _ => {}
+    }
+}
+
+/// Load a dropped path into the session (public for tests).
+pub fn drop_payload(state: &AppState, path: &std::path::Path) -> DropPayload {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    match state.session().load_path(path) {
+        Ok(loaded) => DropPayload { loaded: Some(loaded), problem: None, file_name },
+        Err(problem) => DropPayload { loaded: None, problem: Some(problem), file_name },
+    }
+}
+
+/// The app's context (config, assets, capabilities) from `tauri.conf.json`.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
 }
 
 /// Open the wizard window and run until it is closed.
 pub fn run() {
-    build(tauri::Builder::default())
-        .run(tauri::generate_context!())
-        .expect("the wizard window could not start");
+    build(tauri::Builder::default()).run(context()).expect("the wizard window could not start");
 }

@@ -1,5 +1,12 @@
 //! Commands the webview may call. Each converts arguments, calls the core and
 //! maps errors to `{code, message, hint}`; none returns key material.
+//!
+//! Keep this list, `build.rs` COMMANDS and `capabilities/main.json` in step.
+
+pub mod handoff;
+pub mod key;
+pub mod store;
+pub mod verify;
 
 use serde::Serialize;
 

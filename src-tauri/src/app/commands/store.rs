@@ -1,0 +1,136 @@
+//! The keychain and the Saved keys screen. Vault calls block (D-Bus), so they
+//! run on the blocking pool.
+
+use crate::app::commands::verify;
+use crate::app::state::AppState;
+use crate::core::apple::Verification;
+use crate::core::ids::KeyKind;
+use crate::core::session;
+use crate::core::vault::{store_display_name, IndexEntry, SaveRequest, SaveStatus, Vault};
+use crate::core::Problem;
+use serde::Serialize;
+use tauri::State;
+
+#[derive(Debug, Serialize)]
+pub struct SaveResult {
+    pub key_id: String,
+    pub status: SaveStatus,
+    pub store_name: &'static str,
+    /// `valid` or `not_tested`: what the Saved keys screen will show.
+    pub last_outcome: String,
+    pub message: String,
+}
+
+/// One row of the Saved keys screen.
+#[derive(Debug, Serialize)]
+pub struct SavedRow {
+    pub key_id: String,
+    pub label: String,
+    pub issuer_id: Option<String>,
+    pub kind: KeyKind,
+    pub fingerprint: String,
+    pub saved_at: String,
+    /// `not_tested` when never tested.
+    pub last_outcome: String,
+    pub last_message: Option<String>,
+    pub last_verified_at: Option<String>,
+}
+
+impl From<IndexEntry> for SavedRow {
+    fn from(e: IndexEntry) -> Self {
+        SavedRow {
+            last_outcome: e.last_test.as_ref().map_or_else(|| "not_tested".to_owned(), |t| t.outcome.clone()),
+            last_message: e.last_test.as_ref().map(|t| t.message.clone()),
+            last_verified_at: e.last_test.map(|t| t.at),
+            key_id: e.key_id,
+            label: e.label,
+            issuer_id: e.issuer_id,
+            kind: e.kind,
+            fingerprint: e.fingerprint,
+            saved_at: e.saved_at,
+        }
+    }
+}
+
+/// Run blocking vault work off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    job: impl FnOnce(Vault) -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    let slot = state.vault_slot();
+    tauri::async_runtime::spawn_blocking(move || job(slot.get()?))
+        .await
+        .map_err(|e| Problem::new("internal", format!("The keychain task stopped unexpectedly: {e}."), "Try again."))?
+}
+
+#[tauri::command]
+pub async fn save_to_keychain(
+    state: State<'_, AppState>,
+    key_ref: String,
+    key_id: String,
+    issuer_id: Option<String>,
+    kind: Option<KeyKind>,
+    label: Option<String>,
+) -> Result<SaveResult, Problem> {
+    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let (key, verification) = {
+        let s = state.session();
+        // Only a valid answer counts; no answer (offline) saves as "not yet tested".
+        let v = s.verification_for(&key_ref, &ids).filter(|v| v.is_valid()).cloned();
+        (s.get(&key_ref)?.key.clone(), v)
+    };
+    let outcome = blocking(&state, move |vault| {
+        vault.save(&SaveRequest {
+            key: &key,
+            key_id: &ids.key_id,
+            issuer_id: ids.issuer_id.as_deref(),
+            kind: ids.kind,
+            label: label.as_deref(),
+            verification: verification.as_ref(),
+            replace: false,
+        })
+    })
+    .await?;
+    let store = store_display_name();
+    let tested = outcome.entry.last_test.as_ref().map_or("not_tested", |t| t.outcome.as_str()).to_owned();
+    let message = match outcome.status {
+        SaveStatus::Unchanged => {
+            format!("Key {} was already saved in the {store}; nothing changed.", outcome.entry.key_id)
+        }
+        _ if tested == "not_tested" => {
+            format!("Key {} is saved in the {store}, marked “not yet tested”.", outcome.entry.key_id)
+        }
+        _ => format!("Key {} is saved in the {store}.", outcome.entry.key_id),
+    };
+    Ok(SaveResult {
+        key_id: outcome.entry.key_id,
+        status: outcome.status,
+        store_name: store,
+        last_outcome: tested,
+        message,
+    })
+}
+
+#[tauri::command]
+pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>, Problem> {
+    let keys = blocking(&state, |vault| vault.list()).await?;
+    Ok(keys.into_iter().map(SavedRow::from).collect())
+}
+
+/// Test a saved key with Apple again and remember the outcome.
+#[tauri::command]
+pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Verification, Problem> {
+    let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
+    let stored = blocking(&state, move |vault| vault.load(&id)).await?;
+    let ids = session::Ids { key_id: stored.key_id.clone(), issuer_id: stored.issuer_id.clone(), kind: stored.kind };
+    let verification = verify::run(&state, &stored.key, &ids).await?;
+    let (v, id) = (verification.clone(), stored.key_id.clone());
+    blocking(&state, move |vault| vault.record_test(&id, &v)).await?;
+    Ok(verification)
+}
+
+#[tauri::command]
+pub async fn delete_saved(state: State<'_, AppState>, key_id: String) -> Result<(), Problem> {
+    let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
+    blocking(&state, move |vault| vault.delete(&id)).await
+}

@@ -1,0 +1,45 @@
+//! Asking Apple, cancellable from the UI.
+
+use crate::app::state::AppState;
+use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
+use crate::core::ids::KeyKind;
+use crate::core::key::PrivateKey;
+use crate::core::session::{self, Ids};
+use crate::core::Problem;
+use tauri::State;
+
+#[tauri::command]
+pub async fn verify_key(
+    state: State<'_, AppState>,
+    key_ref: String,
+    key_id: String,
+    issuer_id: Option<String>,
+    kind: Option<KeyKind>,
+) -> Result<Verification, Problem> {
+    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let key = state.session().get(&key_ref)?.key.clone();
+    let verification = run(&state, &key, &ids).await?;
+    state.session().record_verification(&key_ref, &ids, &verification);
+    Ok(verification)
+}
+
+/// `true` when a running test was stopped.
+#[tauri::command]
+pub fn cancel_verify(state: State<'_, AppState>) -> bool {
+    state.cancel_verify()
+}
+
+/// Verify, racing the cancel signal: dropping the request future aborts it.
+pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &Ids) -> Result<Verification, Problem> {
+    let cancel = state.start_verify();
+    let creds = Credentials { key, key_id: &ids.key_id, issuer_id: ids.issuer_id.as_deref(), kind: ids.kind };
+    let opts = VerifyOptions::default();
+    tokio::select! {
+        v = apple::verify(&creds, &opts) => Ok(v),
+        Ok(()) = cancel => Err(Problem::new(
+            "cancelled",
+            "The test was cancelled before Apple answered.",
+            "Press “Test API Key” to try again, or continue without a test.",
+        )),
+    }
+}

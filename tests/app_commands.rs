@@ -1,0 +1,471 @@
+//! Every wizard command through Tauri's mock runtime with the real context
+//! (tauri.conf.json + capabilities), so argument names, the `{code, message,
+//! hint}` error shape and the ACL are tested as the webview sees them.
+//!
+//! Run: `cargo test --features mock-runtime,e2e-seam --test app_commands`
+#![cfg(feature = "mock-runtime")]
+
+use asc_key_wizard::app::{self, state::AppState};
+use asc_key_wizard::core::key::PrivateKey;
+use asc_key_wizard::core::vault::{memory::MemoryStore, Vault};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+type Mock = tauri::test::MockRuntime;
+
+/// Tests touching process-wide env vars take this lock.
+static ENV: Mutex<()> = Mutex::new(());
+
+const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+
+struct Harness {
+    app: App<Mock>,
+    main: WebviewWindow<Mock>,
+    dir: tempfile::TempDir,
+    key: PrivateKey,
+    /// Every successful or failed response, for the leak check.
+    seen: Mutex<String>,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let app = app::build(mock_builder()).build(app::context()).expect("mock app builds");
+        let main = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window"),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // Never touch the real keychain from tests.
+        app.state::<AppState>()
+            .set_vault(Vault::with_store(MemoryStore::new().as_store(), dir.path().join("keys.json")));
+        let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        Harness { app, main, dir, key, seen: Mutex::new(String::new()) }
+    }
+
+    /// Write the key as Apple ships it.
+    fn key_file(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, self.key.canonical_pem()).unwrap();
+        path
+    }
+
+    fn call_in(&self, window: &WebviewWindow<Mock>, cmd: &str, args: Value) -> Result<Value, Value> {
+        let res = invoke(window, cmd, args);
+        let text = match &res {
+            Ok(v) | Err(v) => v.to_string(),
+        };
+        self.seen.lock().unwrap().push_str(&text);
+        res
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.call_in(&self.main, cmd, args)
+    }
+
+    fn load(&self, path: &Path) -> String {
+        let loaded = self.call("load_key_file", json!({ "path": path })).expect("load_key_file");
+        assert_eq!(loaded["report"]["ok"], json!(true), "{loaded}");
+        loaded["key_ref"].as_str().expect("key_ref").to_owned()
+    }
+
+    fn assert_no_leak(&self) {
+        let seen = self.seen.lock().unwrap();
+        assert!(!seen.is_empty());
+        assert!(!seen.contains("PRIVATE KEY"), "a response carried a PEM header");
+        let body = self.key.base64_body();
+        for chunk in body.as_bytes().chunks(16) {
+            let chunk = std::str::from_utf8(chunk).unwrap();
+            // The first 48 characters are the same for every P-256 key (ASN.1 header).
+            if body.find(chunk).unwrap() >= 48 {
+                assert!(!seen.contains(chunk), "a response carried part of the key body");
+            }
+        }
+    }
+}
+
+/// One IPC call as the webview makes it (IPC URL `tauri://localhost` on Linux).
+fn invoke(window: &WebviewWindow<Mock>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+/// `{code, message, hint}` and nothing else, all non-empty strings.
+fn assert_problem(err: &Value, code: &str) {
+    let obj = err.as_object().unwrap_or_else(|| panic!("error is not an object: {err}"));
+    let mut keys: Vec<_> = obj.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["code", "hint", "message"], "{err}");
+    assert_eq!(obj["code"], json!(code), "{err}");
+    assert!(!obj["message"].as_str().unwrap().is_empty());
+    assert!(!obj["hint"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn app_info_and_handoff_config() {
+    let h = Harness::new();
+    let info = h.call("app_info", json!({})).unwrap();
+    assert_eq!(info["name"], json!("ASC Key Wizard"));
+    let cfg = h.call("handoff_config", json!({})).unwrap();
+    assert!(cfg["store_name"].as_str().unwrap().len() > 3, "{cfg}");
+    assert!(cfg["has_upload"].is_boolean() && cfg["token_label"].is_string(), "{cfg}");
+}
+
+#[test]
+fn load_file_and_text_return_metadata_only() {
+    let h = Harness::new();
+    let path = h.key_file("AuthKey_ABC123DEFG.p8");
+    let loaded = h.call("load_key_file", json!({ "path": path })).unwrap();
+    assert_eq!(loaded["report"]["ok"], json!(true), "{loaded}");
+    assert_eq!(loaded["file_name"], json!("AuthKey_ABC123DEFG.p8"));
+    assert_eq!(loaded["source"], json!("file"));
+    assert_eq!(loaded["report"]["fingerprint"], json!(h.key.fingerprint()));
+    assert!(loaded["key_ref"].is_string());
+
+    let text = format!("\"{}\"", h.key.canonical_pem().replace('\n', "\\n"));
+    let pasted = h.call("load_key_text", json!({ "text": text })).unwrap();
+    assert_eq!(pasted["source"], json!("text"));
+    assert_eq!(pasted["report"]["fingerprint"], json!(h.key.fingerprint()), "{pasted}");
+    assert_ne!(pasted["key_ref"], loaded["key_ref"], "a new selection gets a new id");
+    h.assert_no_leak();
+}
+
+#[test]
+fn read_errors_and_unknown_refs_have_the_problem_shape() {
+    let h = Harness::new();
+    let err = h.call("load_key_file", json!({ "path": h.dir.path().join("nope.p8") })).unwrap_err();
+    assert_problem(&err, "file_not_found");
+    let err = h.call("load_key_text", json!({ "text": "x".repeat(70_000) })).unwrap_err();
+    assert_problem(&err, "too_large");
+    let err = h
+        .call("verify_key", json!({ "keyRef": "not-a-ref", "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team" }))
+        .unwrap_err();
+    assert_problem(&err, "no_key_selected");
+    let err = h.call("reveal_key_file", json!({ "keyRef": "not-a-ref" })).unwrap_err();
+    assert_problem(&err, "no_key_selected");
+    // A replaced selection invalidates the old id.
+    let first = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let _second = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let err = h.call("reveal_key_file", json!({ "keyRef": first })).unwrap_err();
+    assert_problem(&err, "no_key_selected");
+    // Missing arguments are refused by Tauri before the command runs.
+    assert!(h.call("load_key_file", json!({})).is_err());
+}
+
+#[test]
+fn check_ids_normalises_and_warns_about_the_file_name() {
+    let h = Harness::new();
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let ok = h
+        .call(
+            "check_ids",
+            json!({ "keyId": " 'abc123defg' ", "issuerId": ISSUER.to_uppercase(), "kind": "team", "keyRef": key_ref }),
+        )
+        .unwrap();
+    assert_eq!(ok["key_id"]["value"], json!("ABC123DEFG"), "{ok}");
+    assert_eq!(ok["issuer_id"]["value"], json!(ISSUER), "{ok}");
+    assert!(ok["key_id"]["problem"].is_null() && ok["issuer_id"]["problem"].is_null(), "{ok}");
+    assert_eq!(ok["warnings"], json!([]));
+
+    let other = h
+        .call("check_ids", json!({ "keyId": "ZZZ999ZZZZ", "issuerId": ISSUER, "kind": "team", "keyRef": key_ref }))
+        .unwrap();
+    assert_eq!(other["warnings"][0]["code"], json!("key_id_mismatch"), "{other}");
+
+    let empty = h.call("check_ids", json!({ "keyId": "", "issuerId": "", "kind": "team" })).unwrap();
+    assert_eq!(empty["key_id"]["problem"]["code"], json!("key_id_missing"));
+    assert_eq!(empty["issuer_id"]["problem"]["code"], json!("issuer_id_missing"));
+    let bad = h.call("check_ids", json!({ "keyId": "short", "issuerId": "nope", "kind": "team" })).unwrap();
+    assert_problem(&bad["key_id"]["problem"], bad["key_id"]["problem"]["code"].as_str().unwrap());
+    assert!(bad["issuer_id"]["problem"]["code"].is_string(), "{bad}");
+
+    let individual =
+        h.call("check_ids", json!({ "keyId": "ABC123DEFG", "issuerId": "", "kind": "individual" })).unwrap();
+    assert!(individual["issuer_id"]["problem"].is_null(), "{individual}");
+}
+
+#[test]
+fn keychain_save_list_delete_round_trip() {
+    let h = Harness::new();
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let args = json!({ "keyRef": key_ref, "keyId": "abc123defg", "issuerId": ISSUER, "kind": "team" });
+    let saved = h.call("save_to_keychain", args.clone()).unwrap();
+    assert_eq!(saved["status"], json!("saved"), "{saved}");
+    assert_eq!(saved["key_id"], json!("ABC123DEFG"));
+    assert_eq!(saved["last_outcome"], json!("not_tested"), "no test yet: saved as not yet tested");
+    let again = h.call("save_to_keychain", args).unwrap();
+    assert_eq!(again["status"], json!("unchanged"));
+
+    let list = h.call("list_saved", json!({})).unwrap();
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["key_id"], json!("ABC123DEFG"));
+    assert_eq!(rows[0]["issuer_id"], json!(ISSUER));
+    assert_eq!(rows[0]["fingerprint"], json!(h.key.fingerprint()));
+    assert_eq!(rows[0]["last_outcome"], json!("not_tested"));
+
+    h.call("delete_saved", json!({ "keyId": "ABC123DEFG" })).unwrap();
+    assert_eq!(h.call("list_saved", json!({})).unwrap(), json!([]));
+    assert_problem(&h.call("delete_saved", json!({ "keyId": "ABC123DEFG" })).unwrap_err(), "not_found");
+    assert_problem(&h.call("retest_saved", json!({ "keyId": "ABC123DEFG" })).unwrap_err(), "not_found");
+    h.assert_no_leak();
+}
+
+#[test]
+fn verify_reports_offline_and_can_be_cancelled() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let h = Harness::new();
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let args = json!({ "keyRef": key_ref, "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team" });
+
+    // A server that accepts and never answers: the test is cancelled from the UI.
+    let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    std::env::set_var("ASC_API_BASE", format!("http://{}", hang.local_addr().unwrap()));
+    let worker = {
+        let (main, args) = (h.main.clone(), args.clone());
+        std::thread::spawn(move || invoke(&main, "verify_key", args))
+    };
+    let started = std::time::Instant::now();
+    let mut cancelled = false;
+    while started.elapsed() < std::time::Duration::from_secs(5) && !cancelled {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        cancelled = h.call("cancel_verify", json!({})).unwrap() == json!(true);
+    }
+    assert!(cancelled, "cancel_verify found no running test");
+    assert_problem(&worker.join().unwrap().unwrap_err(), "cancelled");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+    drop(hang);
+
+    // Nothing listening: an answer-less outcome, not an error.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    std::env::set_var("ASC_API_BASE", format!("http://{addr}"));
+    let v = h.call("verify_key", args.clone()).unwrap();
+    assert_eq!(v["outcome"], json!("network_unreachable"), "{v}");
+    assert!(v["message"].is_string() && v["hint"].is_string());
+
+    // Offline keys save as "not yet tested"; a re-test records its outcome.
+    h.call("save_to_keychain", args).unwrap();
+    let v = h.call("retest_saved", json!({ "keyId": "ABC123DEFG" })).unwrap();
+    assert_eq!(v["outcome"], json!("network_unreachable"));
+    let rows = h.call("list_saved", json!({})).unwrap();
+    assert_eq!(rows[0]["last_outcome"], json!("network_unreachable"), "{rows}");
+    std::env::remove_var("ASC_API_BASE");
+    h.assert_no_leak();
+}
+
+#[test]
+fn picker_seam_destinations_and_reveal() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let h = Harness::new();
+    let path = h.key_file("AuthKey_ABC123DEFG.p8");
+    let opened = h.dir.path().join("opened.txt");
+    std::env::set_var("ASC_WIZARD_E2E_PICK", &path);
+    std::env::set_var("ASC_WIZARD_E2E_OPENED", &opened);
+
+    let picked = h.call("pick_key_file", json!({})).unwrap();
+    assert_eq!(picked["file_name"], json!("AuthKey_ABC123DEFG.p8"), "{picked}");
+    let key_ref = picked["key_ref"].as_str().unwrap().to_owned();
+
+    h.call("open_destination", json!({ "which": "app_store_connect" })).unwrap();
+    h.call("reveal_key_file", json!({ "keyRef": key_ref })).unwrap();
+    let log = std::fs::read_to_string(&opened).unwrap();
+    assert!(log.contains("https://appstoreconnect.apple.com/access/integrations/api"), "{log}");
+    assert!(log.contains(&h.dir.path().to_string_lossy().to_string()), "{log}");
+    // Only the fixed destinations exist; a URL is not accepted.
+    assert!(h.call("open_destination", json!({ "which": "https://evil.example" })).is_err());
+    std::env::remove_var("ASC_WIZARD_E2E_PICK");
+    std::env::remove_var("ASC_WIZARD_E2E_OPENED");
+
+    // A pasted key has no file to reveal.
+    let text = h.key.canonical_pem().to_owned();
+    let pasted = h.call("load_key_text", json!({ "text": text })).unwrap();
+    let err = h.call("reveal_key_file", json!({ "keyRef": pasted["key_ref"] })).unwrap_err();
+    assert_problem(&err, "no_file");
+    h.assert_no_leak();
+}
+
+#[test]
+fn dropped_files_become_the_selection_and_closing_forgets_it() {
+    let h = Harness::new();
+    let state = h.app.state::<AppState>();
+    let window = h.main.as_ref().window();
+    let drop = |path: PathBuf| {
+        tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop {
+            paths: vec![path],
+            position: tauri::PhysicalPosition::new(10.0, 10.0),
+        })
+    };
+    // The real handler: Rust reads the dropped file and keeps the key.
+    app::on_window_event(&window, &drop(h.key_file("AuthKey_ABC123DEFG.p8")));
+    let selected = state.session().selected().map(|s| (s.id.clone(), s.key.fingerprint().to_owned()));
+    let (key_ref, fingerprint) = selected.expect("the dropped key is selected");
+    assert_eq!(fingerprint, h.key.fingerprint());
+    assert!(state.session().get(&key_ref).is_ok());
+
+    // The payload the webview receives carries metadata only.
+    let payload = app::drop_payload(&state, &h.key_file("AuthKey_ABC123DEFG.p8"));
+    let text = serde_json::to_string(&payload).unwrap();
+    assert!(!text.contains("PRIVATE KEY") && !text.contains(&h.key.base64_body()[60..90]), "{text}");
+    assert!(payload.loaded.expect("loaded").key_ref.is_some());
+    let missing = app::drop_payload(&state, &h.dir.path().join("gone.p8"));
+    assert_eq!(missing.problem.map(|p| p.code), Some("file_not_found".into()));
+    assert!(state.session().selected().is_none(), "a failed drop replaces the old key");
+
+    h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    assert!(state.session().selected().is_some());
+    app::on_window_event(&window, &tauri::WindowEvent::Destroyed);
+    assert!(state.session().selected().is_none(), "closing the window must forget the key");
+}
+
+#[test]
+fn the_acl_refuses_windows_other_than_main() {
+    let h = Harness::new();
+    let other = WebviewWindowBuilder::new(&h.app, "other", Default::default()).build().unwrap();
+    for cmd in ["app_info", "load_key_text", "list_saved", "open_destination"] {
+        let err = h.call_in(&other, cmd, json!({})).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("not allowed") || text.contains("denied"), "{cmd}: {text}");
+    }
+    assert!(h.call("app_info", json!({})).is_ok(), "main is allowed");
+}
+
+#[test]
+fn capability_grants_exactly_the_commands() {
+    let cap: Value = serde_json::from_str(include_str!("../src-tauri/capabilities/main.json")).unwrap();
+    assert_eq!(cap["windows"], json!(["main"]));
+    let build = include_str!("../src-tauri/build.rs");
+    let perms: Vec<&str> = cap["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    for p in &perms {
+        for banned in ["fs:", "shell:", "http:", "dialog:", "opener:"] {
+            assert!(!p.starts_with(banned), "{p} must not be granted");
+        }
+        if let Some(cmd) = p.strip_prefix("allow-") {
+            assert!(build.contains(&format!("\"{}\"", cmd.replace('-', "_"))), "{p} has no command in build.rs");
+        }
+    }
+    let commands = build.split("const COMMANDS").nth(1).unwrap().split("];").next().unwrap();
+    for cmd in commands.split('"').skip(1).step_by(2) {
+        assert!(perms.contains(&format!("allow-{}", cmd.replace('_', "-")).as_str()), "{cmd} is not granted");
+    }
+}
+
+/// A one-shot loopback dashboard: returns the raw request it received.
+fn dashboard(status: &'static str, body: &'static str) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/asc-key", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.set_read_timeout(Some(std::time::Duration::from_millis(700))).unwrap();
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+            }
+            // Stop once the multipart body is complete.
+            if raw.windows(4).any(|w| w == b"--\r\n") && raw.ends_with(b"--\r\n") {
+                break;
+            }
+        }
+        let reply = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        conn.write_all(reply.as_bytes()).unwrap();
+        String::from_utf8_lossy(&raw).into_owned()
+    });
+    (url, handle)
+}
+
+#[test]
+fn upload_export_and_dashboard_follow_the_config() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let h = Harness::new();
+    let state = h.app.state::<AppState>();
+    let (url, server) = dashboard("201 Created", r#"{"message":"Key received"}"#);
+    state.set_config(asc_key_wizard::core::config::Config {
+        platform_name: Some("Acme Shops".into()),
+        upload_url: Some(url),
+        token_label: Some("setup token".into()),
+        dashboard_url: Some("https://dashboard.acme.test/settings/apple".into()),
+        ..Default::default()
+    });
+    let cfg = h.call("handoff_config", json!({})).unwrap();
+    assert_eq!(cfg["platform_name"], json!("Acme Shops"));
+    assert_eq!(cfg["has_upload"], json!(true));
+    assert_eq!(cfg["has_dashboard"], json!(true));
+    assert_eq!(cfg["token_label"], json!("setup token"));
+    assert!(cfg.get("upload_url").is_none() && cfg.get("dashboard_url").is_none(), "no URLs for the webview");
+
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let base = json!({ "keyRef": key_ref, "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team" });
+    let mut args = base.clone();
+    args["token"] = json!("  ");
+    assert_problem(&h.call("upload_key", args.clone()).unwrap_err(), "missing_token");
+    args["token"] = json!("tok-123");
+    let done = h.call("upload_key", args).unwrap();
+    assert!(done["message"].as_str().unwrap().contains("Acme Shops"), "{done}");
+    let request = server.join().unwrap().to_ascii_lowercase();
+    assert!(request.contains("authorization: bearer tok-123"), "{request}");
+    assert!(request.contains("abc123defg") && request.contains(ISSUER), "{request}");
+
+    // Exports go to Downloads (or home) and altool's own folder; never overwrite.
+    let home = tempfile::tempdir().unwrap();
+    let (old_home, old_xdg) = (std::env::var_os("HOME"), std::env::var_os("XDG_CONFIG_HOME"));
+    std::env::set_var("HOME", home.path());
+    std::env::set_var("XDG_CONFIG_HOME", home.path().join(".config"));
+    let mut args = base.clone();
+    args["format"] = json!("fastlane");
+    let out = h.call("export_key", args.clone()).unwrap();
+    let path = PathBuf::from(out["path"].as_str().unwrap());
+    assert!(path.starts_with(home.path()), "{out}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["key_id"], json!("ABC123DEFG"));
+    let again = h.call("export_key", args).unwrap_err();
+    assert_problem(&again, again["code"].as_str().unwrap());
+    let mut args = base.clone();
+    args["format"] = json!("nonsense");
+    assert!(h.call("export_key", args).is_err(), "only the three formats exist");
+
+    h.call("save_to_keychain", base.clone()).unwrap();
+    let out = h.call("export_saved", json!({ "keyId": "ABC123DEFG", "format": "altool" })).unwrap();
+    let path = PathBuf::from(out["path"].as_str().unwrap());
+    assert!(path.ends_with(".appstoreconnect/private_keys/AuthKey_ABC123DEFG.p8"), "{out}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), h.key.canonical_pem());
+    assert!(out["commands"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("altool")), "{out}");
+
+    let opened = h.dir.path().join("opened.txt");
+    std::env::set_var("ASC_WIZARD_E2E_OPENED", &opened);
+    h.call("open_destination", json!({ "which": "dashboard" })).unwrap();
+    assert_eq!(std::fs::read_to_string(&opened).unwrap().trim(), "https://dashboard.acme.test/settings/apple");
+    std::env::remove_var("ASC_WIZARD_E2E_OPENED");
+    match old_home {
+        Some(v) => std::env::set_var("HOME", v),
+        None => std::env::remove_var("HOME"),
+    }
+    match old_xdg {
+        Some(v) => std::env::set_var("XDG_CONFIG_HOME", v),
+        None => std::env::remove_var("XDG_CONFIG_HOME"),
+    }
+    // The export results are paths and commands, never the key.
+    h.assert_no_leak();
+}

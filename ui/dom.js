@@ -1,0 +1,71 @@
+// Small DOM helpers shared by the step modules.
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+/** Create an element with attributes and children (strings become text). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'type' || k === 'role' || k === 'id') node.setAttribute(k, v === true ? '' : String(v));
+    else node[k] = v;
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** One finding (note, warning or problem) as a list item with its code. */
+export function finding(kind, item) {
+  return el('li', { class: kind, 'data-code': item.code },
+    el('strong', { text: item.message }),
+    item.hint ? el('span', { class: 'hint', text: item.hint }) : null);
+}
+
+let announceTimer;
+/** Say something through the polite live region. */
+export function announce(text) {
+  const region = document.getElementById('announcer');
+  if (!region) return;
+  clearTimeout(announceTimer);
+  region.textContent = '';
+  // A fresh text node after a tick makes screen readers repeat identical messages.
+  announceTimer = setTimeout(() => { region.textContent = text; }, 30);
+}
+
+/** Copy text to the clipboard without any plugin; falls back to a hidden textarea. */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch (_) { /* fall through */ }
+  const area = el('textarea', { class: 'visually-hidden', 'aria-hidden': 'true' });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
+  area.remove();
+  return ok;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Scroll an element into the step's view without shifting the fixed page frame. */
+export function reveal(node) {
+  if (!node) return;
+  node.scrollIntoView({ block: 'nearest' });
+  window.scrollTo(0, 0);
+}

@@ -1,0 +1,32 @@
+// Step 2: how to create the key in App Store Connect.
+import { $, copyText } from '../dom.js';
+
+let ctx;
+
+export function init(c) {
+  ctx = c;
+  $('#open-asc').addEventListener('click', async () => {
+    try {
+      await ctx.call('open_destination', { which: 'app_store_connect' });
+      ctx.announce('App Store Connect is opening in your browser.');
+    } catch (problem) {
+      ctx.announce(`${problem.message} ${problem.hint}`);
+    }
+  });
+  $('#copy-name').addEventListener('click', async () => {
+    const ok = await copyText($('#suggested-name').textContent.trim());
+    const btn = $('#copy-name');
+    btn.textContent = ok ? 'Copied ✓' : 'Copy failed: select the name and copy it';
+    ctx.announce(ok ? 'The key name is copied.' : 'Copying did not work. Select the name and copy it yourself.');
+    setTimeout(() => { btn.textContent = 'Copy name'; }, 2500);
+  });
+}
+
+export function configure() {
+  const platform = ctx.state.config.platform_name;
+  if (platform) $('#suggested-name').textContent = `${platform} Integration`;
+}
+
+export function blocker() {
+  return '';
+}

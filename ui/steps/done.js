@@ -1,0 +1,77 @@
+// Step 7: summary, advice, and "Test again".
+import { $, el, formatTime } from '../dom.js';
+
+let ctx;
+
+export function init(c) {
+  ctx = c;
+  $('#test-again').addEventListener('click', testAgain);
+}
+
+function whereSaved() {
+  const s = ctx.state;
+  const done = (s.handoff && s.handoff.done) || [];
+  const parts = [];
+  if (done.includes('keychain')) parts.push(`This computer's ${s.config.store_name || 'keychain'}`);
+  if (done.includes('upload')) parts.push(s.config.platform_name ? `the ${s.config.platform_name} dashboard` : 'your dashboard');
+  if (done.includes('export')) parts.push(s.exportPath ? `an export file: ${s.exportPath}` : 'an export file');
+  return parts.length ? parts.join('; ') : 'Not saved by the wizard (you kept the .p8 file yourself).';
+}
+
+function tested() {
+  const s = ctx.state;
+  const v = s.verification;
+  if (!v || s.untested && (!v || v.outcome !== 'valid')) return 'Not yet tested with Apple';
+  const when = formatTime(s.testedAt);
+  return v.outcome === 'valid' ? `Valid API Key — ${when}` : `${v.message} — ${when}`;
+}
+
+export function render() {
+  const s = ctx.state;
+  const rows = [
+    ['Key ID', s.keyId || '—', 'summary-key-id'],
+    ['Issuer ID', s.kind === 'individual' ? 'None (individual key)' : (s.issuerId || '—'), 'summary-issuer-id'],
+    ['Fingerprint', (s.loaded && s.loaded.report.fingerprint) || '—', 'summary-fingerprint'],
+    ['Saved in', whereSaved(), 'summary-saved'],
+    ['Tested', tested(), 'summary-tested'],
+  ];
+  $('#summary').replaceChildren(...rows.flatMap(([k, v, id]) => [el('dt', {}, k), el('dd', { id, class: id === 'summary-fingerprint' || id.endsWith('-id') ? 'mono' : '' }, v)]));
+}
+
+export function enter() {
+  render();
+}
+
+async function testAgain() {
+  const s = ctx.state;
+  const btn = $('#test-again');
+  btn.disabled = true;
+  btn.textContent = 'Testing…';
+  ctx.announce('Asking Apple again.');
+  try {
+    const saved = s.handoff && s.handoff.done.includes('keychain');
+    s.verification = saved
+      ? await ctx.call('retest_saved', { keyId: s.keyId })
+      : await ctx.call('verify_key', { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+    s.untested = false;
+  } catch (problem) {
+    s.verification = { outcome: problem.code, message: problem.message, hint: problem.hint };
+  }
+  s.testedAt = new Date().toISOString();
+  btn.disabled = false;
+  btn.textContent = 'Test again';
+  render();
+  const v = s.verification;
+  ctx.announce(v.outcome === 'valid' ? 'Valid API Key.' : `${v.message} ${v.hint || ''}`);
+}
+
+export async function onNext() {
+  // Forget the key in Rust and start again from the top.
+  try { await ctx.call('clear_key'); } catch (_) { /* already gone */ }
+  window.location.reload();
+  return false;
+}
+
+export function blocker() {
+  return '';
+}

@@ -1,0 +1,170 @@
+// Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
+import { $, el, copyText, reveal } from '../dom.js';
+
+let ctx;
+let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
+const succeeded = new Set(); // actions already done for this key (not repeated on re-run)
+
+const LABELS = { keychain: 'Saved in the keychain', upload: 'Uploaded', export: 'Export' };
+
+export function init(c) {
+  ctx = c;
+  $('#do-export').addEventListener('change', () => { $('#export-options').hidden = !$('#do-export').checked; });
+  for (const sel of ['#do-keychain', '#do-upload', '#do-export', '#export-format']) {
+    $(sel).addEventListener('change', () => { setPhase('run'); ctx.refresh(); });
+  }
+  $('#upload-token').addEventListener('input', () => {
+    $('#upload-token-error').textContent = '';
+    $('#upload-token').removeAttribute('aria-invalid');
+    succeeded.delete('upload');
+    setPhase('run');
+    ctx.refresh();
+  });
+  $('#open-dashboard').addEventListener('click', () => open('dashboard'));
+  $('#copy-issuer').addEventListener('click', () => copy('#copy-issuer', ctx.state.issuerId, 'Issuer ID'));
+  $('#copy-key-id').addEventListener('click', () => copy('#copy-key-id', ctx.state.keyId, 'Key ID'));
+  $('#reveal-file').addEventListener('click', async () => {
+    try {
+      await ctx.call('reveal_key_file', { keyRef: ctx.state.keyRef });
+      ctx.announce('The folder with the key file is opening.');
+    } catch (problem) {
+      ctx.announce(`${problem.message} ${problem.hint}`);
+      showInline(problem);
+    }
+  });
+}
+
+export function configure() {
+  const cfg = ctx.state.config;
+  $('#upload-choice').hidden = !cfg.has_upload;
+  $('#do-upload').checked = Boolean(cfg.has_upload);
+  for (const n of document.querySelectorAll('.platform-name')) n.textContent = cfg.platform_name || 'your platform';
+  const label = cfg.token_label || 'setup token';
+  $('.token-label').textContent = label.charAt(0).toUpperCase() + label.slice(1);
+  $('#open-dashboard').hidden = !cfg.has_dashboard;
+  $('#guided-choice .choice-title strong').textContent = cfg.has_upload
+    ? 'Or add it to the dashboard yourself'
+    : `Add it to ${cfg.platform_name ? `the ${cfg.platform_name} dashboard` : 'your dashboard'} yourself`;
+}
+
+export function enter() {
+  // A different key or test since the last run: start fresh.
+  if (ctx.state.handoff && ctx.state.handoff.keyRef !== ctx.state.keyRef) {
+    succeeded.clear();
+    $('#handoff-results').replaceChildren();
+    ctx.state.handoff = null;
+    setPhase('run');
+  }
+  $('#copy-issuer').hidden = ctx.state.kind === 'individual';
+  $('#reveal-file').hidden = !(ctx.state.loaded && ctx.state.loaded.source === 'file');
+}
+
+function setPhase(p) {
+  phase = p;
+  const btn = $('section[data-step="handoff"] [data-action="next"]');
+  btn.dataset.phase = p;
+  btn.textContent = p === 'run' ? 'Save' : 'Finish';
+  if (p === 'run' && !anyChosen()) btn.textContent = 'Finish without saving';
+}
+
+function anyChosen() {
+  return $('#do-keychain').checked || ($('#do-upload').checked && !$('#upload-choice').hidden) || $('#do-export').checked;
+}
+
+async function open(which) {
+  try {
+    await ctx.call('open_destination', { which });
+    ctx.announce('The page is opening in your browser.');
+  } catch (problem) {
+    ctx.announce(`${problem.message} ${problem.hint}`);
+    showInline(problem);
+  }
+}
+
+async function copy(sel, value, what) {
+  const ok = value ? await copyText(value) : false;
+  const btn = $(sel);
+  const old = btn.dataset.label || btn.textContent;
+  btn.dataset.label = old;
+  btn.textContent = ok ? 'Copied ✓' : 'Could not copy';
+  ctx.announce(ok ? `${what} copied.` : `Could not copy the ${what}.`);
+  setTimeout(() => { btn.textContent = old; }, 2500);
+}
+
+function showInline(problem) {
+  const list = $('#handoff-results');
+  list.append(el('div', { 'data-status': 'error', 'data-code': problem.code }, `${problem.message} ${problem.hint}`));
+}
+
+function resultRow(which, status, text, extra) {
+  const row = el('div', { 'data-result': which, 'data-status': status }, text);
+  if (extra) row.append(extra);
+  const list = $('#handoff-results');
+  const old = list.querySelector(`[data-result="${which}"]`);
+  if (old) old.replaceWith(row); else list.append(row);
+  return row;
+}
+
+/** Run every chosen action that has not succeeded yet; never stop at the first failure. */
+export async function onNext() {
+  if (phase === 'finish' || !anyChosen()) return true;
+  const s = ctx.state;
+  const base = { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind };
+  const jobs = [];
+  const btn = $('section[data-step="handoff"] [data-action="next"]');
+  btn.disabled = true;
+  const working = el('p', { class: 'working', role: 'status' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Working…');
+  $('#handoff-results').before(working);
+  if ($('#do-keychain').checked && !succeeded.has('keychain')) {
+    jobs.push(ctx.call('save_to_keychain', base).then(
+      (r) => { succeeded.add('keychain'); s.savedWhere = r.store_name; resultRow('keychain', 'ok', r.message); },
+      (p) => resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`),
+    ));
+  }
+  if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
+    jobs.push(ctx.call('upload_key', { ...base, token: $('#upload-token').value }).then(
+      (r) => { succeeded.add('upload'); resultRow('upload', 'ok', r.message); },
+      (p) => {
+        resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`);
+        if (p.code === 'upload_unauthorized' || p.code === 'token_missing') {
+          $('#upload-token').setAttribute('aria-invalid', 'true');
+          $('#upload-token-error').textContent = p.message;
+        }
+      },
+    ));
+  }
+  if ($('#do-export').checked && !succeeded.has('export')) {
+    const format = $('#export-format').value;
+    jobs.push(ctx.call('export_key', { ...base, format }).then(
+      (r) => {
+        succeeded.add('export');
+        s.exportPath = r.path;
+        resultRow('export', 'ok', r.message, r.commands && r.commands.length ? el('pre', {}, r.commands.join('\n')) : null);
+      },
+      (p) => resultRow('export', 'error', `Export failed: ${p.message} ${p.hint}`),
+    ));
+  }
+  await Promise.all(jobs);
+  working.remove();
+  s.handoff = { keyRef: s.keyRef, done: Array.from(succeeded) };
+  const failed = document.querySelectorAll('#handoff-results [data-status="error"]').length;
+  ctx.announce(failed
+    ? `${failed} of the chosen actions failed. The others are done. See the results.`
+    : 'Everything you chose is done. Press Finish to see the summary.');
+  setPhase(failed ? 'run' : 'finish');
+  // Bring the results into view for keyboard and screen-reader users.
+  $('#handoff-results').focus({ preventScroll: true });
+  reveal($('#handoff-results'));
+  if (failed) btn.textContent = 'Try the failed ones again';
+  btn.disabled = false;
+  return false;
+}
+
+export function blocker() {
+  const uploading = $('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload');
+  if (uploading && !$('#upload-token').value.trim()) {
+    return `Paste the ${ctx.state.config.token_label || 'setup token'} to upload, or untick the upload.`;
+  }
+  if (!ctx.state.keyRef) return 'Go back and choose the key file first.';
+  return '';
+}

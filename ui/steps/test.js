@@ -1,0 +1,127 @@
+// Step 5: ask Apple (through Rust) whether the key works, with cancel.
+import { $, el, reveal } from '../dom.js';
+
+// Outcomes where Apple could not be asked: the user may go on and test later.
+const NO_ANSWER = new Set([
+  'rate_limited', 'apple_unavailable', 'network_unreachable', 'network_timeout',
+  'tls_error', 'apple_bad_response', 'cancelled',
+]);
+
+const NOT_AUTHORIZED_CHECKLIST = [
+  'The Key ID is the one in the key\'s row, and matches the file name (AuthKey_<Key ID>.p8).',
+  'The Issuer ID was copied from the top of the Team Keys page.',
+  'The key has not been revoked in App Store Connect.',
+  'It is an App Store Connect API key, not a push notification (APNs) or In-App Purchase key.',
+  'Team key or Individual key is chosen correctly on the previous step.',
+];
+
+let ctx;
+let running = false;
+
+export function init(c) {
+  ctx = c;
+  $('#test-key').addEventListener('click', run);
+  $('#cancel-test').addEventListener('click', async () => {
+    try { await ctx.call('cancel_verify'); } catch (_) { /* nothing running */ }
+  });
+  $('#continue-untested').addEventListener('click', () => {
+    ctx.state.untested = true;
+    ctx.refresh();
+    ctx.announce('Going on without a test. The key will be saved as not yet tested.');
+    ctx.next();
+  });
+}
+
+export async function run() {
+  if (running) return;
+  const s = ctx.state;
+  running = true;
+  s.untested = false;
+  $('#test-key').disabled = true;
+  $('#cancel-test').hidden = false;
+  $('#test-progress').hidden = false;
+  $('#test-result').hidden = true;
+  $('#continue-untested').hidden = true;
+  ctx.announce('Asking Apple. This usually takes a few seconds.');
+  ctx.refresh();
+  let verification;
+  try {
+    verification = await ctx.call('verify_key', { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+  } catch (problem) {
+    verification = { outcome: problem.code, message: problem.message, hint: problem.hint, apps: [], capabilities: {} };
+  } finally {
+    running = false;
+    $('#test-key').disabled = false;
+    $('#cancel-test').hidden = true;
+    $('#test-progress').hidden = true;
+  }
+  s.verification = verification;
+  s.testedAt = new Date().toISOString();
+  render(verification);
+  ctx.refresh();
+  if ($('#test-result') && ctx.current === 'test') $('#test-key').focus();
+  return verification;
+}
+
+function capItem(label, value) {
+  const cls = value === true ? 'cap-yes' : value === false ? 'cap-no' : 'cap-unknown';
+  const word = value === true ? 'allowed' : value === false ? 'not allowed' : 'not checked';
+  return el('li', { class: cls }, `${label}: ${word}`);
+}
+
+function render(v) {
+  const box = $('#test-result');
+  box.hidden = false;
+  box.dataset.outcome = v.outcome;
+  const valid = v.outcome === 'valid';
+  box.dataset.tone = valid ? 'ok' : NO_ANSWER.has(v.outcome) ? 'warn' : 'bad';
+  $('.result-title', box).textContent = valid ? 'Valid API Key' : v.message;
+  let hint = valid ? v.message : v.hint;
+  if (v.outcome === 'clock_skew' && typeof v.clock_offset_s === 'number') {
+    hint = `${hint} (Your clock is about ${Math.abs(v.clock_offset_s)} seconds ${v.clock_offset_s > 0 ? 'behind' : 'ahead of'} Apple's.)`;
+  }
+  if (v.outcome === 'not_authorized') {
+    // The checklist below replaces the core's one-line version of it.
+    hint = 'Check each of these, fix what is wrong, then test again:';
+  }
+  $('.result-hint', box).textContent = hint || '';
+  const checklist = $('.checklist-hint', box);
+  checklist.hidden = v.outcome !== 'not_authorized';
+  checklist.replaceChildren(...(v.outcome === 'not_authorized' ? NOT_AUTHORIZED_CHECKLIST.map((t) => el('li', {}, t)) : []));
+
+  const details = $('.valid-details', box);
+  details.hidden = !valid;
+  if (valid) {
+    const caps = v.capabilities || {};
+    $('#capabilities').replaceChildren(
+      capItem('Read apps', true),
+      capItem('Certificates and app IDs (needed to sign and build apps)', caps.signing),
+      capItem('See users and roles', caps.users),
+    );
+    const apps = v.apps || [];
+    $('.apps-heading', box).textContent = v.apps_total != null
+      ? `Apps Apple lists for this key (${v.apps_total})`
+      : 'Apps Apple lists for this key';
+    $('#apps-list').replaceChildren(...(apps.length
+      ? apps.map((a) => el('li', {}, el('strong', {}, a.name), ' ', el('span', { class: 'mono explain' }, a.bundle_id)))
+      : [el('li', { class: 'explain' }, 'No apps yet. That is fine for a new account.')]));
+  }
+  if (valid && v.capabilities && v.capabilities.signing === false) {
+    $('.result-hint', box).textContent = `${hint} Note: this key may not manage certificates and app IDs, which building and submitting apps needs. If your platform asks for it, create a new key with Admin access.`;
+  }
+  $('#continue-untested').hidden = !NO_ANSWER.has(v.outcome);
+  reveal(box);
+  ctx.announce(valid
+    ? `Valid API Key. Apple lists ${v.apps_total ?? (v.apps || []).length} app(s).`
+    : `${v.message} ${v.hint || ''}`);
+}
+
+export function blocker() {
+  const s = ctx.state;
+  if (running) return 'Waiting for Apple…';
+  if (s.untested) return '';
+  if (!s.verification) return 'Press “Test API Key” first.';
+  if (s.verification.outcome === 'valid') return '';
+  if (NO_ANSWER.has(s.verification.outcome)) return 'No answer from Apple: try again, or continue without a test.';
+  return 'Apple did not accept the key: fix what is described above, then test again.';
+}
