@@ -1,0 +1,905 @@
+//! End-to-end journeys of the real wizard in WebKitGTK (issue 5 §4): the app
+//! binary (built with `--features mock-runtime,e2e-seam`) driven through
+//! tauri-driver + WebKitWebDriver under Xvfb, against the loopback Apple double,
+//! the loopback dashboard and the real Secret Service.
+//! How to run: docs/e2e.md. Screenshots: target/e2e-screenshots/<journey>/.
+
+#[path = "support/apple_double.rs"]
+mod apple_double;
+#[path = "support/dashboard_double.rs"]
+mod dashboard_double;
+#[path = "support/e2e.rs"]
+mod e2e;
+
+use apple_double::{AppleDouble, DoubleKey};
+use e2e::fixtures::{self, TestKey};
+use e2e::keys::Key;
+use e2e::{AppEnv, Journey, WAIT};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const NEXT: &str = "[data-action=\"next\"]";
+
+fn next_of(step: &str) -> String {
+    format!("[data-step=\"{step}\"] {NEXT}")
+}
+
+/// Where the e2e picker seam "finds" the key file.
+fn pick_path(home: &Path, key_id: &str) -> PathBuf {
+    let dir = home.join("Downloads");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("AuthKey_{key_id}.p8"))
+}
+
+/// Steps 1–2 by mouse, with screenshots; leaves the wizard on step 3.
+async fn through_prereqs_and_create(j: &mut Journey) {
+    let heading = j.wait_step("prereqs").await;
+    assert!(
+        heading.to_lowercase().contains("before"),
+        "first step heading: {heading}"
+    );
+    // The UI moves focus to each step's heading once its script has run.
+    j.wait_heading_focus("prereqs").await;
+    assert!(
+        j.is_disabled(&next_of("prereqs")).await,
+        "Next must wait for the three ticks"
+    );
+    assert!(
+        !j.text("[data-step=\"prereqs\"] .blocker")
+            .await
+            .trim()
+            .is_empty(),
+        "reason shown next to Next"
+    );
+    let current = j
+        .js(
+            "return document.querySelector('#rail [aria-current=\"step\"]')?.dataset.rail;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        current,
+        json!("prereqs"),
+        "progress rail marks the current step"
+    );
+    j.shot("prereqs").await;
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.click(id).await;
+    }
+    assert!(
+        !j.is_disabled(&next_of("prereqs")).await,
+        "all ticked: Next enabled"
+    );
+    j.shot("prereqs-ticked").await;
+    j.click(&next_of("prereqs")).await;
+
+    j.wait_step("create").await;
+    assert!(
+        !j.text("#suggested-name").await.trim().is_empty(),
+        "a suggested key name is shown"
+    );
+    j.wait_visible("#open-asc").await;
+    j.wait_visible("#copy-name").await;
+    j.shot("create").await;
+    j.click(&next_of("create")).await;
+    j.wait_step("file").await;
+}
+
+/// Step 3: choose the file through the picker seam and wait for the check.
+async fn choose_file(j: &Journey) -> bool {
+    // The result box may still show an earlier file: wait for a fresh render.
+    j.mark_stale("#file-name").await;
+    j.click("#choose-file").await;
+    j.wait_rerendered("#file-name", WAIT).await;
+    let ok = j.wait_attr("#file-result", "data-ok", WAIT).await;
+    ok == "true"
+}
+
+/// Step 4: the Key ID is pre-filled from the file name; paste the Issuer ID.
+async fn fill_ids(j: &mut Journey, key_id: &str, issuer: &str) {
+    j.wait_step("ids").await;
+    let prefilled = j
+        .js("return document.querySelector('#key-id').value;", vec![])
+        .await;
+    assert_eq!(
+        prefilled,
+        json!(key_id),
+        "Key ID pre-filled from AuthKey_<ID>.p8"
+    );
+    assert!(
+        j.is_disabled(&next_of("ids")).await,
+        "Next waits for the Issuer ID"
+    );
+    j.shot("ids-empty").await;
+    // Pasted with stray quotes and spaces, upper case: the core tidies it up.
+    j.type_into("#issuer-id", &format!(" \"{}\" ", issuer.to_uppercase()))
+        .await;
+    j.wait_js(
+        "Next on step ids to be enabled",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+        vec![json!(next_of("ids"))],
+        WAIT,
+    )
+    .await;
+    // Not an error: at most a note that the pasted value was tidied up.
+    let invalid = j
+        .js(
+            "return document.querySelector('#issuer-id').getAttribute('aria-invalid');",
+            vec![],
+        )
+        .await;
+    assert_ne!(
+        invalid,
+        json!("true"),
+        "the tidied Issuer ID is valid: {}",
+        j.text("#issuer-id-error").await
+    );
+    j.shot("ids-filled").await;
+    j.click(&next_of("ids")).await;
+}
+
+/// Step 5: press "Test API Key", wait for the outcome code.
+async fn run_test(j: &Journey) -> String {
+    j.wait_step("test").await;
+    j.mark_stale("#test-result .result-title").await;
+    j.click("#test-key").await;
+    j.wait_rerendered("#test-result .result-title", Duration::from_secs(60))
+        .await;
+    j.wait_attr("#test-result", "data-outcome", WAIT).await
+}
+
+async fn assert_valid_result(j: &Journey) {
+    let apps = j.text("#apps-list").await;
+    assert!(
+        apps.contains("Demo Shop"),
+        "apps Apple lists are shown: {apps}"
+    );
+    let caps = j.text("#capabilities").await;
+    assert!(!caps.trim().is_empty(), "capabilities are shown");
+    assert!(j.text("#test-result").await.contains("Valid API Key"));
+}
+
+/// No key material may reach the page.
+async fn assert_no_key_in_page(j: &Journey, key: &TestKey) {
+    let html = j.page_text().await;
+    for line in key.pem.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(
+            !html.contains(line),
+            "a line of the key's PEM body reached the page"
+        );
+    }
+    assert!(
+        !html.contains(&key.body),
+        "the key's base64 body reached the page"
+    );
+}
+
+// ---------------------------------------------------------------------------
+
+/// The harness itself: the app starts, the first step's heading shows, a
+/// screenshot is taken, the session closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_harness_first_step() {
+    if !e2e::tools_ready("harness", false) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut j = Journey::start("harness", home, AppEnv::default()).await;
+    let heading = j.wait_step("prereqs").await;
+    assert!(!heading.is_empty());
+    let shot = j.shot("prereqs").await;
+    assert!(std::fs::metadata(&shot).unwrap().len() > 1000);
+    j.finish().await;
+}
+
+/// (a) The happy path from step 1 to Done, saving to the keychain and uploading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_a_happy_path() {
+    if !e2e::tools_ready("a-happy-path", true) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let dashboard = dashboard_double::DashboardDouble::start();
+    dashboard.expect_token(dashboard_double::TOKEN);
+
+    let home = tempfile::tempdir().unwrap();
+    let pick = pick_path(home.path(), &key_id);
+    std::fs::write(&pick, &key.pem).unwrap();
+    let cfg = home.path().join("destination.json");
+    fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_CONFIG", &cfg)
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("a-happy-path", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(
+        j.is_disabled(&next_of("file")).await,
+        "Next waits for a key"
+    );
+    j.shot("file-empty").await;
+    assert!(choose_file(&j).await, "a fresh key is usable");
+    assert_eq!(
+        j.text("#file-name").await.trim(),
+        format!("AuthKey_{key_id}.p8")
+    );
+    assert_eq!(j.text("#fingerprint").await.trim(), key.fingerprint);
+    assert!(j.codes("#file-result", "problem").await.is_empty());
+    j.shot_at("file-checked", "#file-result").await;
+    j.click(&next_of("file")).await;
+
+    fill_ids(&mut j, &key_id, &issuer).await;
+    assert!(
+        j.is_disabled(&next_of("test")).await,
+        "Next waits for the test"
+    );
+    j.shot("test-before").await;
+    // Apple is slow for the first request: the progress indicator and Cancel show.
+    apple.set_scenario(apple_double::Scenario::Slow(Duration::from_secs(2)));
+    j.mark_stale("#test-result .result-title").await;
+    j.click("#test-key").await;
+    j.wait_visible("#test-progress").await;
+    j.wait_visible("#cancel-test").await;
+    j.shot("test-in-progress").await;
+    apple.set_scenario(apple_double::Scenario::Normal);
+    j.wait_rerendered("#test-result .result-title", Duration::from_secs(60))
+        .await;
+    let outcome = j.wait_attr("#test-result", "data-outcome", WAIT).await;
+    assert_eq!(outcome, "valid");
+    assert_valid_result(&j).await;
+    j.shot_at("test-valid", "#test-result").await;
+    j.click(&next_of("test")).await;
+
+    j.wait_step("handoff").await;
+    assert_eq!(
+        j.js(
+            "return document.querySelector('#do-keychain').checked;",
+            vec![]
+        )
+        .await,
+        json!(true)
+    );
+    let label = j.text("label[for=\"do-keychain\"]").await;
+    assert!(
+        label.contains("Secret Service"),
+        "the OS store is named: {label}"
+    );
+    j.wait_visible("#do-upload").await;
+    j.wait_visible("#open-dashboard").await;
+    assert!(
+        j.is_disabled(&next_of("handoff")).await,
+        "upload needs the setup token first"
+    );
+    j.type_into("#upload-token", dashboard_double::TOKEN).await;
+    j.shot_at("handoff", "[data-step=\"handoff\"] .actions")
+        .await;
+    j.click(&next_of("handoff")).await;
+    let kc = j
+        .wait_attr(
+            "#handoff-results [data-result=\"keychain\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
+    let up = j
+        .wait_attr(
+            "#handoff-results [data-result=\"upload\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
+    assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
+    assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
+    j.click(&next_of("handoff")).await;
+
+    j.wait_step("done").await;
+    let summary = j.text("#summary").await;
+    for want in [key_id.as_str(), issuer.as_str(), key.fingerprint.as_str()] {
+        assert!(summary.contains(want), "summary shows {want}: {summary}");
+    }
+    assert!(
+        summary.contains("Secret Service"),
+        "summary says where it was saved: {summary}"
+    );
+    j.wait_visible("#test-again").await;
+    j.shot_at("done", "#summary").await;
+    assert_no_key_in_page(&j, &key).await;
+
+    // The dashboard got exactly one upload carrying the canonical key.
+    let uploads = dashboard.uploads();
+    assert_eq!(uploads.len(), 1, "one upload");
+    let u = &uploads[0];
+    assert_eq!(u.key_id.as_deref(), Some(key_id.as_str()));
+    assert_eq!(u.issuer_id.as_deref(), Some(issuer.as_str()));
+    assert_eq!(
+        u.authorization.as_deref(),
+        Some(format!("Bearer {}", dashboard_double::TOKEN).as_str())
+    );
+    assert_eq!(u.key_kind.as_deref(), Some("team"));
+    assert_eq!(
+        u.file_name.as_deref(),
+        Some(format!("AuthKey_{key_id}.p8").as_str())
+    );
+    // The same private key (in the app's canonical PEM form); never printed.
+    let uploaded = u.pem.as_deref().expect("a private_key part");
+    let same = {
+        use p256::pkcs8::DecodePrivateKey;
+        p256::SecretKey::from_pkcs8_pem(uploaded)
+            .map(|k| k == key.secret)
+            .unwrap_or(false)
+    };
+    assert!(
+        same,
+        "the uploaded file is not the same P-256 key in PKCS#8 PEM"
+    );
+
+    // The Saved keys screen lists it (read back from the index + keychain).
+    j.click("#open-saved").await;
+    j.wait_step("saved").await;
+    let row = format!("#saved-list [data-key-id=\"{key_id}\"]");
+    j.wait_visible(&row).await;
+    let last = j
+        .wait_attr(&format!("{row} .last-outcome"), "data-outcome", WAIT)
+        .await;
+    assert_eq!(last, "valid");
+    j.shot("saved").await;
+    j.click("#close-saved").await;
+    j.wait_step("done").await;
+
+    // A second process (the CLI, same HOME) finds the key in the real Secret
+    // Service and Apple accepts it: the saved bytes are the right key.
+    let home = j.home.path().to_path_buf();
+    let out = std::process::Command::new(e2e::app_binary())
+        .args(["test", &key_id, "--json", "--api-base", &apple.base_url()])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .output()
+        .expect("run the CLI");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "`test {key_id}` from the CLI: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("\"valid\""),
+        "CLI re-test outcome: {stdout}"
+    );
+    assert!(!stdout.contains(&key.body), "no key material in CLI output");
+    j.finish().await;
+}
+
+/// (b) A broken file: first one that cannot be used (cut off), then one the
+/// check repairs with a note; that one is valid with Apple.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_b_broken_file_repaired() {
+    if !e2e::tools_ready("b-broken-file", false) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+
+    let home = tempfile::tempdir().unwrap();
+    let pick = pick_path(home.path(), &key_id);
+    // Cut off: BEGIN without END (a download or copy that stopped early).
+    let cut: String = key.pem.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&pick, cut).unwrap();
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("b-broken-file", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(!choose_file(&j).await, "a cut-off key is not usable");
+    let problems = j.codes("#file-result", "problem").await;
+    assert_eq!(
+        problems,
+        vec!["truncated".to_string()],
+        "the problem is named"
+    );
+    assert!(
+        j.is_disabled(&next_of("file")).await,
+        "cannot pass a broken key"
+    );
+    assert!(
+        !j.text("[data-step=\"file\"] .blocker")
+            .await
+            .trim()
+            .is_empty(),
+        "reason shown"
+    );
+    j.shot_at("file-truncated", "[data-step=\"file\"] .actions")
+        .await;
+
+    // Windows line endings, indentation and trailing spaces: repairable.
+    let mangled: String = key.pem.lines().map(|l| format!("  {l}  \r\n")).collect();
+    std::fs::write(&pick, mangled).unwrap();
+    assert!(choose_file(&j).await, "the repaired key is usable");
+    let notes = j.codes("#file-result", "note").await;
+    assert!(
+        notes.iter().any(|c| c == "crlf_normalized"),
+        "CRLF repair noted: {notes:?}"
+    );
+    assert!(
+        notes.iter().any(|c| c == "whitespace_trimmed"),
+        "whitespace repair noted: {notes:?}"
+    );
+    assert!(j.codes("#file-result", "problem").await.is_empty());
+    assert_eq!(
+        j.text("#fingerprint").await.trim(),
+        key.fingerprint,
+        "same key after repair"
+    );
+    j.shot_at("file-repaired", "#file-result").await;
+    j.click(&next_of("file")).await;
+
+    fill_ids(&mut j, &key_id, &issuer).await;
+    assert_eq!(
+        run_test(&j).await,
+        "valid",
+        "the repaired key works with Apple"
+    );
+    assert_valid_result(&j).await;
+    j.shot_at("test-valid", "#test-result").await;
+    assert_no_key_in_page(&j, &key).await;
+    j.finish().await;
+}
+
+/// (c) A key on the wrong curve (P-384) is rejected with its message, from
+/// the file and from pasted text alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_c_wrong_curve_rejected() {
+    if !e2e::tools_ready("c-wrong-curve", false) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let Some(p384) = fixtures::p384_pem(home.path()) else {
+        return;
+    };
+    let key_id = fixtures::key_id();
+    let pick = pick_path(home.path(), &key_id);
+    std::fs::write(&pick, &p384).unwrap();
+    let env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("c-wrong-curve", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(!choose_file(&j).await, "a P-384 key is not usable");
+    assert_eq!(
+        j.codes("#file-result", "problem").await,
+        vec!["wrong_curve".to_string()]
+    );
+    let msg = j.text("#file-result [data-code=\"wrong_curve\"]").await;
+    assert!(
+        msg.len() > 20,
+        "the problem has a message and a hint: {msg}"
+    );
+    assert!(
+        j.is_disabled(&next_of("file")).await,
+        "cannot pass a wrong-curve key"
+    );
+    assert!(!j
+        .text("[data-step=\"file\"] .blocker")
+        .await
+        .trim()
+        .is_empty());
+    j.shot_at("file-wrong-curve", "[data-step=\"file\"] .actions")
+        .await;
+
+    // The same key pasted as text (e.g. from a CI secret).
+    j.click("#paste-toggle").await;
+    j.type_into("#paste-text", &p384).await;
+    j.shot("paste-wrong-curve-entered").await;
+    j.mark_stale("#file-name").await;
+    j.click("#check-paste").await;
+    j.wait_rerendered("#file-name", WAIT).await;
+    assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "false");
+    assert_eq!(
+        j.codes("#file-result", "problem").await,
+        vec!["wrong_curve".to_string()]
+    );
+    assert!(j.is_disabled(&next_of("file")).await);
+    j.shot_at("paste-wrong-curve", "#file-result").await;
+    j.finish().await;
+}
+
+/// (d) Apple answers 401 (the Issuer ID belongs to another team): the
+/// checklist is shown and the step cannot be passed; fixing the ID works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_d_apple_401_checklist() {
+    if !e2e::tools_ready("d-apple-401", false) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let right_issuer = fixtures::issuer_id();
+    let wrong_issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &right_issuer));
+
+    let home = tempfile::tempdir().unwrap();
+    let pick = pick_path(home.path(), &key_id);
+    std::fs::write(&pick, &key.pem).unwrap();
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("d-apple-401", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(choose_file(&j).await);
+    j.shot_at("file-checked", "#file-result").await;
+    j.click(&next_of("file")).await;
+    fill_ids(&mut j, &key_id, &wrong_issuer).await;
+
+    // A test that hangs can be cancelled; the user may then test again.
+    apple.set_scenario(apple_double::Scenario::Slow(Duration::from_secs(15)));
+    j.wait_step("test").await;
+    j.mark_stale("#test-result .result-title").await;
+    j.click("#test-key").await;
+    j.click("#cancel-test").await;
+    j.wait_rerendered("#test-result .result-title", WAIT).await;
+    let cancelled = j.wait_attr("#test-result", "data-outcome", WAIT).await;
+    assert_eq!(cancelled, "cancelled", "Cancel stops the test");
+    j.shot_at("test-cancelled", "#test-result").await;
+    apple.set_scenario(apple_double::Scenario::Normal);
+    apple.clear_requests();
+
+    assert_eq!(run_test(&j).await, "not_authorized");
+    let items = j
+        .js("return [...document.querySelectorAll('#test-result .checklist-hint li')].map(li => li.textContent);", vec![])
+        .await;
+    let items = items.as_array().cloned().unwrap_or_default();
+    assert!(items.len() >= 4, "the 401 checklist is shown: {items:?}");
+    let all = items
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        all.contains("Issuer ID") && all.contains("revoked"),
+        "checklist names the usual causes: {all}"
+    );
+    assert!(
+        j.is_disabled(&next_of("test")).await,
+        "cannot go on after a rejection"
+    );
+    assert!(!j
+        .text("[data-step=\"test\"] .blocker")
+        .await
+        .trim()
+        .is_empty());
+    assert!(
+        j.js(
+            "return document.querySelector('#continue-untested').hidden;",
+            vec![]
+        )
+        .await
+            == json!(true),
+        "no 'continue untested' when Apple did answer"
+    );
+    assert!(
+        apple.request_count() >= 2,
+        "a 401 is retried once with a fresh token"
+    );
+    j.shot_at("test-401-checklist", "[data-step=\"test\"] .actions")
+        .await;
+
+    // Back to the IDs: what was entered is kept; fix the Issuer ID.
+    j.click("[data-step=\"test\"] [data-action=\"back\"]").await;
+    j.wait_step("ids").await;
+    let kept = j
+        .js("return document.querySelector('#issuer-id').value;", vec![])
+        .await;
+    assert!(
+        kept.as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains(&wrong_issuer),
+        "entries kept: {kept}"
+    );
+    j.type_into("#issuer-id", &right_issuer).await;
+    j.wait_js(
+        "Next on step ids to be enabled",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+        vec![json!(next_of("ids"))],
+        WAIT,
+    )
+    .await;
+    j.shot("ids-fixed").await;
+    j.click(&next_of("ids")).await;
+    assert_eq!(run_test(&j).await, "valid");
+    j.shot_at("test-valid", "#test-result").await;
+    j.finish().await;
+}
+
+/// (e) Offline: saved as "not yet tested", then re-tested from Saved keys once
+/// the network is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_e_offline_then_retest() {
+    if !e2e::tools_ready("e-offline", true) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let net = fixtures::Switch::offline();
+
+    let home = tempfile::tempdir().unwrap();
+    let pick = pick_path(home.path(), &key_id);
+    std::fs::write(&pick, &key.pem).unwrap();
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", net.base_url())
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("e-offline", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(choose_file(&j).await);
+    j.shot_at("file-checked", "#file-result").await;
+    j.click(&next_of("file")).await;
+    fill_ids(&mut j, &key_id, &issuer).await;
+    let outcome = run_test(&j).await;
+    assert!(
+        outcome.starts_with("network_"),
+        "offline outcome: {outcome}"
+    );
+    j.wait_visible("#continue-untested").await;
+    assert!(j.is_disabled(&next_of("test")).await);
+    j.shot_at("test-offline", "[data-step=\"test\"] .actions")
+        .await;
+    j.click("#continue-untested").await;
+
+    j.wait_step("handoff").await;
+    // No destination configured: no upload offered.
+    assert_eq!(
+        j.js(
+            "return !!document.querySelector('#do-upload')?.closest('[hidden]');",
+            vec![]
+        )
+        .await,
+        json!(true)
+    );
+    j.shot_at("handoff", "[data-step=\"handoff\"] .actions")
+        .await;
+    j.click(&next_of("handoff")).await;
+    let kc = j
+        .wait_attr(
+            "#handoff-results [data-result=\"keychain\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
+    assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
+    j.click(&next_of("handoff")).await;
+    j.wait_step("done").await;
+    let summary = j.text("#summary").await.to_lowercase();
+    assert!(
+        summary.contains("not yet tested") || summary.contains("not tested"),
+        "summary: {summary}"
+    );
+    j.shot("done-untested").await;
+
+    j.click("#open-saved").await;
+    j.wait_step("saved").await;
+    let row = format!("#saved-list [data-key-id=\"{key_id}\"]");
+    j.wait_visible(&row).await;
+    let before = j
+        .wait_attr(&format!("{row} .last-outcome"), "data-outcome", WAIT)
+        .await;
+    assert!(
+        before == "not_tested" || before.is_empty() || before == "untested",
+        "before: {before}"
+    );
+    assert!(j
+        .text(&format!("{row} .last-outcome"))
+        .await
+        .to_lowercase()
+        .contains("not yet tested"));
+    j.shot("saved-untested").await;
+
+    net.go_online(apple.addr());
+    j.click(&format!("{row} .retest")).await;
+    j.wait_js(
+        "the re-test to finish",
+        "return document.querySelector(arguments[0])?.dataset.outcome === 'valid';",
+        vec![json!(format!("{row} .last-outcome"))],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(j
+        .text(&format!("{row} .last-outcome"))
+        .await
+        .contains("Valid"));
+    j.shot_at("saved-retested", "#saved-list").await;
+    assert_no_key_in_page(&j, &key).await;
+
+    // Delete asks first, inline (no pop-up), then the row is gone.
+    j.click(&format!("{row} .delete")).await;
+    j.wait_visible(&format!("{row} .confirm-delete")).await;
+    assert!(
+        j.js(
+            "return document.querySelector(arguments[0]) !== null;",
+            vec![json!(row)]
+        )
+        .await
+            == json!(true),
+        "nothing deleted before confirming"
+    );
+    j.shot_at("saved-confirm-delete", &row).await;
+    j.click(&format!("{row} .confirm-delete")).await;
+    j.wait_js(
+        "the deleted row to go",
+        "return document.querySelector(arguments[0]) === null;",
+        vec![json!(row)],
+        WAIT,
+    )
+    .await;
+    j.shot("saved-deleted").await;
+    j.finish().await;
+}
+
+/// (f) The happy path with the keyboard only: Tab, Space, Enter and typed
+/// characters as WebDriver key actions; no clicks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_f_keyboard_only() {
+    if !e2e::tools_ready("f-keyboard-only", true) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let dashboard = dashboard_double::DashboardDouble::start();
+    dashboard.expect_token(dashboard_double::TOKEN);
+
+    let home = tempfile::tempdir().unwrap();
+    let pick = pick_path(home.path(), &key_id);
+    std::fs::write(&pick, &key.pem).unwrap();
+    let cfg = home.path().join("destination.json");
+    fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_CONFIG", &cfg)
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("f-keyboard-only", home, env).await;
+    let space: char = Key::Space.into();
+    let enter: char = Key::Enter.into();
+
+    // 1. Prerequisites: Tab to each box, Space to tick, Enter on Next.
+    j.wait_step("prereqs").await;
+    j.wait_heading_focus("prereqs").await;
+    j.shot("prereqs").await;
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.tab_to(id).await;
+        j.press(space).await;
+    }
+    j.tab_to(&next_of("prereqs")).await;
+    j.shot("prereqs-ticked-focus-on-next").await;
+    j.press(enter).await;
+
+    // 2. Create.
+    j.wait_step("create").await;
+    j.wait_heading_focus("create").await;
+    j.shot("create").await;
+    j.tab_to(&next_of("create")).await;
+    j.press(enter).await;
+
+    // 3. File: Enter on "Choose the key file…" (the seam answers the picker).
+    j.wait_step("file").await;
+    j.wait_heading_focus("file").await;
+    j.tab_to("#choose-file").await;
+    j.shot("file-focus-on-choose").await;
+    j.press(enter).await;
+    assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "true");
+    j.shot_at("file-checked", "#file-result").await;
+    j.tab_to(&next_of("file")).await;
+    j.press(enter).await;
+
+    // 4. IDs: Key ID pre-filled; type the Issuer ID.
+    j.wait_step("ids").await;
+    j.wait_heading_focus("ids").await;
+    j.tab_to("#issuer-id").await;
+    j.type_keys(&issuer).await;
+    j.wait_js(
+        "Next on step ids to be enabled",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+        vec![json!(next_of("ids"))],
+        WAIT,
+    )
+    .await;
+    j.shot("ids-typed").await;
+    j.tab_to(&next_of("ids")).await;
+    j.press(enter).await;
+
+    // 5. Test: Enter on "Test API Key".
+    j.wait_step("test").await;
+    j.wait_heading_focus("test").await;
+    j.tab_to("#test-key").await;
+    j.press(enter).await;
+    assert_eq!(
+        j.wait_attr("#test-result", "data-outcome", Duration::from_secs(60))
+            .await,
+        "valid"
+    );
+    j.shot_at("test-valid", "#test-result").await;
+    j.tab_to(&next_of("test")).await;
+    j.press(enter).await;
+
+    // 6. Hand-off: keychain (ticked by default) + upload with the typed token.
+    j.wait_step("handoff").await;
+    j.wait_heading_focus("handoff").await;
+    j.tab_to("#upload-token").await;
+    j.type_keys(dashboard_double::TOKEN).await;
+    j.tab_to(&next_of("handoff")).await;
+    j.shot("handoff-focus-on-save").await;
+    j.press(enter).await;
+    let kc = j
+        .wait_attr(
+            "#handoff-results [data-result=\"keychain\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
+    let up = j
+        .wait_attr(
+            "#handoff-results [data-result=\"upload\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
+    assert_eq!(
+        (kc.as_str(), up.as_str()),
+        ("ok", "ok"),
+        "{}",
+        j.text("#handoff-results").await
+    );
+    j.wait_js(
+        "the hand-off button to become Finish",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled && b.dataset.phase === 'finish';",
+        vec![json!(next_of("handoff"))],
+        WAIT,
+    )
+    .await;
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
+    j.tab_to(&next_of("handoff")).await;
+    j.press(enter).await;
+
+    // 7. Done.
+    j.wait_step("done").await;
+    j.wait_heading_focus("done").await;
+    let summary = j.text("#summary").await;
+    assert!(
+        summary.contains(&key_id) && summary.contains(&issuer),
+        "summary: {summary}"
+    );
+    j.shot_at("done", "#summary").await;
+
+    // Saved keys by keyboard too.
+    j.tab_to("#open-saved").await;
+    j.press(enter).await;
+    j.wait_step("saved").await;
+    j.wait_heading_focus("saved").await;
+    j.wait_visible(&format!("#saved-list [data-key-id=\"{key_id}\"]"))
+        .await;
+    j.shot("saved").await;
+    assert_eq!(dashboard.uploads().len(), 1, "one upload");
+    assert_no_key_in_page(&j, &key).await;
+    j.finish().await;
+}
