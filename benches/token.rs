@@ -1,7 +1,7 @@
 //! Token signing cost with an already-parsed key (target: ≤ 150 µs per token
 //! on a release build). Run: `cargo bench --no-default-features --bench token`.
 
-use asc_key_wizard::core::apple::Credentials;
+use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::token::Signer;

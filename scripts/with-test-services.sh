@@ -33,7 +33,8 @@ Xvfb ":$display" -screen 0 1280x900x24 -nolisten tcp >"$HOME/xvfb.log" 2>&1 &
 xvfb_pid=$!
 export DISPLAY=":$display"
 for _ in $(seq 1 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
-export WEBKIT_DISABLE_COMPOSITING_MODE=1
+# WEBKIT_DISABLE_COMPOSITING_MODE is deliberately not set: with it, WebDriver screenshots hang
+# in WebKitGTK under Xvfb (tests/support/e2e.rs also removes it from the app's environment).
 
 cleanup() {
   kill "$xvfb_pid" 2>/dev/null || true

@@ -3,7 +3,8 @@
 //! env file's base64 decodes to the PEM and a shell reads the multi-line PEM
 //! back unchanged. Files are never replaced without `force`.
 
-use asc_key_wizard::core::export::{altool_commands, export, ExportFormat, ExportRequest};
+use asc_key_wizard::core::credentials::Credentials;
+use asc_key_wizard::core::export::{altool_commands, export, ExportFormat};
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
 use base64ct::{Base64, Encoding};
@@ -18,8 +19,8 @@ fn key() -> PrivateKey {
     PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))
 }
 
-fn req(key: &PrivateKey) -> ExportRequest<'_> {
-    ExportRequest {
+fn req(key: &PrivateKey) -> Credentials<'_> {
+    Credentials {
         key,
         key_id: KEY_ID,
         issuer_id: Some(ISSUER),

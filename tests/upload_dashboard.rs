@@ -5,9 +5,10 @@
 #[path = "support/dashboard_double.rs"]
 mod dashboard_double;
 
+use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
-use asc_key_wizard::core::upload::{upload, user_agent, UploadOptions, UploadRequest};
+use asc_key_wizard::core::upload::{upload, user_agent, UploadOptions};
 use dashboard_double::{DashboardDouble, Scenario};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -28,8 +29,8 @@ fn opts(url: &str) -> UploadOptions {
     o
 }
 
-fn req(key: &PrivateKey) -> UploadRequest<'_> {
-    UploadRequest {
+fn req(key: &PrivateKey) -> Credentials<'_> {
+    Credentials {
         key,
         key_id: KEY_ID,
         issuer_id: Some(ISSUER),
@@ -99,7 +100,7 @@ fn success_sends_the_documented_request() {
 fn individual_keys_leave_out_the_issuer() {
     let dash = DashboardDouble::start();
     let key = key();
-    let r = UploadRequest {
+    let r = Credentials {
         key: &key,
         key_id: KEY_ID,
         issuer_id: None,

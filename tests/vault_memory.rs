@@ -3,6 +3,7 @@
 //! unavailable errors. Nothing half-written on failure, no key in the index.
 
 use asc_key_wizard::core::apple::{Capabilities, Verification};
+use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::vault::memory::{Fault, MemoryStore, Op};
@@ -51,10 +52,12 @@ fn fixture() -> Fixture {
 
 fn request<'a>(key: &'a PrivateKey, v: Option<&'a Verification>, replace: bool) -> SaveRequest<'a> {
     SaveRequest {
-        key,
-        key_id: KEY_ID,
-        issuer_id: Some(ISSUER),
-        kind: KeyKind::Team,
+        creds: Credentials {
+            key,
+            key_id: KEY_ID,
+            issuer_id: Some(ISSUER),
+            kind: KeyKind::Team,
+        },
         label: Some("Shop key"),
         verification: v,
         replace,
@@ -241,9 +244,13 @@ fn a_failed_replace_puts_the_old_key_back() {
     assert_eq!(f.vault.show(KEY_ID).unwrap().fingerprint, old.fingerprint());
 
     // A first save whose index write fails leaves no keychain item.
+    let base = request(&new, None, false);
     let other = SaveRequest {
-        key_id: "ABCDE12345",
-        ..request(&new, None, false)
+        creds: Credentials {
+            key_id: "ABCDE12345",
+            ..base.creds
+        },
+        ..base
     };
     assert_eq!(f.vault.save(&other).unwrap_err().code, "index_write_failed");
     assert!(f.store.raw(SERVICE, "ABCDE12345").is_none());

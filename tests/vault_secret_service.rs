@@ -20,6 +20,7 @@ mod apple_double;
 #[path = "support/dashboard_double.rs"]
 mod dashboard_double;
 
+use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::vault::{
@@ -79,10 +80,12 @@ fn random_key_id() -> String {
 
 fn request<'a>(key: &'a PrivateKey, key_id: &'a str, replace: bool) -> SaveRequest<'a> {
     SaveRequest {
-        key,
-        key_id,
-        issuer_id: Some(ISSUER),
-        kind: KeyKind::Team,
+        creds: Credentials {
+            key,
+            key_id,
+            issuer_id: Some(ISSUER),
+            kind: KeyKind::Team,
+        },
         label: Some("Secret Service test key"),
         verification: None,
         replace,

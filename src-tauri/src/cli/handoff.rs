@@ -8,11 +8,11 @@ use crate::cli::exit;
 use crate::cli::output::{print_json, Style};
 use crate::cli::store::{fail, load_file_key, load_stored_key, runtime, IdArgs};
 use crate::core::config;
-use crate::core::export::{self, ExportFormat, ExportRequest};
+use crate::core::export::{self, ExportFormat};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::session::Ids;
-use crate::core::upload::{self, UploadOptions, UploadRequest};
+use crate::core::upload::{self, UploadOptions};
 use crate::core::Problem;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -129,12 +129,7 @@ pub fn upload(a: UploadArgs) -> i32 {
         Ok(v) => v,
         Err(code) => return code,
     };
-    let req = UploadRequest {
-        key: &key,
-        key_id: &ids.key_id,
-        issuer_id: ids.issuer_id.as_deref(),
-        kind: ids.kind,
-    };
+    let req = ids.credentials(&key);
     let result = match runtime() {
         Ok(rt) => rt.block_on(upload::upload(&req, &opts)),
         Err(p) => Err(p),
@@ -212,13 +207,7 @@ pub fn export(a: ExportArgs) -> i32 {
         Err(code) => return code,
     };
     let format: ExportFormat = a.format.into();
-    let req = ExportRequest {
-        key: &key,
-        key_id: &ids.key_id,
-        issuer_id: ids.issuer_id.as_deref(),
-        kind: ids.kind,
-    };
-    let written = match export::export(&req, format, a.out.as_deref(), a.force) {
+    let written = match export::export(&ids.credentials(&key), format, a.out.as_deref(), a.force) {
         Ok(w) => w,
         Err(p) => return fail(a.json, &p, exit::STORAGE),
     };

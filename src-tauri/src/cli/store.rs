@@ -6,7 +6,7 @@
 
 use crate::cli::exit;
 use crate::cli::output::{print_failure, print_json, print_problem, Style};
-use crate::core::apple::{self, Credentials, OutcomeClass, Verification, VerifyOptions};
+use crate::core::apple::{self, OutcomeClass, Verification, VerifyOptions};
 use crate::core::ids::KeyKind;
 use crate::core::key::{self, CheckInput, PrivateKey};
 use crate::core::session::{self, Ids};
@@ -121,10 +121,7 @@ pub fn save(a: SaveArgs) -> i32 {
         Err(p) => return fail(a.json, &p, exit::STORAGE),
     };
     let outcome = vault.save(&SaveRequest {
-        key: &key,
-        key_id: &ids.key_id,
-        issuer_id: ids.issuer_id.as_deref(),
-        kind: ids.kind,
+        creds: ids.credentials(&key),
         label: a.label.as_deref(),
         verification: verification.as_ref(),
         replace: a.replace,
@@ -363,11 +360,7 @@ pub(crate) fn load_stored_key(raw_key_id: &str, json: bool) -> Result<(PrivateKe
     let stored = Vault::open()
         .and_then(|v| v.load(&key_id))
         .map_err(|p| fail(json, &p, storage_exit(&p)))?;
-    let ids = Ids {
-        key_id: stored.key_id.clone(),
-        issuer_id: stored.issuer_id.clone(),
-        kind: stored.kind,
-    };
+    let ids = Ids::from(&stored);
     Ok((stored.key, ids))
 }
 
@@ -404,17 +397,11 @@ fn verify_key(
     ids: &Ids,
     api_base: Option<String>,
 ) -> Result<Verification, Problem> {
-    let creds = Credentials {
-        key,
-        key_id: &ids.key_id,
-        issuer_id: ids.issuer_id.as_deref(),
-        kind: ids.kind,
-    };
     let opts = VerifyOptions {
         api_base,
         ..VerifyOptions::default()
     };
-    Ok(runtime()?.block_on(apple::verify(&creds, &opts)))
+    Ok(runtime()?.block_on(apple::verify(&ids.credentials(key), &opts)))
 }
 
 fn verification_exit(v: &Verification) -> i32 {

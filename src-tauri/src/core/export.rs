@@ -11,9 +11,9 @@
 //! whereas `\n` escapes are expanded by dotenv loaders but not by the shell.
 //! The PEM alphabet has no `"`, `$`, `` ` `` or `\`, so no escaping is needed.
 
+use crate::core::credentials::Credentials;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
-use crate::core::key::PrivateKey;
 use crate::core::Problem;
 use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
@@ -45,16 +45,6 @@ impl std::str::FromStr for ExportFormat {
             )),
         }
     }
-}
-
-/// The key to export and its IDs (already normalised).
-#[derive(Debug, Clone, Copy)]
-pub struct ExportRequest<'a> {
-    pub key: &'a PrivateKey,
-    pub key_id: &'a str,
-    /// `None` for individual keys.
-    pub issuer_id: Option<&'a str>,
-    pub kind: KeyKind,
 }
 
 /// What was written. Holds no key material.
@@ -98,7 +88,7 @@ pub fn altool_file_name(key_id: &str) -> String {
 /// Write one export. `out` may be a file or an existing folder (the default
 /// file name is then used inside it).
 pub fn export(
-    req: &ExportRequest<'_>,
+    req: &Credentials<'_>,
     format: ExportFormat,
     out: Option<&Path>,
     force: bool,
@@ -167,7 +157,7 @@ pub fn export(
 }
 
 /// The file content for a format.
-pub fn render(req: &ExportRequest<'_>, format: ExportFormat) -> Zeroizing<String> {
+pub fn render(req: &Credentials<'_>, format: ExportFormat) -> Zeroizing<String> {
     match format {
         ExportFormat::Altool => Zeroizing::new(req.key.canonical_pem().to_owned()),
         ExportFormat::Fastlane => render_fastlane(req),
@@ -185,7 +175,7 @@ struct FastlaneJson<'a> {
     in_house: bool,
 }
 
-fn render_fastlane(req: &ExportRequest<'_>) -> Zeroizing<String> {
+fn render_fastlane(req: &Credentials<'_>) -> Zeroizing<String> {
     let json = FastlaneJson {
         key_id: req.key_id,
         issuer_id: req.issuer_id,
@@ -198,7 +188,7 @@ fn render_fastlane(req: &ExportRequest<'_>) -> Zeroizing<String> {
     s
 }
 
-fn render_env(req: &ExportRequest<'_>) -> Zeroizing<String> {
+fn render_env(req: &Credentials<'_>) -> Zeroizing<String> {
     let pem = req.key.canonical_pem();
     let b64 = Zeroizing::new(Base64::encode_string(pem.as_bytes()));
     let issuer = req.issuer_id.unwrap_or("");

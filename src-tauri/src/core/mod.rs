@@ -3,6 +3,7 @@
 
 pub mod apple;
 pub mod config;
+pub mod credentials;
 pub mod export;
 pub mod fsutil;
 pub mod ids;

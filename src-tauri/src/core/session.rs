@@ -6,8 +6,10 @@
 //! `Session` in a `Mutex`.
 
 use crate::core::apple::Verification;
+use crate::core::credentials::Credentials;
 use crate::core::ids::{self, KeyKind};
 use crate::core::key::{self, CheckInput, PrivateKey, Report};
+use crate::core::vault::StoredKey;
 use crate::core::{Note, Problem};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -49,6 +51,29 @@ pub struct Ids {
     /// `None` for individual keys.
     pub issuer_id: Option<String>,
     pub kind: KeyKind,
+}
+
+impl Ids {
+    /// These IDs with `key`, as verify, export, upload and save take them.
+    pub fn credentials<'a>(&'a self, key: &'a PrivateKey) -> Credentials<'a> {
+        Credentials {
+            key,
+            key_id: &self.key_id,
+            issuer_id: self.issuer_id.as_deref(),
+            kind: self.kind,
+        }
+    }
+}
+
+/// The IDs a key was saved with.
+impl From<&StoredKey> for Ids {
+    fn from(stored: &StoredKey) -> Ids {
+        Ids {
+            key_id: stored.key_id.clone(),
+            issuer_id: stored.issuer_id.clone(),
+            kind: stored.kind,
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -5,7 +5,7 @@
 //! (no PEM parsing per token). The signature is the raw 64-byte r‖s that JWS
 //! requires; Apple rejects DER signatures.
 
-use crate::core::apple::Credentials;
+use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;

@@ -7,8 +7,8 @@
 //! errors and 5xx are retried (at most 3 tries, with backoff); 4xx never.
 
 use crate::core::config::{validate_destination_url, Config};
+use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
-use crate::core::key::PrivateKey;
 use crate::core::Problem;
 use serde::Serialize;
 use std::path::Path;
@@ -23,16 +23,6 @@ pub const MAX_RESPONSE_BYTES: usize = 16 * 1024;
 /// `asc-key-wizard/<version>`.
 pub fn user_agent() -> String {
     format!("asc-key-wizard/{}", env!("CARGO_PKG_VERSION"))
-}
-
-/// What to upload.
-#[derive(Debug, Clone, Copy)]
-pub struct UploadRequest<'a> {
-    pub key: &'a PrivateKey,
-    pub key_id: &'a str,
-    /// `None` for individual keys (the field is then left out).
-    pub issuer_id: Option<&'a str>,
-    pub kind: KeyKind,
 }
 
 /// Where and how to upload. Time-outs and backoff are injectable for tests.
@@ -114,11 +104,9 @@ pub struct UploadReceipt {
     pub message: Option<String>,
 }
 
-/// Upload the key. Never logs the key or the token.
-pub async fn upload(
-    req: &UploadRequest<'_>,
-    opts: &UploadOptions,
-) -> Result<UploadReceipt, Problem> {
+/// Upload the key (an individual key's `issuer_id` is left out of the form).
+/// Never logs the key or the token.
+pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<UploadReceipt, Problem> {
     let url = validate_destination_url(&opts.url, "upload address")?;
     let token = opts.token.trim();
     if token.is_empty() {
@@ -212,7 +200,7 @@ pub async fn upload(
     }
 }
 
-fn form(req: &UploadRequest<'_>) -> Result<reqwest::multipart::Form, Problem> {
+fn form(req: &Credentials<'_>) -> Result<reqwest::multipart::Form, Problem> {
     let kind = match req.kind {
         KeyKind::Team => "team",
         KeyKind::Individual => "individual",

@@ -3,11 +3,11 @@
 use crate::app::commands::store::blocking;
 use crate::app::open;
 use crate::app::state::AppState;
-use crate::core::export::{self, ExportFormat, ExportRequest, Exported};
+use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::session::{self, Ids};
-use crate::core::upload::{self, UploadOptions, UploadRequest};
+use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
 use crate::core::Problem;
 use serde::{Deserialize, Serialize};
@@ -84,8 +84,7 @@ pub async fn upload_key(
     let key = state.session().get(&key_ref)?.key.clone();
     let cfg = state.config()?;
     let opts = UploadOptions::from_config(&cfg, None, token)?;
-    let req = UploadRequest { key: &key, key_id: &ids.key_id, issuer_id: ids.issuer_id.as_deref(), kind: ids.kind };
-    let receipt = upload::upload(&req, &opts).await?;
+    let receipt = upload::upload(&ids.credentials(&key), &opts).await?;
     let mut message = format!("Uploaded to {} with Key ID {}.", opts.platform_name, ids.key_id);
     if let Some(server) = receipt.message.filter(|m| !m.is_empty()) {
         message.push_str(&format!(" The dashboard said: “{server}”"));
@@ -115,7 +114,7 @@ pub async fn export_saved(
 ) -> Result<HandResult, Problem> {
     let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
     let stored = blocking(&state, move |vault| vault.load(&id)).await?;
-    let ids = Ids { key_id: stored.key_id.clone(), issuer_id: stored.issuer_id.clone(), kind: stored.kind };
+    let ids = Ids::from(&stored);
     write_export(stored.key, ids, format).await
 }
 
@@ -124,8 +123,7 @@ pub async fn export_saved(
 async fn write_export(key: PrivateKey, ids: Ids, format: ExportFormat) -> Result<HandResult, Problem> {
     let done = tauri::async_runtime::spawn_blocking(move || {
         let out = export_folder(format);
-        let req = ExportRequest { key: &key, key_id: &ids.key_id, issuer_id: ids.issuer_id.as_deref(), kind: ids.kind };
-        export::export(&req, format, out.as_deref(), false)
+        export::export(&ids.credentials(&key), format, out.as_deref(), false)
     })
     .await
     .map_err(|e| Problem::new("internal", format!("The export stopped unexpectedly: {e}."), "Try again."))??;

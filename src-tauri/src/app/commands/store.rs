@@ -81,10 +81,7 @@ pub async fn save_to_keychain(
     };
     let outcome = blocking(&state, move |vault| {
         vault.save(&SaveRequest {
-            key: &key,
-            key_id: &ids.key_id,
-            issuer_id: ids.issuer_id.as_deref(),
-            kind: ids.kind,
+            creds: ids.credentials(&key),
             label: label.as_deref(),
             verification: verification.as_ref(),
             replace: false,
@@ -122,7 +119,7 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>, Pro
 pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Verification, Problem> {
     let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
     let stored = blocking(&state, move |vault| vault.load(&id)).await?;
-    let ids = session::Ids { key_id: stored.key_id.clone(), issuer_id: stored.issuer_id.clone(), kind: stored.kind };
+    let ids = session::Ids::from(&stored);
     let verification = verify::run(&state, &stored.key, &ids).await?;
     let (v, id) = (verification.clone(), stored.key_id.clone());
     blocking(&state, move |vault| vault.record_test(&id, &v)).await?;

@@ -1,7 +1,7 @@
 //! Asking Apple, cancellable from the UI.
 
 use crate::app::state::AppState;
-use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
+use crate::core::apple::{self, Verification, VerifyOptions};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::session::{self, Ids};
@@ -32,7 +32,7 @@ pub fn cancel_verify(state: State<'_, AppState>) -> bool {
 /// Verify, racing the cancel signal: dropping the request future aborts it.
 pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &Ids) -> Result<Verification, Problem> {
     let cancel = state.start_verify();
-    let creds = Credentials { key, key_id: &ids.key_id, issuer_id: ids.issuer_id.as_deref(), kind: ids.kind };
+    let creds = ids.credentials(key);
     let opts = VerifyOptions::default();
     tokio::select! {
         v = apple::verify(&creds, &opts) => Ok(v),

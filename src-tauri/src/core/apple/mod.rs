@@ -11,8 +11,7 @@
 pub mod client;
 pub mod outcome;
 
-use crate::core::ids::KeyKind;
-use crate::core::key::PrivateKey;
+pub use crate::core::credentials::Credentials;
 use crate::core::token::{Lifetime, Signer};
 use client::{Body, Exchange, NetError};
 pub use outcome::{class_of, OutcomeClass};
@@ -29,16 +28,6 @@ pub const USERS_PATH: &str = "/v1/users?limit=1";
 
 /// A clock difference beyond this is reported as `clock_skew`.
 pub const CLOCK_SKEW_LIMIT_S: i64 = 30;
-
-/// Who is asking: the parsed key and its IDs (already normalised).
-#[derive(Debug, Clone, Copy)]
-pub struct Credentials<'a> {
-    pub key: &'a PrivateKey,
-    pub key_id: &'a str,
-    /// Required for team keys, ignored for individual keys.
-    pub issuer_id: Option<&'a str>,
-    pub kind: KeyKind,
-}
 
 /// Where and how to ask. `Default` holds the production values; tests shrink
 /// the timeouts and backoff to stay fast.

@@ -5,7 +5,7 @@
 use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
-use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id};
+use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, Normalized};
 use crate::core::{Note, Problem};
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::Signature;
@@ -114,19 +114,7 @@ fn trial_signature_works(key: &PrivateKey) -> bool {
 /// caller gave it; otherwise it is a warning.
 fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
     // Key ID.
-    let given = input.key_id.map(normalize_key_id);
-    let given_ok = match given {
-        Some(Ok(n)) => {
-            report.notes.extend(n.notes);
-            Some(n.value)
-        }
-        Some(Err(p)) => {
-            report.problems.push(p);
-            None
-        }
-        None => None,
-    };
-    let mut key_id = given_ok.clone();
+    let mut key_id = given_id(input.key_id, normalize_key_id, report);
     let mut source = "given";
     if let Some(raw) = &found.json_key_id {
         match normalize_key_id(raw) {
@@ -183,17 +171,7 @@ fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
     report.key_id = key_id;
 
     // Issuer ID.
-    let mut issuer = match input.issuer_id.map(normalize_issuer_id) {
-        Some(Ok(n)) => {
-            report.notes.extend(n.notes);
-            Some(n.value)
-        }
-        Some(Err(p)) => {
-            report.problems.push(p);
-            None
-        }
-        None => None,
-    };
+    let mut issuer = given_id(input.issuer_id, normalize_issuer_id, report);
     if let Some(raw) = &found.json_issuer_id {
         match normalize_issuer_id(raw) {
             Ok(n) => match &issuer {
@@ -210,6 +188,25 @@ fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
         }
     }
     report.issuer_id = issuer;
+}
+
+/// An ID the caller gave, normalised: its notes are kept, and a malformed one
+/// is a problem (the user typed it, so it must not be silently replaced).
+fn given_id(
+    given: Option<&str>,
+    normalize: fn(&str) -> Result<Normalized, Problem>,
+    report: &mut Report,
+) -> Option<String> {
+    match normalize(given?) {
+        Ok(n) => {
+            report.notes.extend(n.notes);
+            Some(n.value)
+        }
+        Err(p) => {
+            report.problems.push(p);
+            None
+        }
+    }
 }
 
 fn key_id_mismatch(place: &str, there: &str, used: &str, source: &str) -> Problem {

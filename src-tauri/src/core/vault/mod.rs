@@ -20,6 +20,7 @@ pub use index::{now_rfc3339, IndexEntry, LastTest};
 pub use keychain::{open_platform_store, store_display_name};
 
 use crate::core::apple::Verification;
+use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;
@@ -72,12 +73,8 @@ pub fn default_index_path() -> Result<PathBuf, Problem> {
 /// What the caller wants saved.
 #[derive(Debug, Clone, Copy)]
 pub struct SaveRequest<'a> {
-    pub key: &'a PrivateKey,
-    /// Normalised Key ID (10 characters).
-    pub key_id: &'a str,
-    /// Normalised Issuer ID; `None` for individual keys.
-    pub issuer_id: Option<&'a str>,
-    pub kind: KeyKind,
+    /// The key and its normalised IDs (`issuer_id` `None` for individual keys).
+    pub creds: Credentials<'a>,
     /// A name the user recognises; defaults to "App Store Connect key <KEYID>".
     pub label: Option<&'a str>,
     /// Apple's answer when the key was verified before saving; `None` = saved
@@ -165,7 +162,8 @@ impl Vault {
     /// `replace`, write, read back and compare, then update the index. On any
     /// failure the keychain is put back as it was and the index is untouched.
     pub fn save(&self, req: &SaveRequest<'_>) -> Result<SaveOutcome, Problem> {
-        let entry = self.entry(req.key_id)?;
+        let creds = &req.creds;
+        let entry = self.entry(creds.key_id)?;
         // The raw bytes are kept so a failed write can put them back exactly.
         let previous_raw = read_raw(&entry)?;
         let previous = previous_raw
@@ -173,23 +171,23 @@ impl Vault {
             .and_then(|b| serde_json::from_slice::<SecretRecord>(b).ok());
         let label = match req.label.map(str::trim).filter(|l| !l.is_empty()) {
             Some(l) => l.to_owned(),
-            None => format!("App Store Connect key {}", req.key_id),
+            None => format!("App Store Connect key {}", creds.key_id),
         };
         let mut status = SaveStatus::Saved;
         if previous_raw.is_some() {
             let same_key = previous.as_ref().and_then(record_fingerprint).as_deref()
-                == Some(req.key.fingerprint());
+                == Some(creds.key.fingerprint());
             let same_ids = previous
                 .as_ref()
-                .is_some_and(|p| p.issuer_id.as_deref() == req.issuer_id && p.kind == req.kind);
+                .is_some_and(|p| p.issuer_id.as_deref() == creds.issuer_id && p.kind == creds.kind);
             if same_key && same_ids {
                 status = SaveStatus::Unchanged;
             } else if req.replace {
                 status = SaveStatus::Replaced;
             } else if previous.is_none() {
-                return Err(corrupt(req.key_id));
+                return Err(corrupt(creds.key_id));
             } else {
-                return Err(exists_different(req.key_id, same_key));
+                return Err(exists_different(creds.key_id, same_key));
             }
         }
 
@@ -200,12 +198,12 @@ impl Vault {
         let mut index = Index::load(&self.index_path)?;
         if status != SaveStatus::Unchanged {
             let record = SecretRecord {
-                key_id: req.key_id.to_owned(),
-                issuer_id: req.issuer_id.map(str::to_owned),
-                kind: req.kind,
-                private_key_pem: req.key.canonical_pem().to_owned(),
+                key_id: creds.key_id.to_owned(),
+                issuer_id: creds.issuer_id.map(str::to_owned),
+                kind: creds.kind,
+                private_key_pem: creds.key.canonical_pem().to_owned(),
                 label: label.clone(),
-                fingerprint: req.key.fingerprint().to_owned(),
+                fingerprint: creds.key.fingerprint().to_owned(),
                 saved_at: saved_at.clone(),
             };
             let json = Zeroizing::new(serde_json::to_vec(&record).expect("plain JSON record"));
@@ -216,17 +214,17 @@ impl Vault {
         }
 
         let mut item = IndexEntry {
-            key_id: req.key_id.to_owned(),
-            issuer_id: req.issuer_id.map(str::to_owned),
-            kind: req.kind,
+            key_id: creds.key_id.to_owned(),
+            issuer_id: creds.issuer_id.map(str::to_owned),
+            kind: creds.kind,
             label,
-            fingerprint: req.key.fingerprint().to_owned(),
+            fingerprint: creds.key.fingerprint().to_owned(),
             saved_at,
             last_test: req.verification.map(LastTest::from_verification),
         };
         // Saving the same key again without a new test keeps the old result.
         if item.last_test.is_none() && status == SaveStatus::Unchanged {
-            item.last_test = index.get(req.key_id).and_then(|e| e.last_test.clone());
+            item.last_test = index.get(creds.key_id).and_then(|e| e.last_test.clone());
         }
         index.upsert(item.clone());
         if let Err(p) = index.save(&self.index_path) {
