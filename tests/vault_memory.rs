@@ -275,3 +275,39 @@ fn a_damaged_item_is_reported_and_can_be_replaced() {
     );
     assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, key.fingerprint());
 }
+
+/// The wizard and the CLI may change saved keys at the same moment: each
+/// change holds the index lock, so no save undoes another's index update.
+#[test]
+fn concurrent_saves_from_separate_vaults_all_land_in_the_index() {
+    let f = fixture();
+    let path = f.vault.index_path().to_owned();
+    let keys: Vec<PrivateKey> = (0..8).map(|_| key()).collect();
+    std::thread::scope(|s| {
+        for (i, k) in keys.iter().enumerate() {
+            // A separate Vault per thread, as a separate process would have.
+            let vault = Vault::with_store(f.store.as_store(), path.clone());
+            s.spawn(move || {
+                let key_id = format!("ABCDE1234{i}");
+                for round in 0..5 {
+                    let base = request(k, None, false);
+                    let req = SaveRequest {
+                        creds: Credentials { key_id: &key_id, ..base.creds },
+                        ..base
+                    };
+                    vault.save(&req).unwrap();
+                    if round % 2 == 0 {
+                        vault.record_test(&key_id, &verification("valid")).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let listed = f.vault.list().unwrap();
+    assert_eq!(listed.len(), 8, "an index update was lost: {listed:?}");
+    for (i, k) in keys.iter().enumerate() {
+        let e = f.vault.show(&format!("ABCDE1234{i}")).unwrap();
+        assert_eq!(e.fingerprint, k.fingerprint());
+        assert_eq!(e.last_test.unwrap().outcome, "valid");
+    }
+}

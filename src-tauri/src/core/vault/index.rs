@@ -51,6 +51,42 @@ impl LastTest {
     }
 }
 
+/// An exclusive lock on `<index>.lock`, held across a whole change (keychain
+/// check, write, index update): the wizard and the CLI may change saved keys at
+/// the same moment, and without it one would undo the other's index update.
+/// The OS drops the lock with the file, also when a process dies.
+pub(crate) struct IndexLock {
+    _file: std::fs::File,
+}
+
+impl IndexLock {
+    /// Wait for the lock (other holders keep it for milliseconds).
+    pub(crate) fn acquire(index_path: &Path) -> Result<IndexLock, Problem> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Problem::new(
+                "index_write_failed",
+                format!("The list of saved keys could not be locked for a change: {e}."),
+                "Check that your user settings folder is writable, then try again.",
+            )
+        };
+        if let Some(dir) = index_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(|p| failed(&p.message))?;
+        }
+        let mut name = index_path.as_os_str().to_owned();
+        name.push(".lock");
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(std::path::PathBuf::from(name)).map_err(|e| failed(&e))?;
+        file.lock().map_err(|e| failed(&e))?;
+        Ok(IndexLock { _file: file })
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Index {
     #[serde(default)]

@@ -24,7 +24,7 @@ use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;
-use index::Index;
+use index::{Index, IndexLock};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -163,6 +163,7 @@ impl Vault {
     /// failure the keychain is put back as it was and the index is untouched.
     pub fn save(&self, req: &SaveRequest<'_>) -> Result<SaveOutcome, Problem> {
         let creds = &req.creds;
+        let _lock = IndexLock::acquire(&self.index_path)?;
         let entry = self.entry(creds.key_id)?;
         // The raw bytes are kept so a failed write can put them back exactly.
         let previous_raw = read_raw(&entry)?;
@@ -255,6 +256,7 @@ impl Vault {
         key_id: &str,
         verification: &Verification,
     ) -> Result<IndexEntry, Problem> {
+        let _lock = IndexLock::acquire(&self.index_path)?;
         let mut index = Index::load(&self.index_path)?;
         let entry = index.get_mut(key_id).ok_or_else(|| not_found(key_id))?;
         entry.last_test = Some(LastTest::from_verification(verification));
@@ -266,6 +268,7 @@ impl Vault {
     /// Delete the keychain item and its index entry. A key present in only one
     /// of the two is still removed; a key in neither is `not_found`.
     pub fn delete(&self, key_id: &str) -> Result<(), Problem> {
+        let _lock = IndexLock::acquire(&self.index_path)?;
         let mut index = Index::load(&self.index_path)?;
         let entry = self.entry(key_id)?;
         let in_keychain = match entry.delete_credential() {
