@@ -226,6 +226,42 @@ fn keychain_save_list_delete_round_trip() {
     h.assert_no_leak();
 }
 
+/// A different key under a saved Key ID is refused until the user asks to
+/// replace it; the wizard's hint names its button, not the CLI flag.
+#[test]
+fn keychain_refuses_a_different_key_until_replace() {
+    let h = Harness::new();
+    let first = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let args = |key_ref: &str, replace: Value| {
+        json!({ "keyRef": key_ref, "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team", "replace": replace })
+    };
+    assert_eq!(h.call("save_to_keychain", args(&first, Value::Null)).unwrap()["status"], json!("saved"));
+
+    // Another key file that claims the same Key ID.
+    let other = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+    let path = h.dir.path().join("other").join("AuthKey_ABC123DEFG.p8");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, other.canonical_pem()).unwrap();
+    let second = h.load(&path);
+
+    let refused = h.call("save_to_keychain", args(&second, json!(false))).unwrap_err();
+    assert_problem(&refused, "key_exists_different");
+    let hint = refused["hint"].as_str().unwrap();
+    assert!(hint.contains("Replace the saved key") && !hint.contains("--replace"), "{hint}");
+    let rows = h.call("list_saved", json!({})).unwrap();
+    assert_eq!(rows[0]["fingerprint"], json!(h.key.fingerprint()), "nothing changed: {rows}");
+
+    let replaced = h.call("save_to_keychain", args(&second, json!(true))).unwrap();
+    assert_eq!(replaced["status"], json!("replaced"), "{replaced}");
+    assert!(replaced["message"].as_str().unwrap().contains("replaced"), "{replaced}");
+    let rows = h.call("list_saved", json!({})).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["fingerprint"], json!(other.fingerprint()), "{rows}");
+    h.assert_no_leak();
+    let seen = h.seen.lock().unwrap();
+    assert!(!seen.contains(&other.base64_body()[48..]), "a response carried the second key's body");
+}
+
 #[test]
 fn verify_reports_offline_and_can_be_cancelled() {
     let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());

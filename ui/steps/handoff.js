@@ -105,6 +105,39 @@ function resultRow(which, status, text, extra) {
   return row;
 }
 
+const REPLACEABLE = new Set(['key_exists_different', 'keychain_item_damaged']);
+
+function keychainFailed(p) {
+  const row = resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`);
+  row.dataset.code = p.code;
+  if (!REPLACEABLE.has(p.code)) return;
+  // Pressing this after reading the message above is the confirmation.
+  const btn = el('button', { type: 'button', class: 'secondary replace-saved' }, 'Replace the saved key');
+  btn.addEventListener('click', () => replaceSaved(btn));
+  row.append(el('div', { class: 'row-actions' }, btn));
+}
+
+async function replaceSaved(btn) {
+  const s = ctx.state;
+  btn.disabled = true;
+  try {
+    const r = await ctx.call('save_to_keychain', {
+      keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind, replace: true,
+    });
+    succeeded.add('keychain');
+    s.savedWhere = r.store_name;
+    resultRow('keychain', 'ok', r.message);
+    ctx.announce(r.message);
+  } catch (p) {
+    keychainFailed(p);
+    ctx.announce(`${p.message} ${p.hint}`);
+  }
+  const failed = document.querySelectorAll('#handoff-results [data-status="error"]').length;
+  setPhase(failed ? 'run' : 'finish');
+  if (failed) $('section[data-step="handoff"] [data-action="next"]').textContent = 'Try the failed ones again';
+  $('#handoff-results').focus({ preventScroll: true });
+}
+
 /** Run every chosen action that has not succeeded yet; never stop at the first failure. */
 export async function onNext() {
   if (phase === 'finish' || !anyChosen()) return true;
@@ -118,7 +151,7 @@ export async function onNext() {
   if ($('#do-keychain').checked && !succeeded.has('keychain')) {
     jobs.push(ctx.call('save_to_keychain', base).then(
       (r) => { succeeded.add('keychain'); s.savedWhere = r.store_name; resultRow('keychain', 'ok', r.message); },
-      (p) => resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`),
+      (p) => keychainFailed(p),
     ));
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {

@@ -71,6 +71,7 @@ pub async fn save_to_keychain(
     issuer_id: Option<String>,
     kind: Option<KeyKind>,
     label: Option<String>,
+    replace: Option<bool>,
 ) -> Result<SaveResult, Problem> {
     let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let (key, verification) = {
@@ -84,16 +85,21 @@ pub async fn save_to_keychain(
             creds: ids.credentials(&key),
             label: label.as_deref(),
             verification: verification.as_ref(),
-            replace: false,
+            replace: replace.unwrap_or(false),
         })
     })
-    .await?;
+    .await
+    .map_err(offer_replace)?;
     let store = store_display_name();
     let tested = outcome.entry.last_test.as_ref().map_or("not_tested", |t| t.outcome.as_str()).to_owned();
     let message = match outcome.status {
         SaveStatus::Unchanged => {
             format!("Key {} was already saved in the {store}; nothing changed.", outcome.entry.key_id)
         }
+        SaveStatus::Replaced => format!(
+            "Key {} replaced the key saved before under that Key ID in the {store}.",
+            outcome.entry.key_id
+        ),
         _ if tested == "not_tested" => {
             format!("Key {} is saved in the {store}, marked “not yet tested”.", outcome.entry.key_id)
         }
@@ -106,6 +112,16 @@ pub async fn save_to_keychain(
         last_outcome: tested,
         message,
     })
+}
+
+/// The core's hint names the CLI's `--replace`; the wizard offers a button instead.
+fn offer_replace(mut p: Problem) -> Problem {
+    if p.code == "key_exists_different" || p.code == "keychain_item_damaged" {
+        p.hint = "Nothing was changed. If the key you chose now is the right one, press \
+                  “Replace the saved key”: the one saved before is then gone for good."
+            .to_owned();
+    }
+    p
 }
 
 #[tauri::command]
