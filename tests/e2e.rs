@@ -32,6 +32,38 @@ fn pick_path(home: &Path, key_id: &str) -> PathBuf {
     dir.join(format!("AuthKey_{key_id}.p8"))
 }
 
+/// A fresh team key with random IDs, known to a loopback Apple double.
+fn team_key_at_apple() -> (TestKey, String, String, AppleDouble) {
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let issuer = fixtures::issuer_id();
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    (key, key_id, issuer, apple)
+}
+
+/// The app's CLI as a second process with a journey's HOME (same index, same
+/// Secret Service).
+fn cli(home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(e2e::app_binary());
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"));
+    cmd
+}
+
+/// The wizard's script has run: the progress rail marks step 1.
+async fn wait_started(j: &Journey) {
+    j.wait_js(
+        "the progress rail to mark the first step",
+        "return document.querySelector('#rail [aria-current=\"step\"]')?.dataset.rail === 'prereqs';",
+        vec![],
+        WAIT,
+    )
+    .await;
+}
+
 /// Steps 1–2 by mouse, with screenshots; leaves the wizard on step 3.
 async fn through_prereqs_and_create(j: &mut Journey) {
     let heading = j.wait_step("prereqs").await;
@@ -39,8 +71,15 @@ async fn through_prereqs_and_create(j: &mut Journey) {
         heading.to_lowercase().contains("before"),
         "first step heading: {heading}"
     );
-    // The UI moves focus to each step's heading once its script has run.
-    j.wait_heading_focus("prereqs").await;
+    wait_started(j).await;
+    // At launch focus stays at the start of the document (the first Tab
+    // reaches the skip link); from step 2 on it moves to each step's heading.
+    assert_eq!(
+        j.js("return document.activeElement === document.body;", vec![]).await,
+        json!(true),
+        "nothing is focused at launch: {}",
+        j.focus_desc().await
+    );
     assert!(
         j.is_disabled(&next_of("prereqs")).await,
         "Next must wait for the three ticks"
@@ -199,11 +238,7 @@ async fn e2e_a_happy_path() {
     if !e2e::tools_ready("a-happy-path", true) {
         return;
     }
-    let key = TestKey::new();
-    let key_id = fixtures::key_id();
-    let issuer = fixtures::issuer_id();
-    let apple = AppleDouble::start();
-    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let (key, key_id, issuer, apple) = team_key_at_apple();
     let dashboard = dashboard_double::DashboardDouble::start();
     dashboard.expect_token(dashboard_double::TOKEN);
 
@@ -357,12 +392,8 @@ async fn e2e_a_happy_path() {
     // A second process (the CLI, same HOME) finds the key in the real Secret
     // Service and Apple accepts it: the saved bytes are the right key.
     let home = j.home.path().to_path_buf();
-    let out = std::process::Command::new(e2e::app_binary())
+    let out = cli(&home)
         .args(["test", &key_id, "--json", "--api-base", &apple.base_url()])
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("XDG_CACHE_HOME", home.join(".cache"))
         .output()
         .expect("run the CLI");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -386,11 +417,7 @@ async fn e2e_b_broken_file_repaired() {
     if !e2e::tools_ready("b-broken-file", false) {
         return;
     }
-    let key = TestKey::new();
-    let key_id = fixtures::key_id();
-    let issuer = fixtures::issuer_id();
-    let apple = AppleDouble::start();
-    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let (key, key_id, issuer, apple) = team_key_at_apple();
 
     let home = tempfile::tempdir().unwrap();
     let pick = pick_path(home.path(), &key_id);
@@ -631,11 +658,7 @@ async fn e2e_e_offline_then_retest() {
     if !e2e::tools_ready("e-offline", true) {
         return;
     }
-    let key = TestKey::new();
-    let key_id = fixtures::key_id();
-    let issuer = fixtures::issuer_id();
-    let apple = AppleDouble::start();
-    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let (key, key_id, issuer, apple) = team_key_at_apple();
     let net = fixtures::Switch::offline();
 
     let home = tempfile::tempdir().unwrap();
@@ -760,11 +783,7 @@ async fn e2e_f_keyboard_only() {
     if !e2e::tools_ready("f-keyboard-only", true) {
         return;
     }
-    let key = TestKey::new();
-    let key_id = fixtures::key_id();
-    let issuer = fixtures::issuer_id();
-    let apple = AppleDouble::start();
-    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let (key, key_id, issuer, apple) = team_key_at_apple();
     let dashboard = dashboard_double::DashboardDouble::start();
     dashboard.expect_token(dashboard_double::TOKEN);
 
@@ -783,6 +802,12 @@ async fn e2e_f_keyboard_only() {
 
     // 1. Prerequisites: Tab to each box, Space to tick, Enter on Next.
     j.wait_step("prereqs").await;
+    wait_started(&j).await;
+    // The first Tab reaches the skip link; Enter on it jumps to the step.
+    j.press(Key::Tab.into()).await;
+    assert!(j.focus_is("a.skip").await, "first Tab: {}", j.focus_desc().await);
+    j.shot("prereqs-skip-link").await;
+    j.press(enter).await;
     j.wait_heading_focus("prereqs").await;
     j.shot("prereqs").await;
     for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
@@ -901,5 +926,95 @@ async fn e2e_f_keyboard_only() {
     j.shot("saved").await;
     assert_eq!(dashboard.uploads().len(), 1, "one upload");
     assert_no_key_in_page(&j, &key).await;
+    j.finish().await;
+}
+
+/// (g) Apple re-issued nothing, but the user downloaded a second key and named
+/// it like the first: a different key is already saved under this Key ID. The
+/// wizard refuses to overwrite it silently and offers "Replace the saved key".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_g_replace_saved_key() {
+    if !e2e::tools_ready("g-replace", true) {
+        return;
+    }
+    let old = TestKey::new();
+    let (key, key_id, issuer, apple) = team_key_at_apple();
+
+    let home = tempfile::tempdir().unwrap();
+    // The older key, saved earlier from the CLI with the same HOME.
+    let old_file = home.path().join(format!("old-AuthKey_{key_id}.p8"));
+    std::fs::write(&old_file, &old.pem).unwrap();
+    let h = home.path();
+    let out = cli(h)
+        .arg("save")
+        .arg(&old_file)
+        .args(["--key-id", &key_id, "--issuer-id", &issuer, "--no-verify", "--json"])
+        .output()
+        .expect("run the CLI");
+    assert!(
+        out.status.success(),
+        "seed the keychain: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let pick = pick_path(h, &key_id);
+    std::fs::write(&pick, &key.pem).unwrap();
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let mut j = Journey::start("g-replace", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(choose_file(&j).await);
+    j.click(&next_of("file")).await;
+    fill_ids(&mut j, &key_id, &issuer).await;
+    assert_eq!(run_test(&j).await, "valid");
+    j.click(&next_of("test")).await;
+
+    j.wait_step("handoff").await;
+    j.click(&next_of("handoff")).await;
+    let kc = "#handoff-results [data-result=\"keychain\"]";
+    let status = j.wait_attr(kc, "data-status", Duration::from_secs(30)).await;
+    assert_eq!(status, "error", "{}", j.text("#handoff-results").await);
+    assert_eq!(j.wait_attr(kc, "data-code", WAIT).await, "key_exists_different");
+    let text = j.text(kc).await;
+    assert!(text.contains("Nothing was changed"), "says nothing changed: {text}");
+    j.wait_visible(&format!("{kc} .replace-saved")).await;
+    assert_eq!(
+        j.text(&next_of("handoff")).await.trim(),
+        "Try the failed ones again",
+        "no way on to Done as if it had been saved"
+    );
+    j.shot_at("handoff-key-exists", "[data-step=\"handoff\"] .actions").await;
+
+    j.click(&format!("{kc} .replace-saved")).await;
+    j.wait_js(
+        "the replace to finish",
+        "return document.querySelector(arguments[0])?.dataset.status === 'ok';",
+        vec![json!(kc)],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(j.text(kc).await.contains("replaced"), "{}", j.text(kc).await);
+    assert_eq!(j.text(&next_of("handoff")).await.trim(), "Finish");
+    j.shot_at("handoff-replaced", "[data-step=\"handoff\"] .actions").await;
+    j.click(&next_of("handoff")).await;
+    j.wait_step("done").await;
+
+    // The keychain now holds the new key: the Saved keys row shows its
+    // fingerprint and Apple's answer for it.
+    j.click("#open-saved").await;
+    j.wait_step("saved").await;
+    let row = format!("#saved-list [data-key-id=\"{key_id}\"]");
+    j.wait_visible(&row).await;
+    let row_text = j.text(&row).await;
+    // The row shows the fingerprint's first 23 characters.
+    assert!(row_text.contains(&key.fingerprint[..23]), "new fingerprint: {row_text}");
+    assert!(!row_text.contains(&old.fingerprint[..23]), "old fingerprint gone: {row_text}");
+    assert_eq!(j.wait_attr(&format!("{row} .last-outcome"), "data-outcome", WAIT).await, "valid");
+    j.shot("saved-replaced").await;
+    assert_no_key_in_page(&j, &key).await;
+    assert_no_key_in_page(&j, &old).await;
     j.finish().await;
 }

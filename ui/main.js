@@ -62,8 +62,14 @@ function updateRail() {
   }
 }
 
-/** Show one step (or the saved screen), focus its heading and announce it. */
-function show(name) {
+/**
+ * Show one step (or the saved screen), focus its heading and announce it.
+ * At launch focus stays at the start of the document, where screen readers
+ * begin anyway and the first Tab reaches "Skip to the current step": WebKitGTK
+ * builds its accessibility objects on the first focus (about 20 MB here), and
+ * paying that before the user does anything is what a bare window never does.
+ */
+function show(name, { initial = false } = {}) {
   for (const sec of $$('section.step')) sec.hidden = sec.dataset.step !== name;
   current = name;
   const mod = MODULES[name] || (name === 'saved' ? saved : null);
@@ -72,7 +78,7 @@ function show(name) {
   refresh();
   const heading = $('h2', section(name));
   if (heading) {
-    heading.focus();
+    if (!initial) heading.focus();
     const pos = ORDER.indexOf(name);
     announce(pos >= 0 ? `Step ${pos + 1} of ${ORDER.length}: ${heading.textContent}` : heading.textContent);
   }
@@ -122,6 +128,12 @@ function wireNavigation() {
     const next = $('[data-action="next"]', section(current));
     if (next && !next.disabled) { e.preventDefault(); next.click(); }
   });
+  // "Skip to the current step" lands on that step's heading, not just near it.
+  $('a.skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    const heading = $('h2', section(current));
+    if (heading) heading.focus();
+  });
   $('#open-saved').addEventListener('click', () => {
     if (current !== 'saved') beforeSaved = current;
     show('saved');
@@ -148,7 +160,7 @@ async function start() {
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
   await loadConfig();
   for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();
-  show('prereqs');
+  show('prereqs', { initial: true });
 }
 
 start();
