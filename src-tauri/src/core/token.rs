@@ -10,7 +10,6 @@ use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;
 use base64ct::{Base64UrlUnpadded, Encoding};
-use p256::ecdsa::{signature::RandomizedSigner as _, Signature};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -217,12 +216,9 @@ impl<'a> Signer<'a> {
         // ES256 = ECDSA P-256 with SHA-256 over "header.claims". Hedged nonces
         // (RFC 6979 plus fresh randomness) make a retry within the same second
         // a genuinely new token rather than a byte-identical copy.
-        let sig: Signature = self
-            .key
-            .signing_key()
-            .sign_with_rng(&mut rand_core::OsRng, out.as_bytes());
+        let sig = self.key.sign_es256(out.as_bytes());
         out.push('.');
-        out.push_str(&Base64UrlUnpadded::encode_string(&sig.to_bytes()));
+        out.push_str(&Base64UrlUnpadded::encode_string(&sig));
         Token(out)
     }
 }
@@ -230,7 +226,7 @@ impl<'a> Signer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::ecdsa::signature::Verifier;
+    use p256::ecdsa::{signature::Verifier, Signature};
 
     fn key() -> PrivateKey {
         PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))

@@ -14,7 +14,9 @@ const PRIME256V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045
 
 pub struct PrivateKey {
     secret: SecretKey,
-    signing: SigningKey,
+    public: PublicKey,
+    /// The same scalar in p256 0.14, which signs with precomputed tables.
+    signer: p256_fast::ecdsa::SigningKey,
     /// PKCS#8 DER in the form Apple ships (150 bytes, curve parameters and
     /// public key inside the ECPrivateKey).
     pkcs8_der: Zeroizing<Vec<u8>>,
@@ -25,10 +27,14 @@ pub struct PrivateKey {
 impl PrivateKey {
     /// Build the canonical form from a validated secret scalar.
     pub fn from_secret(secret: SecretKey) -> Self {
-        // One scalar multiplication for the public key, reused everywhere:
-        // it dominates the cost of the whole check.
-        let signing = SigningKey::from(&secret);
-        let public = PublicKey::from(signing.verifying_key());
+        // One scalar multiplication for the public key (p256 0.14, with
+        // precomputed tables), reused everywhere: it dominates the check.
+        let scalar = Zeroizing::new(secret.to_bytes());
+        let signer = p256_fast::ecdsa::SigningKey::from_slice(&scalar)
+            .expect("a valid P-256 scalar is valid in both p256 versions");
+        let point = signer.verifying_key().to_sec1_point(false);
+        let public = PublicKey::from_sec1_bytes(point.as_bytes())
+            .expect("a point p256 0.14 derived is on the curve for p256 0.13");
         let pkcs8_der = Zeroizing::new(canonical_pkcs8_der(&secret, &public));
         let pem = Zeroizing::new(
             pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &pkcs8_der)
@@ -37,7 +43,8 @@ impl PrivateKey {
         let fingerprint = fingerprint_of(&public);
         PrivateKey {
             secret,
-            signing,
+            public,
+            signer,
             pkcs8_der,
             pem,
             fingerprint,
@@ -60,16 +67,37 @@ impl PrivateKey {
         &self.fingerprint
     }
 
-    pub fn signing_key(&self) -> &SigningKey {
-        &self.signing
+    /// An ES256 signature (raw `r || s`, as JWS wants it) over `message`.
+    /// Hedged: RFC 6979 plus fresh randomness, so a retry within the same
+    /// second is a genuinely new token rather than a byte-identical copy.
+    pub fn sign_es256(&self, message: &[u8]) -> [u8; 64] {
+        use p256_fast::ecdsa::signature::RandomizedSigner;
+        let sig: p256_fast::ecdsa::Signature = self
+            .signer
+            .try_sign_with_rng(&mut OsEntropy, message)
+            .expect("the OS random source failed");
+        sig.to_bytes().into()
+    }
+
+    /// Whether `signature` (raw `r || s`) is this key's ES256 signature of `message`.
+    pub fn verify_es256(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        use p256_fast::ecdsa::signature::Verifier;
+        p256_fast::ecdsa::Signature::from_slice(signature)
+            .is_ok_and(|sig| self.signer.verifying_key().verify(message, &sig).is_ok())
+    }
+
+    /// The key in p256 0.13's ECDSA API (no precomputed tables, slower); tests
+    /// use it to check signatures with a second implementation.
+    pub fn signing_key(&self) -> SigningKey {
+        SigningKey::from(&self.secret)
     }
 
     pub fn verifying_key(&self) -> VerifyingKey {
-        *self.signing.verifying_key()
+        VerifyingKey::from(&self.public)
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey::from(self.signing.verifying_key())
+        self.public
     }
 
     /// The base64 body of the canonical PEM (without line breaks); used by tests
@@ -81,6 +109,32 @@ impl PrivateKey {
             .collect()
     }
 }
+
+/// The OS random source (rand_core 0.6's `OsRng`, as everywhere else here)
+/// behind the rand_core 0.10 traits p256 0.14 signs with.
+struct OsEntropy;
+
+impl p256_fast::elliptic_curve::rand_core::TryRng for OsEntropy {
+    type Error = std::io::Error;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, dst).map_err(std::io::Error::other)
+    }
+}
+
+impl p256_fast::elliptic_curve::rand_core::TryCryptoRng for OsEntropy {}
 
 impl Clone for PrivateKey {
     fn clone(&self) -> Self {

@@ -7,8 +7,6 @@ use super::repair::{self, Found};
 use super::{parse, PrivateKey};
 use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, Normalized};
 use crate::core::{Note, Problem};
-use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::Signature;
 use serde::Serialize;
 
 /// What the caller hands to the check.
@@ -105,8 +103,7 @@ pub fn check(input: CheckInput<'_>) -> Checked {
 /// The key must actually produce an ES256 signature its own public key accepts.
 fn trial_signature_works(key: &PrivateKey) -> bool {
     const MESSAGE: &[u8] = b"asc-key-wizard offline self-test";
-    let signature: Signature = key.signing_key().sign(MESSAGE);
-    key.verifying_key().verify(MESSAGE, &signature).is_ok()
+    key.verify_es256(MESSAGE, &key.sign_es256(MESSAGE))
 }
 
 /// Given IDs win; a fastlane JSON pre-fills; the file name fills what is left.
