@@ -7,10 +7,10 @@
 
 use asc_key_wizard::app::{self, state::AppState};
 use asc_key_wizard::core::key::PrivateKey;
-use asc_key_wizard::core::vault::{memory::MemoryStore, Vault};
+use asc_key_wizard::core::vault::{memory::MemoryStore, Vault, SERVICE};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -27,6 +27,8 @@ struct Harness {
     app: App<Mock>,
     main: WebviewWindow<Mock>,
     dir: tempfile::TempDir,
+    /// The in-memory keychain behind the vault, for damaging an item.
+    store: Arc<MemoryStore>,
     key: PrivateKey,
     /// Every successful or failed response, for the leak check.
     seen: Mutex<String>,
@@ -41,10 +43,11 @@ impl Harness {
         };
         let dir = tempfile::tempdir().unwrap();
         // Never touch the real keychain from tests.
+        let store = MemoryStore::new();
         app.state::<AppState>()
-            .set_vault(Vault::with_store(MemoryStore::new().as_store(), dir.path().join("keys.json")));
+            .set_vault(Vault::with_store(store.as_store(), dir.path().join("keys.json")));
         let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
-        Harness { app, main, dir, key, seen: Mutex::new(String::new()) }
+        Harness { app, main, dir, store, key, seen: Mutex::new(String::new()) }
     }
 
     /// Write the key as Apple ships it.
@@ -260,6 +263,39 @@ fn keychain_refuses_a_different_key_until_replace() {
     h.assert_no_leak();
     let seen = h.seen.lock().unwrap();
     assert!(!seen.contains(&other.base64_body()[48..]), "a response carried the second key's body");
+}
+
+/// Vault problems reach the webview in the wizard's words (its buttons and
+/// screens), never the CLI's flags and subcommands, whichever command met them.
+#[test]
+fn vault_problems_name_the_wizard_controls() {
+    let h = Harness::new();
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let args = json!({ "keyRef": key_ref, "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team" });
+    h.call("save_to_keychain", args.clone()).unwrap();
+    h.store.put_raw(SERVICE, "ABC123DEFG", b"{not our json");
+
+    let cli_words = |err: &Value| {
+        let hint = err["hint"].as_str().unwrap();
+        hint.contains("--") || hint.contains("`")
+    };
+    let retest = h.call("retest_saved", json!({ "keyId": "ABC123DEFG" })).unwrap_err();
+    assert_problem(&retest, "keychain_item_damaged");
+    assert!(!cli_words(&retest) && retest["hint"].as_str().unwrap().contains("Saved keys"), "{retest}");
+    let save = h.call("save_to_keychain", args.clone()).unwrap_err();
+    assert_problem(&save, "keychain_item_damaged");
+    assert!(!cli_words(&save) && save["hint"].as_str().unwrap().contains("Replace the saved key"), "{save}");
+    assert_eq!(h.store.raw(SERVICE, "ABC123DEFG").unwrap(), b"{not our json", "nothing changed");
+    let mut replace = args.clone();
+    replace["replace"] = json!(true);
+    let replaced = h.call("save_to_keychain", replace).unwrap();
+    assert_eq!(replaced["status"], json!("replaced"), "{replaced}");
+
+    h.call("delete_saved", json!({ "keyId": "ABC123DEFG" })).unwrap();
+    let gone = h.call("retest_saved", json!({ "keyId": "ABC123DEFG" })).unwrap_err();
+    assert_problem(&gone, "not_found");
+    assert!(!cli_words(&gone) && gone["hint"].as_str().unwrap().contains("Saved keys"), "{gone}");
+    h.assert_no_leak();
 }
 
 #[test]

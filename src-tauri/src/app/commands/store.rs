@@ -52,7 +52,8 @@ impl From<IndexEntry> for SavedRow {
     }
 }
 
-/// Run blocking vault work off the async workers.
+/// Run blocking vault work off the async workers. Every vault call of the
+/// wizard goes through here, so its problems get the wizard's wording here.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     job: impl FnOnce(Vault) -> Result<T, Problem> + Send + 'static,
@@ -61,6 +62,29 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(move || job(slot.get()?))
         .await
         .map_err(|e| Problem::new("internal", format!("The keychain task stopped unexpectedly: {e}."), "Try again."))?
+        .map_err(in_wizard_words)
+}
+
+/// The core's hints name the CLI's controls (`--replace`, `list`); in the
+/// wizard the same way out is a button or a screen.
+fn in_wizard_words(mut p: Problem) -> Problem {
+    let hint = match p.code.as_str() {
+        "key_exists_different" => {
+            "Nothing was changed. If the key you chose now is the right one, press \
+             “Replace the saved key”: the one saved before is then gone for good."
+        }
+        "keychain_item_damaged" => {
+            "Choose the key's .p8 file in the wizard and, when saving, press “Replace the saved key”; \
+             or delete this key under Saved keys."
+        }
+        "not_found" => {
+            "It may have been deleted from another window or the command line: open Saved keys to \
+             see what is saved, or save the key again from its .p8 file."
+        }
+        _ => return p,
+    };
+    p.hint = hint.to_owned();
+    p
 }
 
 #[tauri::command]
@@ -88,8 +112,7 @@ pub async fn save_to_keychain(
             replace: replace.unwrap_or(false),
         })
     })
-    .await
-    .map_err(offer_replace)?;
+    .await?;
     let store = store_display_name();
     let tested = outcome.entry.last_test.as_ref().map_or("not_tested", |t| t.outcome.as_str()).to_owned();
     let message = match outcome.status {
@@ -112,16 +135,6 @@ pub async fn save_to_keychain(
         last_outcome: tested,
         message,
     })
-}
-
-/// The core's hint names the CLI's `--replace`; the wizard offers a button instead.
-fn offer_replace(mut p: Problem) -> Problem {
-    if p.code == "key_exists_different" || p.code == "keychain_item_damaged" {
-        p.hint = "Nothing was changed. If the key you chose now is the right one, press \
-                  “Replace the saved key”: the one saved before is then gone for good."
-            .to_owned();
-    }
-    p
 }
 
 #[tauri::command]
