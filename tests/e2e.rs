@@ -1001,6 +1001,11 @@ async fn e2e_g_replace_saved_key() {
     j.shot_at("handoff-replaced", "[data-step=\"handoff\"] .actions").await;
     j.click(&next_of("handoff")).await;
     j.wait_step("done").await;
+    // The summary counts the replace as the save (and "Test again" then
+    // re-tests the saved key).
+    let saved_in = j.text("#summary-saved").await;
+    assert!(saved_in.contains("Secret Service"), "summary says where it was saved: {saved_in}");
+    j.shot_at("done", "#summary").await;
 
     // The keychain now holds the new key: the Saved keys row shows its
     // fingerprint and Apple's answer for it.

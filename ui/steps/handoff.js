@@ -5,8 +5,6 @@ let ctx;
 let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
 const succeeded = new Set(); // actions already done for this key (not repeated on re-run)
 
-const LABELS = { keychain: 'Saved in the keychain', upload: 'Uploaded', export: 'Export' };
-
 export function init(c) {
   ctx = c;
   $('#do-export').addEventListener('change', () => { $('#export-options').hidden = !$('#do-export').checked; });
@@ -117,32 +115,50 @@ function keychainFailed(p) {
   row.append(el('div', { class: 'row-actions' }, btn));
 }
 
-async function replaceSaved(btn) {
+function keychainSaved(r) {
+  succeeded.add('keychain');
+  resultRow('keychain', 'ok', r.message);
+}
+
+/** The ids every hand-off command takes. */
+function keyArgs() {
   const s = ctx.state;
+  return { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind };
+}
+
+async function replaceSaved(btn) {
   btn.disabled = true;
   try {
-    const r = await ctx.call('save_to_keychain', {
-      keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind, replace: true,
-    });
-    succeeded.add('keychain');
-    s.savedWhere = r.store_name;
-    resultRow('keychain', 'ok', r.message);
+    const r = await ctx.call('save_to_keychain', { ...keyArgs(), replace: true });
+    keychainSaved(r);
     ctx.announce(r.message);
   } catch (p) {
     keychainFailed(p);
     ctx.announce(`${p.message} ${p.hint}`);
   }
+  settle();
+}
+
+/**
+ * After a run (or one replace): remember what is done for the summary, offer
+ * Finish only when nothing failed, and bring the results into view for
+ * keyboard and screen-reader users. Returns how many actions failed.
+ */
+function settle() {
+  ctx.state.handoff = { keyRef: ctx.state.keyRef, done: Array.from(succeeded) };
   const failed = document.querySelectorAll('#handoff-results [data-status="error"]').length;
   setPhase(failed ? 'run' : 'finish');
   if (failed) $('section[data-step="handoff"] [data-action="next"]').textContent = 'Try the failed ones again';
   $('#handoff-results').focus({ preventScroll: true });
+  reveal($('#handoff-results'));
+  return failed;
 }
 
 /** Run every chosen action that has not succeeded yet; never stop at the first failure. */
 export async function onNext() {
   if (phase === 'finish' || !anyChosen()) return true;
   const s = ctx.state;
-  const base = { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind };
+  const base = keyArgs();
   const jobs = [];
   const btn = $('section[data-step="handoff"] [data-action="next"]');
   btn.disabled = true;
@@ -150,8 +166,8 @@ export async function onNext() {
   $('#handoff-results').before(working);
   if ($('#do-keychain').checked && !succeeded.has('keychain')) {
     jobs.push(ctx.call('save_to_keychain', base).then(
-      (r) => { succeeded.add('keychain'); s.savedWhere = r.store_name; resultRow('keychain', 'ok', r.message); },
-      (p) => keychainFailed(p),
+      keychainSaved,
+      keychainFailed,
     ));
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
@@ -179,16 +195,10 @@ export async function onNext() {
   }
   await Promise.all(jobs);
   working.remove();
-  s.handoff = { keyRef: s.keyRef, done: Array.from(succeeded) };
-  const failed = document.querySelectorAll('#handoff-results [data-status="error"]').length;
+  const failed = settle();
   ctx.announce(failed
     ? `${failed} of the chosen actions failed. The others are done. See the results.`
     : 'Everything you chose is done. Press Finish to see the summary.');
-  setPhase(failed ? 'run' : 'finish');
-  // Bring the results into view for keyboard and screen-reader users.
-  $('#handoff-results').focus({ preventScroll: true });
-  reveal($('#handoff-results'));
-  if (failed) btn.textContent = 'Try the failed ones again';
   btn.disabled = false;
   return false;
 }
