@@ -25,11 +25,15 @@ fn next_of(step: &str) -> String {
     format!("[data-step=\"{step}\"] {NEXT}")
 }
 
-/// Where the e2e picker seam "finds" the key file.
-fn pick_path(home: &Path, key_id: &str) -> PathBuf {
+/// Put `contents` where a download lands (`~/Downloads/AuthKey_<id>.p8`) and
+/// point the e2e picker seam at it; more variables chain onto the `AppEnv`.
+fn picked(home: &Path, key_id: &str, contents: impl AsRef<[u8]>) -> (PathBuf, AppEnv) {
     let dir = home.join("Downloads");
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join(format!("AuthKey_{key_id}.p8"))
+    let path = dir.join(format!("AuthKey_{key_id}.p8"));
+    std::fs::write(&path, contents).unwrap();
+    let env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &path);
+    (path, env)
 }
 
 /// A fresh team key with random IDs, known to a loopback Apple double.
@@ -243,14 +247,10 @@ async fn e2e_a_happy_path() {
     dashboard.expect_token(dashboard_double::TOKEN);
 
     let home = tempfile::tempdir().unwrap();
-    let pick = pick_path(home.path(), &key_id);
-    std::fs::write(&pick, &key.pem).unwrap();
+    let (_, env) = picked(home.path(), &key_id, &key.pem);
     let cfg = home.path().join("destination.json");
     fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_CONFIG", &cfg)
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let env = env.var("ASC_API_BASE", apple.base_url()).var("ASC_WIZARD_CONFIG", &cfg);
     let mut j = Journey::start("a-happy-path", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -420,13 +420,10 @@ async fn e2e_b_broken_file_repaired() {
     let (key, key_id, issuer, apple) = team_key_at_apple();
 
     let home = tempfile::tempdir().unwrap();
-    let pick = pick_path(home.path(), &key_id);
     // Cut off: BEGIN without END (a download or copy that stopped early).
     let cut: String = key.pem.lines().take(3).map(|l| format!("{l}\n")).collect();
-    std::fs::write(&pick, cut).unwrap();
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let (pick, env) = picked(home.path(), &key_id, cut);
+    let env = env.var("ASC_API_BASE", apple.base_url());
     let mut j = Journey::start("b-broken-file", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -497,9 +494,7 @@ async fn e2e_c_wrong_curve_rejected() {
         return;
     };
     let key_id = fixtures::key_id();
-    let pick = pick_path(home.path(), &key_id);
-    std::fs::write(&pick, &p384).unwrap();
-    let env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &pick);
+    let (_, env) = picked(home.path(), &key_id, &p384);
     let mut j = Journey::start("c-wrong-curve", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -557,11 +552,8 @@ async fn e2e_d_apple_401_checklist() {
     apple.add_key(DoubleKey::team(&key_id, key.public(), &right_issuer));
 
     let home = tempfile::tempdir().unwrap();
-    let pick = pick_path(home.path(), &key_id);
-    std::fs::write(&pick, &key.pem).unwrap();
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let (_, env) = picked(home.path(), &key_id, &key.pem);
+    let env = env.var("ASC_API_BASE", apple.base_url());
     let mut j = Journey::start("d-apple-401", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -662,11 +654,8 @@ async fn e2e_e_offline_then_retest() {
     let net = fixtures::Switch::offline();
 
     let home = tempfile::tempdir().unwrap();
-    let pick = pick_path(home.path(), &key_id);
-    std::fs::write(&pick, &key.pem).unwrap();
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", net.base_url())
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let (_, env) = picked(home.path(), &key_id, &key.pem);
+    let env = env.var("ASC_API_BASE", net.base_url());
     let mut j = Journey::start("e-offline", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -788,14 +777,10 @@ async fn e2e_f_keyboard_only() {
     dashboard.expect_token(dashboard_double::TOKEN);
 
     let home = tempfile::tempdir().unwrap();
-    let pick = pick_path(home.path(), &key_id);
-    std::fs::write(&pick, &key.pem).unwrap();
+    let (_, env) = picked(home.path(), &key_id, &key.pem);
     let cfg = home.path().join("destination.json");
     fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_CONFIG", &cfg)
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let env = env.var("ASC_API_BASE", apple.base_url()).var("ASC_WIZARD_CONFIG", &cfg);
     let mut j = Journey::start("f-keyboard-only", home, env).await;
     let space: char = Key::Space.into();
     let enter: char = Key::Enter.into();
@@ -958,11 +943,8 @@ async fn e2e_g_replace_saved_key() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let pick = pick_path(h, &key_id);
-    std::fs::write(&pick, &key.pem).unwrap();
-    let env = AppEnv::default()
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_E2E_PICK", &pick);
+    let (_, env) = picked(h, &key_id, &key.pem);
+    let env = env.var("ASC_API_BASE", apple.base_url());
     let mut j = Journey::start("g-replace", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
