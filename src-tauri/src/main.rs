@@ -5,6 +5,7 @@ use asc_key_wizard::cli;
 use clap::Parser;
 
 fn main() {
+    attach_console();
     let args = cli::Cli::parse();
     cli::init_logging(args.verbose);
     match args.command {
@@ -26,3 +27,23 @@ fn open_wizard() {
     );
     std::process::exit(cli::exit::USAGE);
 }
+
+/// The Windows GUI release build runs in the "windows" subsystem, so it starts without a console; a
+/// subcommand's output (or `--help`, `--version`) would vanish. With any argument, borrow the
+/// console of the shell that started it. Handles already redirected to a file or pipe stay as
+/// they are (Rust's std looks the handles up on every write). In a debug build, which has a
+/// console already, the call fails harmlessly.
+#[cfg(all(windows, feature = "gui"))]
+fn attach_console() {
+    if std::env::args_os().len() > 1 {
+        // SAFETY: a plain Win32 call with a constant argument; failure (no parent console) is fine.
+        unsafe {
+            windows_sys::Win32::System::Console::AttachConsole(
+                windows_sys::Win32::System::Console::ATTACH_PARENT_PROCESS,
+            );
+        }
+    }
+}
+
+#[cfg(not(all(windows, feature = "gui")))]
+fn attach_console() {}

@@ -63,8 +63,11 @@ fn command(target: &str, select: Option<&Path>) -> Command {
 fn command(target: &str, select: Option<&Path>) -> Command {
     match select {
         Some(p) => {
+            use std::os::windows::process::CommandExt;
+            // Explorer parses `/select,"C:\a b\c.p8"` itself; Rust's quoting of one whole
+            // argument ("/select,C:\a b\c.p8" in quotes) makes it open Documents instead.
             let mut c = Command::new("explorer");
-            c.arg(format!("/select,{}", p.display()));
+            c.raw_arg(format!("/select,\"{}\"", p.display()));
             c
         }
         None => {

@@ -23,7 +23,7 @@ impl Style {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
     pub fn for_stdout() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: !no_color && std::io::stdout().is_terminal() }
+        Style { color: !no_color && std::io::stdout().is_terminal() && console_takes_escapes() }
     }
 
     pub fn plain() -> Self {
@@ -76,4 +76,27 @@ pub fn print_failure(json: bool, problem: &Problem) {
     } else {
         eprintln!("error: {}\n  what to do: {}", problem.message, problem.hint);
     }
+}
+
+/// Colour escapes need a console that interprets them. Windows' classic console does so only
+/// once asked (virtual terminal processing, Windows 10 and later); where it refuses, print plain.
+#[cfg(windows)]
+fn console_takes_escapes() -> bool {
+    use windows_sys::Win32::System::Console::{
+        GetConsoleMode, GetStdHandle, SetConsoleMode, ENABLE_VIRTUAL_TERMINAL_PROCESSING,
+        STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: plain Win32 calls on this process's own standard output handle.
+    unsafe {
+        let handle = GetStdHandle(STD_OUTPUT_HANDLE);
+        let mut mode = 0;
+        GetConsoleMode(handle, &mut mode) != 0
+            && (mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING != 0
+                || SetConsoleMode(handle, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0)
+    }
+}
+
+#[cfg(not(windows))]
+fn console_takes_escapes() -> bool {
+    true
 }
