@@ -2,7 +2,12 @@
 //! a throwaway HOME: exit codes, `--json`, no plaintext fallback when the
 //! keychain is missing, verification before saving, and `upload` against the
 //! loopback dashboard (token from an environment variable only).
-//! Saving to a real Secret Service is covered by `vault_secret_service.rs`.
+//! Saving to a real keychain is covered by `vault_keychain.rs`.
+//!
+//! Linux only: the tests take the keychain away from one process by pointing it at a D-Bus
+//! address with no Secret Service behind it; macOS and Windows have no per-process equivalent.
+
+#![cfg(target_os = "linux")]
 
 #[path = "support/apple_double.rs"]
 mod apple_double;
@@ -430,4 +435,25 @@ fn stored_keys_need_the_keychain() {
     assert_eq!(out.status.code(), Some(5));
     let out = e.run(&["delete", KEY_ID, "--json"], &[]);
     assert_eq!(out.status.code(), Some(5));
+}
+
+/// A label the vault would refuse stops `save` before Apple is asked (the Apple double sees no
+/// request) and before the keychain is touched: exit 2, `label_too_long` / `label_invalid`.
+#[test]
+fn save_refuses_a_bad_label_before_asking_apple() {
+    let e = env();
+    let apple = apple_double::AppleDouble::start();
+    let api = apple.base_url();
+    let long = "x".repeat(asc_key_wizard::core::vault::LABEL_MAX_CHARS + 1);
+    for (label, code) in [(long.as_str(), "label_too_long"), ("two\nlines", "label_invalid")] {
+        let out = e.run(
+            &["save", e.key_path(), "--issuer-id", ISSUER, "--api-base", &api, "--label", label, "--json"],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{label:?}");
+        let v = json(&out);
+        assert_eq!(v["error"]["code"], code, "{v}");
+    }
+    assert_eq!(apple.requests().len(), 0, "Apple was not asked");
+    e.assert_no_copies();
 }

@@ -311,3 +311,56 @@ fn concurrent_saves_from_separate_vaults_all_land_in_the_index() {
         assert_eq!(e.last_test.unwrap().outcome, "valid");
     }
 }
+
+/// Windows Credential Manager keeps at most 2560 bytes per secret. The largest record the vault
+/// can write — the longest allowed label in four-byte characters (plus the two that JSON escapes),
+/// for a team and an individual key — must stay well under it.
+#[test]
+fn largest_secret_record_fits_windows_credential_manager_with_margin() {
+    use asc_key_wizard::core::vault::LABEL_MAX_CHARS;
+    const CRED_MAX_CREDENTIAL_BLOB_SIZE: usize = 2560;
+    let mut label: String = "\u{1F511}".repeat(LABEL_MAX_CHARS - 2);
+    label.push_str("\"\\");
+    assert_eq!(label.chars().count(), LABEL_MAX_CHARS);
+    for (kind, issuer) in [(KeyKind::Team, Some(ISSUER)), (KeyKind::Individual, None)] {
+        let f = fixture();
+        let key = key();
+        let v = verification("valid");
+        let req = SaveRequest {
+            creds: Credentials { key: &key, key_id: KEY_ID, issuer_id: issuer, kind },
+            label: Some(&label),
+            verification: Some(&v),
+            replace: false,
+        };
+        let out = f.vault.save(&req).unwrap();
+        assert_eq!(out.entry.label, label);
+        let raw = f.store.raw(SERVICE, KEY_ID).expect("saved item");
+        assert!(
+            raw.len() <= CRED_MAX_CREDENTIAL_BLOB_SIZE * 3 / 4,
+            "{kind:?} record is {} bytes: less than 25% margin under {CRED_MAX_CREDENTIAL_BLOB_SIZE}",
+            raw.len()
+        );
+        assert_eq!(f.vault.load(KEY_ID).unwrap().label, label);
+    }
+}
+
+#[test]
+fn a_label_too_long_or_with_control_characters_is_refused_and_nothing_is_written() {
+    use asc_key_wizard::core::vault::{label_for, LABEL_MAX_CHARS};
+    let f = fixture();
+    let key = key();
+    let long = "k".repeat(LABEL_MAX_CHARS + 1);
+    for (label, code) in [(long.as_str(), "label_too_long"), ("Shop\nkey", "label_invalid"), ("a\u{1b}[31m", "label_invalid")] {
+        let mut req = request(&key, None, false);
+        req.label = Some(label);
+        let err = f.vault.save(&req).unwrap_err();
+        assert_eq!(err.code, code, "{label:?}");
+        assert!(err.hint.contains("Nothing was saved"), "{}", err.hint);
+        assert!(f.store.is_empty(), "nothing in the keychain for {label:?}");
+        assert!(f.vault.list().unwrap().is_empty(), "nothing in the index for {label:?}");
+    }
+    // Exactly the limit, surrounding blanks trimmed, is fine; blank means the default label.
+    let exact = format!("  {}  ", "k".repeat(LABEL_MAX_CHARS));
+    assert_eq!(label_for(Some(&exact), KEY_ID).unwrap(), "k".repeat(LABEL_MAX_CHARS));
+    assert_eq!(label_for(Some("   "), KEY_ID).unwrap(), format!("App Store Connect key {KEY_ID}"));
+}

@@ -95,6 +95,10 @@ pub fn save(a: SaveArgs) -> i32 {
         Ok(v) => v,
         Err(code) => return code,
     };
+    // A label the vault would refuse is a usage error, found before asking Apple.
+    if let Err(p) = vault::label_for(a.label.as_deref(), &ids.key_id) {
+        return fail(a.json, &p, exit::USAGE);
+    }
     let verification = if a.no_verify {
         None
     } else {

@@ -35,6 +35,12 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 /// (a test checks that the two agree).
 pub const SERVICE: &str = "dev.asckeywizard.wizard";
 
+/// The longest label a key may be saved under, in characters. Windows Credential Manager keeps at
+/// most 2560 bytes per secret (`CRED_MAX_CREDENTIAL_BLOB_SIZE`); the record is about 560 bytes
+/// without its label, so even 100 four-byte characters stay far below that
+/// (`tests/vault_memory.rs` measures the largest record for both key kinds).
+pub const LABEL_MAX_CHARS: usize = 100;
+
 /// Name of the index file inside [`app_config_dir`].
 pub const INDEX_FILE: &str = "keys.json";
 
@@ -163,6 +169,8 @@ impl Vault {
     /// failure the keychain is put back as it was and the index is untouched.
     pub fn save(&self, req: &SaveRequest<'_>) -> Result<SaveOutcome, Problem> {
         let creds = &req.creds;
+        // Checked before the lock and the keychain: a refused label touches nothing.
+        let label = label_for(req.label, creds.key_id)?;
         let _lock = IndexLock::acquire(&self.index_path)?;
         let entry = self.entry(creds.key_id)?;
         // The raw bytes are kept so a failed write can put them back exactly.
@@ -170,10 +178,6 @@ impl Vault {
         let previous = previous_raw
             .as_ref()
             .and_then(|b| serde_json::from_slice::<SecretRecord>(b).ok());
-        let label = match req.label.map(str::trim).filter(|l| !l.is_empty()) {
-            Some(l) => l.to_owned(),
-            None => format!("App Store Connect key {}", creds.key_id),
-        };
         let mut status = SaveStatus::Saved;
         if previous_raw.is_some() {
             let same_key = previous.as_ref().and_then(record_fingerprint).as_deref()
@@ -363,6 +367,30 @@ fn parse_pem(pem: &str) -> Option<PrivateKey> {
     p256::SecretKey::from_pkcs8_pem(pem)
         .ok()
         .map(PrivateKey::from_secret)
+}
+
+/// The label to save under (callers may check it before any network work): trimmed, the default when empty, refused when longer than
+/// [`LABEL_MAX_CHARS`] or holding control characters (they would garble `list` on a terminal).
+pub fn label_for(label: Option<&str>, key_id: &str) -> Result<String, Problem> {
+    let Some(l) = label.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok(format!("App Store Connect key {key_id}"));
+    };
+    let chars = l.chars().count();
+    if chars > LABEL_MAX_CHARS {
+        return Err(Problem::new(
+            "label_too_long",
+            format!("The label has {chars} characters; at most {LABEL_MAX_CHARS} fit in every keychain."),
+            "Choose a shorter label. Nothing was saved.",
+        ));
+    }
+    if l.chars().any(char::is_control) {
+        return Err(Problem::new(
+            "label_invalid",
+            "The label holds control characters (such as tabs or line breaks).",
+            "Use a label of plain text on one line. Nothing was saved.",
+        ));
+    }
+    Ok(l.to_owned())
 }
 
 pub(crate) fn not_found(key_id: &str) -> Problem {
