@@ -1,7 +1,8 @@
 //! Exports read back: the fastlane JSON parses and its key loads; the altool
 //! file is byte-identical to the canonical PEM, 0600, in a 0700 folder; the
 //! env file's base64 decodes to the PEM and a shell reads the multi-line PEM
-//! back unchanged. Files are never replaced without `force`.
+//! back unchanged. Files are never replaced without `force`. Off macOS the
+//! altool export still writes the file but warns `xcrun_macos_only`.
 
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::export::{altool_commands, export, ExportFormat};
@@ -183,6 +184,8 @@ fn existing_files_are_kept_unless_forced() {
     assert_eq!(names.len(), 1, "no temp files left: {names:?}");
 }
 
+// Unix only: the export lands under HOME, which `dirs` ignores on Windows.
+#[cfg(unix)]
 #[test]
 fn the_cli_writes_altool_keys_into_a_private_folder_in_home() {
     let home = tempfile::tempdir().unwrap();
@@ -245,4 +248,105 @@ fn the_cli_writes_altool_keys_into_a_private_folder_in_home() {
     assert_eq!(again.status.code(), Some(5));
     let json: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(json["error"]["code"], "file_exists");
+}
+
+/// `xcrun` exists only on macOS: elsewhere the altool export is still written
+/// (exit 0, the file is meant for a Mac) and says so in `--json` and in the
+/// text; on macOS, and for the other formats, there is no such warning.
+// Unix only: the export lands under HOME, which `dirs` ignores on Windows.
+#[cfg(unix)]
+#[test]
+fn altool_export_warns_that_xcrun_is_macos_only_off_macos() {
+    let off_macos = !cfg!(target_os = "macos");
+    let dir = tempfile::tempdir().unwrap();
+    let key = key();
+    let key_file = dir.path().join("AuthKey_2X9R4HXF34.p8");
+    std::fs::write(&key_file, key.canonical_pem()).unwrap();
+    let run = |format: &str, out: &str, json: bool| -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"));
+        cmd.args(["export", key_file.to_str().unwrap(), "--issuer-id", ISSUER])
+            .args(["--format", format, "--out"])
+            .arg(dir.path().join(out))
+            .env("HOME", dir.path())
+            .env("NO_COLOR", "1");
+        if json {
+            cmd.arg("--json");
+        }
+        let o = cmd.output().unwrap();
+        let stdout = String::from_utf8(o.stdout).unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{stdout}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        stdout
+    };
+
+    // In the core's outcome.
+    let core = export(
+        &req(&key),
+        ExportFormat::Altool,
+        Some(&dir.path().join("core.p8")),
+        false,
+    )
+    .unwrap();
+    let codes: Vec<_> = core.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        if off_macos {
+            vec!["xcrun_macos_only"]
+        } else {
+            vec![]
+        }
+    );
+
+    // In --json, beside the commands; the export itself succeeded.
+    let json: serde_json::Value = serde_json::from_str(&run("altool", "a.p8", true)).unwrap();
+    assert_eq!(json["ok"], true);
+    assert!(json["export"]["commands"].as_array().unwrap().len() == 2);
+    let warnings = json["export"]["warnings"]
+        .as_array()
+        .expect("warnings is always a list");
+    if off_macos {
+        assert_eq!(warnings.len(), 1, "{json}");
+        assert_eq!(warnings[0]["code"], "xcrun_macos_only");
+        assert!(warnings[0]["message"].as_str().unwrap().contains("macOS"));
+        assert!(warnings[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("AuthKey_2X9R4HXF34.p8"));
+    } else {
+        assert!(warnings.is_empty(), "{json}");
+    }
+    assert!(
+        dir.path().join("a.p8").is_file(),
+        "the file is written either way"
+    );
+
+    // In the text, with its code and what to do.
+    let text = run("altool", "b.p8", false);
+    assert!(
+        text.contains("xcrun notarytool store-credentials"),
+        "{text}"
+    );
+    assert_eq!(text.contains("xcrun_macos_only"), off_macos, "{text}");
+    assert_eq!(text.contains("runs only on macOS"), off_macos, "{text}");
+    assert_eq!(
+        text.contains("What to do: Copy AuthKey_2X9R4HXF34.p8 to ~/.appstoreconnect"),
+        off_macos,
+        "{text}"
+    );
+    assert!(dir.path().join("b.p8").is_file());
+
+    // Only altool depends on xcrun.
+    for (format, out) in [("fastlane", "c.json"), ("env", "d.env")] {
+        let json: serde_json::Value = serde_json::from_str(&run(format, out, true)).unwrap();
+        assert_eq!(
+            json["export"]["warnings"],
+            serde_json::json!([]),
+            "{format}: {json}"
+        );
+        assert!(!run(format, &format!("t-{out}"), false).contains("xcrun_macos_only"));
+    }
 }

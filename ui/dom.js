@@ -27,6 +27,11 @@ export function finding(kind, item) {
     item.hint ? el('span', { class: 'hint', text: item.hint }) : null);
 }
 
+/** Warnings the core attached to a result (e.g. `xcrun_macos_only` on an export), or null. */
+export function warningList(warnings) {
+  return warnings && warnings.length ? el('ul', { class: 'findings' }, ...warnings.map((w) => finding('warning', w))) : null;
+}
+
 let announceTimer;
 /** Say something through the polite live region. */
 export function announce(text) {

@@ -1,5 +1,5 @@
 // Saved keys screen: list, re-test, export, delete (with an inline confirmation).
-import { $, el, formatTime } from './dom.js';
+import { $, el, formatTime, warningList } from './dom.js';
 
 let ctx;
 
@@ -57,7 +57,8 @@ function renderRow(row) {
   const del = el('button', { type: 'button', class: 'delete small', 'aria-label': `Delete ${row.key_id} from this computer` }, 'Delete');
   const actions = el('div', { class: 'saved-actions' }, retest, exp, del);
   const message = el('p', { class: 'row-message', role: 'status' });
-  li.append(actions, message);
+  const warnings = el('div', { class: 'row-warnings' });
+  li.append(actions, message, warnings);
 
   retest.addEventListener('click', async () => {
     retest.disabled = true;
@@ -87,11 +88,13 @@ function renderRow(row) {
       const r = await ctx.call('export_saved', { keyId: row.key_id, format });
       message.dataset.status = 'ok';
       message.textContent = r.message;
+      warnings.replaceChildren(...[warningList(r.warnings)].filter(Boolean));
     } catch (p) {
       message.dataset.status = 'error';
       message.textContent = `${p.message} ${p.hint}`;
+      warnings.replaceChildren();
     }
-    ctx.announce(message.textContent);
+    ctx.announce(`${message.textContent} ${warnings.textContent}`.trim());
   });
 
   del.addEventListener('click', () => {

@@ -1,5 +1,5 @@
 // Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
-import { $, el, copyText, reveal } from '../dom.js';
+import { $, el, copyText, reveal, warningList } from '../dom.js';
 
 let ctx;
 let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
@@ -94,9 +94,9 @@ function showInline(problem) {
   list.append(el('div', { 'data-status': 'error', 'data-code': problem.code }, `${problem.message} ${problem.hint}`));
 }
 
-function resultRow(which, status, text, extra) {
+function resultRow(which, status, text, ...extras) {
   const row = el('div', { 'data-result': which, 'data-status': status }, text);
-  if (extra) row.append(extra);
+  for (const extra of extras) if (extra) row.append(extra);
   const list = $('#handoff-results');
   const old = list.querySelector(`[data-result="${which}"]`);
   if (old) old.replaceWith(row); else list.append(row);
@@ -188,7 +188,9 @@ export async function onNext() {
       (r) => {
         succeeded.add('export');
         s.exportPath = r.path;
-        resultRow('export', 'ok', r.message, r.commands && r.commands.length ? el('pre', {}, r.commands.join('\n')) : null);
+        resultRow('export', 'ok', r.message,
+          r.commands && r.commands.length ? el('pre', {}, r.commands.join('\n')) : null,
+          warningList(r.warnings));
       },
       (p) => resultRow('export', 'error', `Export failed: ${p.message} ${p.hint}`),
     ));

@@ -236,5 +236,11 @@ pub fn export(a: ExportArgs) -> i32 {
     if ids.kind == KeyKind::Individual && format == ExportFormat::Altool {
         println!("{}", style.warn("Replace <ISSUER_ID> above: individual keys have none, and notarytool needs a team key."));
     }
+    // Written, but not usable as-is here: the code is printed so support can
+    // look it up in docs/codes.md.
+    for w in &written.warnings {
+        println!("{}", style.warn(&format!("{} ({})", w.message, w.code)));
+        println!("    {} {}", style.dim("What to do:"), w.hint);
+    }
     exit::OK
 }

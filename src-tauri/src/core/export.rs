@@ -56,6 +56,9 @@ pub struct Exported {
     pub commands: Vec<String>,
     /// Things the user should know (e.g. "keep this file out of git").
     pub notes: Vec<String>,
+    /// `{code, message, hint}`: the file was written, but something about
+    /// using it here needs attention (e.g. `xcrun_macos_only`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Where a format goes when no `--out` is given: fastlane and env in the
@@ -119,6 +122,7 @@ pub fn export(
         "The file contains your private key: keep it secret and out of version control.".to_owned(),
     ];
     let mut commands = Vec::new();
+    let warnings = platform_warnings(format, req.key_id);
     match format {
         ExportFormat::Altool => {
             commands = altool_commands(req.key_id, req.issuer_id, &path);
@@ -153,7 +157,33 @@ pub fn export(
         path,
         commands,
         notes,
+        warnings,
     })
+}
+
+/// The one place that decides whether an export can be used on this OS.
+/// `xcrun` (altool, notarytool) ships with Xcode, which exists only on macOS;
+/// elsewhere the file is still written, because it is meant to be copied to a
+/// Mac, but the commands cannot run here and the result must say so.
+pub fn platform_warnings(format: ExportFormat, key_id: &str) -> Vec<Problem> {
+    if format == ExportFormat::Altool && !cfg!(target_os = "macos") {
+        vec![xcrun_macos_only(key_id)]
+    } else {
+        Vec::new()
+    }
+}
+
+fn xcrun_macos_only(key_id: &str) -> Problem {
+    Problem::new(
+        "xcrun_macos_only",
+        "xcrun (altool, notarytool) is part of Xcode and runs only on macOS: \
+         these commands will not work on this computer.",
+        format!(
+            "Copy {} to ~/.appstoreconnect/private_keys/ on a Mac and run the commands there \
+             (point notarytool's --key at the copied file).",
+            altool_file_name(key_id)
+        ),
+    )
 }
 
 /// The file content for a format.
@@ -283,5 +313,20 @@ mod tests {
         );
         assert_eq!(shell_quote("/a/b.p8"), "/a/b.p8");
         assert_eq!(shell_quote("/a b/it's.p8"), r"'/a b/it'\''s.p8'");
+    }
+
+    #[test]
+    fn only_altool_off_macos_warns_about_xcrun() {
+        let altool = platform_warnings(ExportFormat::Altool, "2X9R4HXF34");
+        if cfg!(target_os = "macos") {
+            assert!(altool.is_empty());
+        } else {
+            assert_eq!(altool.len(), 1);
+            assert_eq!(altool[0].code, "xcrun_macos_only");
+            assert!(altool[0].hint.contains("AuthKey_2X9R4HXF34.p8"));
+        }
+        for other in [ExportFormat::Fastlane, ExportFormat::Env] {
+            assert!(platform_warnings(other, "2X9R4HXF34").is_empty());
+        }
     }
 }

@@ -45,6 +45,8 @@ pub struct HandResult {
     /// Command lines to run next (altool export).
     pub commands: Vec<String>,
     pub notes: Vec<String>,
+    /// `{code, message, hint}` shown beside the result (e.g. `xcrun_macos_only`).
+    pub warnings: Vec<Problem>,
 }
 
 #[tauri::command]
@@ -89,7 +91,13 @@ pub async fn upload_key(
     if let Some(server) = receipt.message.filter(|m| !m.is_empty()) {
         message.push_str(&format!(" The dashboard said: “{server}”"));
     }
-    Ok(HandResult { message, path: None, commands: Vec::new(), notes: Vec::new() })
+    Ok(HandResult {
+        message,
+        path: None,
+        commands: Vec::new(),
+        notes: Vec::new(),
+        warnings: Vec::new(),
+    })
 }
 
 #[tauri::command]
@@ -148,6 +156,7 @@ fn describe(done: Exported) -> HandResult {
         path: Some(done.path.display().to_string()),
         commands: done.commands,
         notes: done.notes,
+        warnings: done.warnings,
     }
 }
 
