@@ -468,6 +468,8 @@ fn dashboard(status: &'static str, body: &'static str) -> (String, std::thread::
     (url, handle)
 }
 
+// Unix only: the exports land under HOME, which `dirs` ignores on Windows.
+#[cfg(unix)]
 #[test]
 fn upload_export_and_dashboard_follow_the_config() {
     let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());

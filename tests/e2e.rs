@@ -3,6 +3,9 @@
 //! tauri-driver + WebKitWebDriver under Xvfb, against the loopback Apple double,
 //! the loopback dashboard and the real Secret Service.
 //! How to run: docs/e2e.md. Screenshots: target/e2e-screenshots/<journey>/.
+//! Linux only: macOS's WKWebView has no WebDriver, and CI's Windows runners do not run them.
+
+#![cfg(target_os = "linux")]
 
 #[path = "support/apple_double.rs"]
 mod apple_double;

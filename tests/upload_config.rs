@@ -1,6 +1,9 @@
 //! Destination config precedence: --config PATH > $ASC_WIZARD_CONFIG >
 //! config.json in the app's config folder > the embedded default. One test in
 //! its own binary because it changes process environment variables.
+//! Linux only: it moves the settings folder with XDG_CONFIG_HOME, which macOS and Windows ignore.
+
+#![cfg(target_os = "linux")]
 
 use asc_key_wizard::core::config::{load, ConfigSource, ENV_VAR};
 
