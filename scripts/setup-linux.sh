@@ -11,10 +11,12 @@ want_test=0
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
             libayatana-appindicator3-dev librsvg2-dev curl)
 test_pkgs=(webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11 libsecret-tools openssl
-           procps imagemagick)
+           procps imagemagick rpm file)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")
+# Packaging uses the Tauri CLI from npm; Debian's Node.js only where the machine has no npm.
+[ $want_test = 1 ] && ! command -v npm >/dev/null 2>&1 && pkgs+=(nodejs npm)
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -2,10 +2,15 @@
 # Everything CI runs, from a fresh Debian/Ubuntu machine:
 #  1. install system packages and tauri-driver (scripts/setup-linux.sh --test);
 #  2. build the headless CLI (release, --no-default-features) and prove it links no WebKit/GTK;
-#  3. run every test (unit, CLI, property, loopback Apple/dashboard, real Secret Service,
+#  3. lint the GitHub Actions workflows (scripts/lint-workflows.sh, a pinned actionlint);
+#  4. type-check the Windows build, GUI and headless (scripts/check-windows.sh);
+#  5. run every test (unit, CLI, property, loopback Apple/dashboard, real Secret Service,
 #     tauri::test mock runtime, WebDriver end-to-end in real WebKitGTK) inside a private D-Bus
-#     session with gnome-keyring unlocked, a throwaway HOME and an Xvfb display.
-# Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test check_cli`).
+#     session with gnome-keyring unlocked, a throwaway HOME and an Xvfb display;
+#  6. build the release app, its .deb and .rpm (scripts/package-linux.sh) and inspect them
+#     (scripts/inspect-packages.sh).
+# Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test check_cli`); then
+# only those tests run, without steps 3, 4 and 6 (said on the way out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,9 +40,34 @@ echo "    no WebKit/GTK in $(ls -l "$headless" | awk '{print $5}') bytes: ok"
 # someone builds release GUI, but tests may point at it explicitly.
 export ASC_WIZARD_HEADLESS_BIN="$headless"
 
+full=1
+[ $# -gt 0 ] && full=0
+elapsed() { echo "    ($1 took $(( SECONDS - $2 )) s)"; }
+
+if [ $full = 1 ]; then
+  t=$SECONDS
+  echo "==> linting the GitHub Actions workflows"
+  scripts/lint-workflows.sh
+  elapsed "workflow lint" $t
+  t=$SECONDS
+  scripts/check-windows.sh
+  elapsed "Windows type-check" $t
+fi
+
 echo "==> building every test target (features: $gui_features)"
 cargo test --features "$gui_features" --all-targets --locked --no-run
 
 echo "==> starting a private D-Bus session, gnome-keyring and Xvfb; throwaway HOME"
-exec dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
+dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
   cargo test --features "$gui_features" --all-targets --locked "$@"
+
+if [ $full = 0 ]; then
+  echo "==> only the named tests ran: no workflow lint, Windows check or packaging (run with no arguments for all)"
+  exit 0
+fi
+t=$SECONDS
+echo "==> packaging: release build, .deb and .rpm"
+scripts/package-linux.sh
+elapsed "packaging" $t
+echo "==> inspecting the packages"
+scripts/inspect-packages.sh

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Inspect the .deb and .rpm that scripts/package-linux.sh built, as a merchant's machine would see
+# them: unpack the .deb, run the unpacked binary's --version and `check` on a key generated here,
+# read the .desktop entry, the icons and the package metadata. Fails on the first wrong fact.
+#   scripts/inspect-packages.sh [PRODUCT_BINARY_NAME]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin_name="${1:-asc-key-wizard}"
+version=$(awk -F'"' '/^\[package\]/{p=1; next} /^\[/{p=0} p && /^version[[:space:]]*=/{print $2; exit}' Cargo.toml)
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "    ok: $*"; }
+bad() { failed=$((failed + 1)); echo "    FAILED: $*" >&2; }
+expect() { # expect DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+shopt -s nullglob
+debs=(target/release/bundle/deb/*.deb)
+rpms=(target/release/bundle/rpm/*.rpm)
+[ ${#debs[@]} -eq 1 ] || { echo "error: expected one .deb in target/release/bundle/deb, found ${#debs[@]}" >&2; exit 1; }
+[ ${#rpms[@]} -eq 1 ] || { echo "error: expected one .rpm in target/release/bundle/rpm, found ${#rpms[@]}" >&2; exit 1; }
+deb=${debs[0]}
+rpm=${rpms[0]}
+for tool in dpkg-deb rpm openssl file identify; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is needed (scripts/setup-linux.sh --test installs it)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/asc-wizard-pkg.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "==> $deb"
+control=$(dpkg-deb -f "$deb")
+field() { printf '%s\n' "$control" | sed -n "s/^$1: //p"; }
+expect "Version is $version" test "$(field Version)" = "$version"
+expect "Depends names WebKitGTK 4.1 ($(field Depends))" grep -q 'libwebkit2gtk-4\.1' <<<"$(field Depends)"
+expect "Recommends a Secret Service provider ($(field Recommends))" grep -q 'gnome-keyring' <<<"$(field Recommends)"
+expect "Description is set" test -n "$(field Description)"
+dpkg-deb -x "$deb" "$work/deb"
+app="$work/deb/usr/bin/$bin_name"
+expect "binary at /usr/bin/$bin_name" test -x "$app"
+expect "--version prints $version" grep -q " $version\$" <<<"$("$app" --version)"
+
+# A key generated here, in Apple's form (PKCS#8 PEM), named as Apple names it.
+key="$work/AuthKey_PKG2TEST01.p8"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
+status=0
+report=$("$app" check "$key" --json) || status=$?
+expect "check of a generated key exits 0 (got $status)" test "$status" = 0
+expect "check reports the key usable" grep -q '"ok": *true' <<<"$report"
+printf 'not a key' >"$work/AuthKey_PKG2TEST02.p8"
+status=0
+"$app" check "$work/AuthKey_PKG2TEST02.p8" >/dev/null 2>&1 || status=$?
+expect "check of a non-key exits 1 (got $status)" test "$status" = 1
+
+desktop=("$work"/deb/usr/share/applications/*.desktop)
+expect "one .desktop entry" test ${#desktop[@]} -eq 1
+if [ ${#desktop[@]} -eq 1 ]; then
+  for key_name in Name Exec Icon Categories; do
+    value=$(sed -n "s/^$key_name=//p" "${desktop[0]}" | head -n 1)
+    expect ".desktop $key_name=$value" test -n "$value"
+  done
+  expect ".desktop Exec runs $bin_name" grep -q "^Exec=$bin_name" "${desktop[0]}"
+  expect ".desktop Categories include Development" grep -q '^Categories=.*Development' "${desktop[0]}"
+fi
+
+# Every icon size the app ships, each a PNG of exactly that size.
+for size in 32x32 128x128 256x256@2; do
+  png="$work/deb/usr/share/icons/hicolor/$size/apps/$bin_name.png"
+  px=${size%@2}
+  [ "$size" != "$px" ] && px=$(( ${px%x*} ))x$(( ${px%x*} ))
+  if [ -f "$png" ]; then
+    expect "icon $size is ${px}" test "$(identify -format '%wx%h' "$png")" = "$px"
+  else
+    bad "icon $size missing ($png)"
+  fi
+done
+
+echo "==> $rpm"
+info=$(rpm -qip "$rpm" 2>/dev/null)
+rfield() { printf '%s\n' "$info" | sed -n "s/^$1 *: //p" | head -n 1; }
+expect "rpm Version is $version" test "$(rfield Version)" = "$version"
+expect "rpm License $(rfield License)" test "$(rfield License)" = "MIT"
+expect "rpm Summary is set" test -n "$(rfield Summary)"
+expect "rpm URL $(rfield URL)" test -n "$(rfield URL)"
+expect "rpm requires WebKitGTK 4.1" grep -q 'webkit2gtk4\.1\|libwebkit2gtk-4\.1' <<<"$(rpm -qp --requires "$rpm" 2>/dev/null)"
+expect "rpm recommends gnome-keyring" grep -q 'gnome-keyring' <<<"$(rpm -qp --recommends "$rpm" 2>/dev/null)"
+expect "rpm holds /usr/bin/$bin_name and a .desktop entry" \
+  bash -c "rpm -qlp '$rpm' 2>/dev/null | grep -q '^/usr/bin/$bin_name\$' && rpm -qlp '$rpm' 2>/dev/null | grep -q '\.desktop\$'"
+
+deb_size=$(stat -c %s "$deb")
+rpm_size=$(stat -c %s "$rpm")
+bin_size=$(stat -c %s "$app")
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
+expect ".deb is $(mb "$deb_size") (≤ 6 MB)" test "$deb_size" -le 6000000
+expect "installed binary is $(mb "$bin_size") (≤ 12 MB)" test "$bin_size" -le 12000000
+echo "    sizes: .deb $(mb "$deb_size"), .rpm $(mb "$rpm_size"), installed binary $(mb "$bin_size")"
+
+echo "packages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
