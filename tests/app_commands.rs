@@ -397,7 +397,7 @@ fn dropped_files_become_the_selection_and_closing_forgets_it() {
     assert!(!text.contains("PRIVATE KEY") && !text.contains(&h.key.base64_body()[60..90]), "{text}");
     assert!(payload.loaded.expect("loaded").key_ref.is_some());
     let missing = app::drop_payload(&state, &h.dir.path().join("gone.p8"));
-    assert_eq!(missing.problem.map(|p| p.code), Some("file_not_found".into()));
+    assert_eq!(missing.problem.map(|p| p.code.as_str()), Some("file_not_found"));
     assert!(state.session().selected().is_none(), "a failed drop replaces the old key");
 
     h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
@@ -515,7 +515,11 @@ fn upload_export_and_dashboard_follow_the_config() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written["key_id"], json!("ABC123DEFG"));
     let again = h.call("export_key", args).unwrap_err();
-    assert_problem(&again, again["code"].as_str().unwrap());
+    assert_problem(&again, "file_exists");
+    // The wizard has no --force: its hint names what a merchant can do there.
+    let hint = again["hint"].as_str().unwrap();
+    assert!(!hint.contains("--"), "a CLI flag in the wizard: {hint}");
+    assert!(hint.contains("rename") && hint.contains("export again"), "{hint}");
     let mut args = base.clone();
     args["format"] = json!("nonsense");
     assert!(h.call("export_key", args).is_err(), "only the three formats exist");

@@ -204,7 +204,7 @@ fn a_dropped_connection_is_retried_then_reported() {
     let err = rt()
         .block_on(upload(&req(&key), &opts(&dash.upload_url())))
         .unwrap_err();
-    assert!(err.code.starts_with("network_"), "{err:?}");
+    assert!(err.code.as_str().starts_with("network_"), "{err:?}");
     assert_eq!(dash.request_count(), 3);
     let got = dash.requests();
     assert!(got

@@ -6,7 +6,8 @@
 mod apple_double;
 
 use apple_double::{Access, AppleDouble, Canned, DoubleKey, Scenario};
-use asc_key_wizard::core::apple::{self, Credentials, OutcomeClass, Verification, VerifyOptions};
+use asc_key_wizard::core::apple::{self, Credentials, Verification, VerifyOptions};
+use asc_key_wizard::core::problem::Class;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::token::{Lifetime, Signer};
@@ -99,7 +100,7 @@ async fn valid_key_lists_apps_and_capabilities() {
     let v = run(&fx).await;
     expect(&v, "valid", 1, t, QUICK);
     assert!(v.is_valid());
-    assert_eq!(v.class(), OutcomeClass::Valid);
+    assert_eq!(v.class(), Class::Usable);
     assert_eq!(v.http_status, Some(200));
     assert_eq!(v.apps_total, Some(2));
     assert_eq!(v.apps[1].name, "Blog");
@@ -153,7 +154,7 @@ async fn wrong_key_is_not_authorized_after_one_retry() {
     )
     .await;
     expect(&v, "not_authorized", 2, t, QUICK);
-    assert_eq!(v.class(), OutcomeClass::Rejected);
+    assert_eq!(v.class(), Class::Refused);
     assert_eq!(v.http_status, Some(401));
     assert_eq!(fx.double.request_count(), 2, "no probes after a refusal");
     assert!(
@@ -271,7 +272,7 @@ async fn role_too_low_for_apps_is_forbidden_role() {
     .await;
     expect(&v, "forbidden_role", 1, t, QUICK);
     assert_eq!(v.http_status, Some(403));
-    assert_eq!(v.class(), OutcomeClass::Rejected);
+    assert_eq!(v.class(), Class::Refused);
     assert_eq!(fx.double.request_count(), 1);
 }
 
@@ -316,7 +317,7 @@ async fn rate_limited_without_retry_after_backs_off_three_tries() {
     let t = Instant::now();
     let v = run(&fx).await;
     expect(&v, "rate_limited", 3, t, QUICK);
-    assert_eq!(v.class(), OutcomeClass::NoAnswer);
+    assert_eq!(v.class(), Class::NoAnswer);
     assert_eq!(fx.double.request_count(), 3);
     // Two waits of the injected backoff: 50 ms + 100 ms.
     assert!(t.elapsed() >= Duration::from_millis(150));
@@ -545,7 +546,7 @@ async fn team_key_without_issuer_makes_no_request() {
     )
     .await;
     assert_eq!(v.outcome, "issuer_id_missing");
-    assert_eq!(v.class(), OutcomeClass::Config);
+    assert_eq!(v.class(), Class::Usage);
     assert_eq!(v.attempts, 0);
     assert_eq!(fx.double.request_count(), 0);
 }

@@ -2,6 +2,7 @@
 //! so the webview gets no general "open anything" permission).
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -9,7 +10,7 @@ use std::process::{Command, Stdio};
 pub fn open_url(url: &str) -> Result<(), Problem> {
     if !url.starts_with("https://") {
         return Err(Problem::new(
-            "bad_destination",
+            Code::BadDestination,
             "This address is not a secure web address, so it was not opened.",
             "Check the dashboard address in the platform settings file (it must start with https://).",
         ));
@@ -21,7 +22,7 @@ pub fn open_url(url: &str) -> Result<(), Problem> {
 pub fn reveal(path: &Path) -> Result<(), Problem> {
     if !path.exists() {
         return Err(Problem::new(
-            "file_not_found",
+            Code::FileNotFound,
             format!("The key file is no longer at {}.", path.display()),
             "It may have been moved or deleted. The key is still held by the wizard; you can save or export it.",
         ));
@@ -87,7 +88,7 @@ fn command(target: &str, _select: Option<&Path>) -> Command {
 
 fn launch_failed(e: std::io::Error) -> Problem {
     Problem::new(
-        "open_failed",
+        Code::OpenFailed,
         format!("The browser or file manager could not be started: {e}."),
         "Open the page yourself, or copy the details with the copy buttons.",
     )

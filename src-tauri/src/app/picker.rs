@@ -2,6 +2,7 @@
 //! on the main thread (GTK/AppKit need it), awaited on another thread.
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use std::path::PathBuf;
 use tauri::{Runtime, Window};
 
@@ -34,7 +35,7 @@ pub async fn pick_p8<R: Runtime>(window: &Window<R>) -> Result<Option<PathBuf>, 
 
 fn dialog_failed(why: &str) -> Problem {
     Problem::new(
-        "dialog_failed",
+        Code::DialogFailed,
         format!("The file chooser could not be opened ({why})."),
         "Drag the .p8 file onto the window instead, or paste the key text.",
     )

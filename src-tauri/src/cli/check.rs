@@ -6,6 +6,7 @@ use super::exit;
 use super::output::{print_json, print_problem, Style};
 use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::key::{self, CheckInput, Checked, Report};
+use crate::core::problem::Code;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -60,7 +61,7 @@ pub fn run(args: CheckArgs) -> i32 {
         match write_private_file(dest, key.canonical_pem().as_bytes(), Overwrite::Refuse) {
             Ok(()) => written = Some(dest.clone()),
             Err(mut problem) => {
-                if problem.is("file_exists") {
+                if problem.is(Code::FileExists) {
                     problem.hint =
                         "Choose a new file name for --fix-to; the check never replaces a file."
                             .into();
@@ -123,7 +124,7 @@ fn print_checklist(
     }
 
     // ID reminders only matter once the key itself is sound.
-    let id_problem = |prefix: &str| report.problems.iter().any(|p| p.code.starts_with(prefix));
+    let id_problem = |prefix: &str| report.problems.iter().any(|p| p.code.as_str().starts_with(prefix));
     if key_found && !id_problem("key_id") {
         match &report.key_id {
             Some(id) => println!("{}", style.good(&format!("Key ID: {id}"))),

@@ -4,6 +4,7 @@
 //! settings or missing token; 3 the dashboard refused; 4 no answer from the
 //! dashboard; 5 keychain or local file writing failed.
 
+use crate::core::problem::{Class, Code};
 use crate::cli::exit;
 use crate::cli::output::{print_json, Style};
 use crate::cli::store::{fail, load_file_key, load_stored_key, runtime, IdArgs};
@@ -95,7 +96,7 @@ fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, Ids
         (None, None) => Err(fail(
             json,
             &Problem::new(
-                "key_missing",
+                Code::KeyMissing,
                 "No key was given.",
                 "Pass a key file, or --stored KEYID for a saved key.",
             ),
@@ -156,9 +157,8 @@ pub fn upload(a: UploadArgs) -> i32 {
             exit::OK
         }
         Err(p) => {
-            let code = match p.code.as_str() {
-                "upload_unauthorized" | "upload_rejected" => exit::REJECTED,
-                c if c.starts_with("network_") || c == "upload_unavailable" => exit::NO_ANSWER,
+            let code = match p.class() {
+                Class::Refused | Class::NoAnswer => p.class().exit_code(),
                 _ => exit::USAGE,
             };
             fail(a.json, &p, code)

@@ -6,9 +6,10 @@
 
 use crate::cli::exit;
 use crate::cli::output::{print_failure, print_json, print_problem, Style};
-use crate::core::apple::{self, OutcomeClass, Verification, VerifyOptions};
+use crate::core::apple::{self, Verification, VerifyOptions};
 use crate::core::ids::KeyKind;
 use crate::core::key::{self, CheckInput, PrivateKey};
+use crate::core::problem::Code;
 use crate::core::session::{self, Ids};
 use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, SaveStatus, Vault};
 use crate::core::Problem;
@@ -116,7 +117,7 @@ pub fn save(a: SaveArgs) -> i32 {
                     style.dim("The key was not saved. To save it anyway, add --no-verify.")
                 );
             }
-            return verification_exit(&v);
+            return crate::cli::verify::exit_code(&v);
         }
         Some(v)
     };
@@ -267,7 +268,7 @@ pub fn test(a: TestArgs) -> i32 {
     }
     match recorded {
         Err(p) if v.is_valid() => storage_exit(&p),
-        _ => verification_exit(&v),
+        _ => crate::cli::verify::exit_code(&v),
     }
 }
 
@@ -376,7 +377,7 @@ pub(crate) fn fail(json: bool, problem: &Problem, code: i32) -> i32 {
 
 /// `not_found` means "no such key" (1); anything else from the vault is a storage failure (5).
 pub(crate) fn storage_exit(p: &Problem) -> i32 {
-    if p.is("not_found") {
+    if p.is(Code::NotFound) {
         exit::NOT_USABLE
     } else {
         exit::STORAGE
@@ -389,7 +390,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Problem> {
         .build()
         .map_err(|e| {
             Problem::new(
-                "internal",
+                Code::Internal,
                 format!("Could not start the network runtime: {e}."),
                 "Try again.",
             )
@@ -408,14 +409,6 @@ fn verify_key(
     Ok(runtime()?.block_on(apple::verify(&ids.credentials(key), &opts)))
 }
 
-fn verification_exit(v: &Verification) -> i32 {
-    match v.class() {
-        OutcomeClass::Valid => exit::OK,
-        OutcomeClass::Rejected => exit::REJECTED,
-        OutcomeClass::NoAnswer => exit::NO_ANSWER,
-        OutcomeClass::Config => exit::USAGE,
-    }
-}
 
 fn print_verification(style: Style, v: &Verification) {
     if v.is_valid() {

@@ -6,10 +6,12 @@
 
 use super::exit;
 use super::output::{print_failure, print_json, print_problem, Style};
-use crate::core::apple::{self, Credentials, OutcomeClass, Verification, VerifyOptions};
+use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
+use crate::core::problem::Class;
 use crate::core::ids::KeyKind;
 use crate::core::key::{self, CheckInput, Report};
 use crate::core::Problem;
+use crate::core::problem::Code;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -79,7 +81,7 @@ pub fn run(args: VerifyArgs) -> i32 {
     };
     let Some(key_id) = report.key_id.clone().or_else(|| args.key_id.clone()) else {
         let p = Problem::new(
-            "key_id_missing",
+            Code::KeyIdMissing,
             "The Key ID is needed to ask Apple, and the file name does not contain it.",
             "Add --key-id with the 10-character Key ID shown next to the key in App Store Connect.",
         );
@@ -108,7 +110,7 @@ pub fn run(args: VerifyArgs) -> i32 {
         Ok(rt) => rt,
         Err(e) => {
             let p = Problem::new(
-                "internal_error",
+                Code::Internal,
                 format!("Could not start the network machinery: {e}."),
                 "Try again; if it keeps happening, restart the computer.",
             );
@@ -121,13 +123,9 @@ pub fn run(args: VerifyArgs) -> i32 {
     exit_code(&verification)
 }
 
+/// The exit code for Apple's answer: its class decides (`core::problem::Class::exit_code`).
 pub fn exit_code(v: &Verification) -> i32 {
-    match v.class() {
-        OutcomeClass::Valid => exit::OK,
-        OutcomeClass::Rejected => exit::REJECTED,
-        OutcomeClass::NoAnswer => exit::NO_ANSWER,
-        OutcomeClass::Config => exit::USAGE,
-    }
+    v.class().exit_code()
 }
 
 /// The check report with `"apple"` added (`null` when Apple was not asked).
@@ -228,7 +226,7 @@ fn print_human(style: Style, report: &Report, apple: Option<&Verification>) {
         }
     } else {
         println!("{}", style.bad(&v.message));
-        if v.class() != OutcomeClass::Config {
+        if v.class() != Class::Usage {
             println!(
                 "    {}",
                 style.dim("The key file itself checked out fine (see above).")

@@ -5,6 +5,7 @@
 //! offers exports and the guided hand-off only).
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -51,6 +52,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// The dashboard's settings page, if set and valid.
+    pub fn dashboard(&self) -> Option<url::Url> {
+        self.dashboard_url
+            .as_deref()
+            .and_then(|u| validate_destination_url(u, "dashboard_url").ok())
+    }
+
     /// The token label, defaulting to "setup token".
     pub fn token_label(&self) -> &str {
         self.token_label
@@ -151,7 +159,7 @@ pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, Problem> {
 pub fn load_file(path: &Path) -> Result<Config, Problem> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Problem::new(
-            "config_unreadable",
+            Code::ConfigUnreadable,
             format!(
                 "The settings file {} could not be opened: {e}.",
                 path.display()
@@ -161,7 +169,7 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
     })?;
     if meta.len() > MAX_CONFIG_BYTES {
         return Err(Problem::new(
-            "config_invalid",
+            Code::ConfigInvalid,
             format!(
                 "The settings file {} is too big to be a settings file.",
                 path.display()
@@ -171,7 +179,7 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| {
         Problem::new(
-            "config_unreadable",
+            Code::ConfigUnreadable,
             format!(
                 "The settings file {} could not be read: {e}.",
                 path.display()
@@ -187,7 +195,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Config, Problem> {
     let config: Config =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             Problem::new(
-            "config_invalid",
+            Code::ConfigInvalid,
             format!("The settings file {origin} is not valid: {e}."),
             "Fix the file (see docs/config.md for the fields), or ask your platform for a new one.",
         )
@@ -200,7 +208,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Config, Problem> {
 pub fn validate_destination_url(raw: &str, field: &str) -> Result<Url, Problem> {
     let bad = |why: &str| {
         Problem::new(
-            "config_invalid_url",
+            Code::ConfigInvalidUrl,
             format!("The {field} \"{raw}\" cannot be used: {why}."),
             "Use the https:// address your platform gave you.",
         )

@@ -15,6 +15,7 @@ use crate::core::credentials::Credentials;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
+use crate::core::problem::Code;
 use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -39,7 +40,7 @@ impl std::str::FromStr for ExportFormat {
             "altool" | "notarytool" => Ok(ExportFormat::Altool),
             "env" | "dotenv" | ".env" => Ok(ExportFormat::Env),
             _ => Err(Problem::new(
-                "unknown_format",
+                Code::UnknownFormat,
                 format!("\"{s}\" is not an export format."),
                 "Use fastlane, altool or env.",
             )),
@@ -77,7 +78,7 @@ pub fn altool_dir() -> Result<PathBuf, Problem> {
         .map(|h| h.join(".appstoreconnect").join("private_keys"))
         .ok_or_else(|| {
             Problem::new(
-                "storage_unavailable",
+                Code::StorageUnavailable,
                 "Could not find your home folder.",
                 "Pass --out with the folder to write the key to.",
             )
@@ -175,7 +176,7 @@ pub fn platform_warnings(format: ExportFormat, key_id: &str) -> Vec<Problem> {
 
 fn xcrun_macos_only(key_id: &str) -> Problem {
     Problem::new(
-        "xcrun_macos_only",
+        Code::XcrunMacosOnly,
         "xcrun (altool, notarytool) is part of Xcode and runs only on macOS: \
          these commands will not work on this computer.",
         format!(

@@ -3,6 +3,7 @@
 //! existing file unless the caller explicitly asked to.
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
     };
     if !dir.is_dir() {
         return Err(Problem::new(
-            "write_failed",
+            Code::WriteFailed,
             format!("The folder {} does not exist.", dir.display()),
             "Create the folder first, or choose another place to write the file.",
         ));
@@ -43,7 +44,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
     result.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(path),
         _ => Problem::new(
-            "write_failed",
+            Code::WriteFailed,
             format!("Could not write {}: {e}.", path.display()),
             "Check that the folder is writable and the disk is not full, then try again.",
         ),
@@ -52,7 +53,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
 
 fn exists(path: &Path) -> Problem {
     Problem::new(
-        "file_exists",
+        Code::FileExists,
         format!("{} already exists; it was left untouched.", path.display()),
         "Choose another file name, or pass --force to replace it.",
     )
@@ -94,7 +95,7 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
     }
     builder.create(dir).map_err(|e| {
         Problem::new(
-            "write_failed",
+            Code::WriteFailed,
             format!("Could not create the folder {}: {e}.", dir.display()),
             "Check the permissions of the parent folder, then try again.",
         )

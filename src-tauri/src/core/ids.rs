@@ -4,6 +4,7 @@
 //! Apple's Key IDs are 10 characters A–Z/0–9 (observed); Issuer IDs are
 //! 8-4-4-4-12 hex but *not* RFC 4122 UUIDs, so no version/variant checks.
 
+use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,7 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
 
     if upper.is_empty() {
         return Err(Problem::new(
-            "key_id_format",
+            Code::KeyIdFormat,
             "The Key ID is empty.",
             format!(
                 "Copy the Key ID (10 letters and digits) from the key's row in {WHERE_IDS_ARE}."
@@ -51,7 +52,7 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
     }
     if looks_like_issuer_id(value) {
         return Err(Problem::new(
-            "key_id_format",
+            Code::KeyIdFormat,
             format!("“{}” looks like an Issuer ID, not a Key ID.", shorten(value)),
             format!(
                 "Give it as the Issuer ID instead. The Key ID is the 10-character code in the key's row in {WHERE_IDS_ARE}."
@@ -60,14 +61,14 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
     }
     if !upper.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(Problem::new(
-            "key_id_format",
+            Code::KeyIdFormat,
             format!("The Key ID “{}” contains characters other than letters and digits.", shorten(value)),
             format!("A Key ID is 10 letters and digits, like 2X9R4HXF34; copy it again from {WHERE_IDS_ARE}."),
         ));
     }
     if upper.len() != KEY_ID_LEN {
         return Err(Problem::new(
-            "key_id_format",
+            Code::KeyIdFormat,
             format!(
                 "The Key ID “{}” has {} characters; Apple's Key IDs have {KEY_ID_LEN}.",
                 shorten(value),
@@ -80,7 +81,7 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
     let mut notes = Vec::new();
     if cleaned != raw || from_name.is_some() || upper != value {
         notes.push(Note::new(
-            "key_id_normalized",
+            Code::KeyIdNormalized,
             format!(
                 "The Key ID was tidied up to {upper} ({}).",
                 what_changed(
@@ -109,14 +110,14 @@ pub fn normalize_issuer_id(raw: &str) -> Result<Normalized, Problem> {
 
     if value.is_empty() {
         return Err(Problem::new(
-            "issuer_id_format",
+            Code::IssuerIdFormat,
             "The Issuer ID is empty.",
             hint,
         ));
     }
     if value.len() == KEY_ID_LEN && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(Problem::new(
-            "issuer_id_format",
+            Code::IssuerIdFormat,
             format!("“{value}” looks like a Key ID, not an Issuer ID."),
             format!("Give it as the Key ID instead. {hint}"),
         ));
@@ -138,7 +139,7 @@ pub fn normalize_issuer_id(raw: &str) -> Result<Normalized, Problem> {
     };
     if !looks_like_issuer_id(&lower) {
         return Err(Problem::new(
-            "issuer_id_format",
+            Code::IssuerIdFormat,
             format!(
                 "“{}” is not shaped like an Issuer ID (8-4-4-4-12 letters a–f and digits).",
                 shorten(value)
@@ -155,7 +156,7 @@ pub fn normalize_issuer_id(raw: &str) -> Result<Normalized, Problem> {
             what = join_change(what, "dashes added");
         }
         notes.push(Note::new(
-            "issuer_id_normalized",
+            Code::IssuerIdNormalized,
             format!("The Issuer ID was tidied up to {lower} ({what})."),
         ));
     }

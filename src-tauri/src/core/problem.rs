@@ -1,14 +1,221 @@
-//! The one error shape shared by the core, the CLI's `--json`, the Tauri
-//! commands and the UI: `{code, message, hint}` with a stable snake_case code.
+//! The one error shape shared by the core, the CLI's `--json`, the Tauri commands and the UI:
+//! `{code, message, hint}`, where `code` is one of a closed set ([`Code`]) whose class decides
+//! the CLI's exit code and how the wizard shows it.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+
+/// What a code means for the person (and the exit code): the one place that decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Fine, or repaired / noted: the key can be used (exit 0).
+    Usable,
+    /// The key or the input is not usable, or a saved key is not there (exit 1).
+    NotUsable,
+    /// The request was wrong or incomplete: flags, IDs, config, labels (exit 2).
+    Usage,
+    /// Apple or the dashboard answered and said no (exit 3).
+    Refused,
+    /// No usable answer: network, time-out, rate limit, outage, malformed reply (exit 4).
+    NoAnswer,
+    /// The keychain or local storage failed (exit 5).
+    Storage,
+}
+
+impl Class {
+    /// The process exit code for this class, the same for every subcommand.
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Class::Usable => 0,
+            Class::NotUsable => 1,
+            Class::Usage => 2,
+            Class::Refused => 3,
+            Class::NoAnswer => 4,
+            Class::Storage => 5,
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $text:literal : $class:ident,)*) => {
+        /// Every code the app emits. Serialised as its snake_case string, unchanged since the
+        /// codes were free strings, so `--json`, the keychain index and the UI see no change.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in the order of the table above (docs and UI tests walk it).
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text,)* }
+            }
+
+            pub const fn class(self) -> Class {
+                match self { $(Code::$variant => Class::$class,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    // The offline check: repairs and normalisations (notes).
+    BomRemoved = "bom_removed": Usable,
+    CrlfNormalized = "crlf_normalized": Usable,
+    EscapedNewlines = "escaped_newlines": Usable,
+    QuotesRemoved = "quotes_removed": Usable,
+    WhitespaceTrimmed = "whitespace_trimmed": Usable,
+    Rewrapped = "rewrapped": Usable,
+    BodyOnlyWrapped = "body_only_wrapped": Usable,
+    Base64FileDecoded = "base64_file_decoded": Usable,
+    Sec1Converted = "sec1_converted": Usable,
+    DerConverted = "der_converted": Usable,
+    FastlaneJson = "fastlane_json": Usable,
+    PublicKeyDerived = "public_key_derived": Usable,
+    KeyIdNormalized = "key_id_normalized": Usable,
+    IssuerIdNormalized = "issuer_id_normalized": Usable,
+    // Warnings: the key is fine, something around it deserves a look.
+    KeyIdMismatch = "key_id_mismatch": Usable,
+    IssuerIdMismatch = "issuer_id_mismatch": Usable,
+    SubscriptionKey = "subscription_key": Usable,
+    IndividualKey = "individual_key": Usable,
+    XcrunMacosOnly = "xcrun_macos_only": Usable,
+    // The offline check: problems (the key is not usable).
+    Empty = "empty": NotUsable,
+    TooLarge = "too_large": NotUsable,
+    FileNotFound = "file_not_found": NotUsable,
+    ReadFailed = "read_failed": NotUsable,
+    NotAKey = "not_a_key": NotUsable,
+    Truncated = "truncated": NotUsable,
+    BadBase64 = "bad_base64": NotUsable,
+    BadDer = "bad_der": NotUsable,
+    MultipleKeys = "multiple_keys": NotUsable,
+    EncryptedKey = "encrypted_key": NotUsable,
+    PublicKeyNotPrivate = "public_key_not_private": NotUsable,
+    CertificateNotKey = "certificate_not_key": NotUsable,
+    Pkcs12NotKey = "pkcs12_not_key": NotUsable,
+    RsaKey = "rsa_key": NotUsable,
+    WrongKeyType = "wrong_key_type": NotUsable,
+    WrongCurve = "wrong_curve": NotUsable,
+    InvalidScalar = "invalid_scalar": NotUsable,
+    PublicKeyMismatch = "public_key_mismatch": NotUsable,
+    KeyIdFormat = "key_id_format": NotUsable,
+    IssuerIdFormat = "issuer_id_format": NotUsable,
+    NotFound = "not_found": NotUsable,
+    // Apple's answers.
+    Valid = "valid": Usable,
+    // A saved key never tested with Apple (the Saved keys screen's outcome for it).
+    NotTested = "not_tested": Usable,
+    NotAuthorized = "not_authorized": Refused,
+    ClockSkew = "clock_skew": Refused,
+    ForbiddenRole = "forbidden_role": Refused,
+    AgreementRequired = "agreement_required": Refused,
+    Forbidden = "forbidden": Refused,
+    RateLimited = "rate_limited": NoAnswer,
+    AppleUnavailable = "apple_unavailable": NoAnswer,
+    NetworkUnreachable = "network_unreachable": NoAnswer,
+    NetworkTimeout = "network_timeout": NoAnswer,
+    NetworkInterrupted = "network_interrupted": NoAnswer,
+    TlsError = "tls_error": NoAnswer,
+    AppleBadResponse = "apple_bad_response": NoAnswer,
+    // Requests that cannot be made as given.
+    ApiBaseNotHttps = "api_base_not_https": Usage,
+    ApiBaseInvalid = "api_base_invalid": Usage,
+    IssuerIdMissing = "issuer_id_missing": Usage,
+    KeyIdMissing = "key_id_missing": Usage,
+    TokenLifetimeInvalid = "token_lifetime_invalid": Usage,
+    LabelTooLong = "label_too_long": Usage,
+    LabelInvalid = "label_invalid": Usage,
+    ConfigUnreadable = "config_unreadable": Usage,
+    ConfigInvalid = "config_invalid": Usage,
+    ConfigInvalidUrl = "config_invalid_url": Usage,
+    UnknownFormat = "unknown_format": Usage,
+    UploadNotConfigured = "upload_not_configured": Usage,
+    MissingToken = "missing_token": Usage,
+    FileExists = "file_exists": Usage,
+    // The dashboard's answers.
+    UploadUnauthorized = "upload_unauthorized": Refused,
+    UploadRejected = "upload_rejected": Refused,
+    TokenInvalid = "token_invalid": Usage,
+    UploadUnavailable = "upload_unavailable": NoAnswer,
+    // The keychain, the index and files.
+    KeychainUnavailable = "keychain_unavailable": Storage,
+    KeychainLocked = "keychain_locked": Storage,
+    KeychainDenied = "keychain_denied": Storage,
+    KeyExistsDifferent = "key_exists_different": Storage,
+    KeychainWriteFailed = "keychain_write_failed": Storage,
+    KeychainItemDamaged = "keychain_item_damaged": Storage,
+    IndexUnreadable = "index_unreadable": Storage,
+    IndexWriteFailed = "index_write_failed": Storage,
+    StorageUnavailable = "storage_unavailable": Storage,
+    WriteFailed = "write_failed": Storage,
+    // The wizard's own.
+    NoKeySelected = "no_key_selected": Usage,
+    NoFile = "no_file": Usage,
+    KeyMissing = "key_missing": Usage,
+    NoDashboard = "no_dashboard": Usage,
+    BadDestination = "bad_destination": Usage,
+    Cancelled = "cancelled": NoAnswer,
+    DialogFailed = "dialog_failed": Storage,
+    OpenFailed = "open_failed": Storage,
+    Internal = "internal": Storage,
+}
+
+impl Code {
+    /// The code named by `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let s = String::deserialize(d)?;
+        Code::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown code `{s}`")))
+    }
+}
+
+impl From<Code> for String {
+    fn from(c: Code) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+// Comparisons with the strings that `--json` and the UI use (tests and callers compare freely).
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+impl PartialEq<String> for Code {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
 
 /// Something that stops the user, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Stable snake_case code; UI, CLI and tests switch on it.
-    pub code: String,
+    pub code: Code,
     /// One line: what is wrong, in plain words.
     pub message: String,
     /// One line: what to do next.
@@ -16,12 +223,17 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(code: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Problem { code: code.to_owned(), message: message.into(), hint: hint.into() }
+    pub fn new(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Problem { code, message: message.into(), hint: hint.into() }
     }
 
-    pub fn is(&self, code: &str) -> bool {
+    pub fn is(&self, code: Code) -> bool {
         self.code == code
+    }
+
+    /// What this problem means for the person, and the CLI's exit code.
+    pub fn class(&self) -> Class {
+        self.code.class()
     }
 }
 
@@ -36,12 +248,44 @@ impl std::error::Error for Problem {}
 /// Something the check repaired or normalised: the key is still usable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
 impl Note {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Note { code: code.to_owned(), message: message.into() }
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Note { code, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} twice");
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{s}");
+            assert_eq!(Code::parse(s), Some(*c));
+            assert_eq!(serde_json::to_string(c).unwrap(), format!("\"{s}\""));
+            assert_eq!(serde_json::from_str::<Code>(&format!("\"{s}\"")).unwrap(), *c);
+        }
+        assert!(serde_json::from_str::<Code>("\"token_missing\"").is_err());
+    }
+
+    #[test]
+    fn classes_give_the_documented_exit_codes() {
+        assert_eq!(Code::Valid.class().exit_code(), 0);
+        assert_eq!(Code::NotAKey.class().exit_code(), 1);
+        assert_eq!(Code::NotFound.class().exit_code(), 1);
+        assert_eq!(Code::ApiBaseNotHttps.class().exit_code(), 2);
+        assert_eq!(Code::NotAuthorized.class().exit_code(), 3);
+        assert_eq!(Code::UploadUnauthorized.class().exit_code(), 3);
+        assert_eq!(Code::NetworkTimeout.class().exit_code(), 4);
+        assert_eq!(Code::UploadUnavailable.class().exit_code(), 4);
+        assert_eq!(Code::KeychainLocked.class().exit_code(), 5);
     }
 }

@@ -9,6 +9,7 @@ use crate::core::apple::Verification;
 use crate::core::credentials::Credentials;
 use crate::core::ids::{self, KeyKind};
 use crate::core::key::{self, CheckInput, PrivateKey, Report};
+use crate::core::problem::Code;
 use crate::core::vault::StoredKey;
 use crate::core::{Note, Problem};
 use serde::Serialize;
@@ -157,7 +158,7 @@ impl Session {
 
 pub fn no_key_selected() -> Problem {
     Problem::new(
-        "no_key_selected",
+        Code::NoKeySelected,
         "No key file is selected (or it was replaced by another one).",
         "Go back to “Choose the key file” and choose the .p8 file again.",
     )
@@ -206,7 +207,7 @@ pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option
     if let (Some(value), Some(from_name)) = (&key.value, file_name.and_then(ids::key_id_from_file_name)) {
         if *value != from_name {
             warnings.push(Problem::new(
-                "key_id_mismatch",
+                Code::KeyIdMismatch,
                 format!("The file name says the Key ID is {from_name}, but you entered {value}."),
                 "Use the Key ID from the file name, unless you renamed the file. A wrong Key ID makes Apple refuse the key.",
             ));
@@ -214,7 +215,7 @@ pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option
     }
     if kind == KeyKind::Individual {
         warnings.push(Problem::new(
-            "individual_key",
+            Code::IndividualKey,
             "Individual keys cannot create signing certificates or profiles, so app platforms usually cannot build with them.",
             "If your platform builds and submits your app, create a Team key instead (Integrations → Team Keys).",
         ));
@@ -243,7 +244,7 @@ pub fn ids(key_id: &str, issuer_id: Option<&str>, kind: KeyKind) -> Result<Ids, 
 
 fn missing_key_id() -> Problem {
     Problem::new(
-        "key_id_missing",
+        Code::KeyIdMissing,
         "The Key ID is empty.",
         "Copy it from the key's row on the Integrations page (10 letters and digits), or from the file name.",
     )
@@ -251,7 +252,7 @@ fn missing_key_id() -> Problem {
 
 fn missing_issuer_id() -> Problem {
     Problem::new(
-        "issuer_id_missing",
+        Code::IssuerIdMissing,
         "The Issuer ID is empty.",
         "Copy it from the top of the Team Keys page in App Store Connect (Users and Access → Integrations).",
     )

@@ -9,6 +9,7 @@ use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;
+use crate::core::problem::Code;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -38,7 +39,7 @@ impl Lifetime {
             Ok(Lifetime(secs as u16))
         } else {
             Err(Problem::new(
-                "token_lifetime_invalid",
+                Code::TokenLifetimeInvalid,
                 format!(
                     "A token lifetime of {secs} seconds is not allowed: Apple accepts at most 20 minutes (1200 seconds)."
                 ),
@@ -140,7 +141,7 @@ impl<'a> Signer<'a> {
                 Some(iss) => Some(iss.to_owned()),
                 None => {
                     return Err(Problem::new(
-                        "issuer_id_missing",
+                        Code::IssuerIdMissing,
                         "A team key needs its Issuer ID to talk to Apple.",
                         "Copy the Issuer ID shown at the top of App Store Connect → Users and Access → Integrations → Team Keys.",
                     ))

@@ -10,8 +10,8 @@ use crate::core::config::{validate_destination_url, Config};
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
+use crate::core::problem::Code;
 use serde::Serialize;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
@@ -79,7 +79,7 @@ impl UploadOptions {
     ) -> Result<Self, Problem> {
         let url = url_override.map(str::to_owned).or_else(|| config.upload_url.clone()).ok_or_else(|| {
             Problem::new(
-                "upload_not_configured",
+                Code::UploadNotConfigured,
                 "No upload address is set up, so the key cannot be uploaded automatically.",
                 "Pass --to with the upload address from your platform, use a settings file (--config), \
                  or add the key to your dashboard by hand.",
@@ -115,7 +115,7 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
     let auth = Zeroizing::new(format!("Bearer {token}"));
     let mut auth_header = reqwest::header::HeaderValue::from_str(&auth).map_err(|_| {
         Problem::new(
-            "token_invalid",
+            Code::TokenInvalid,
             format!(
                 "The {} contains characters that cannot be sent (line breaks or similar).",
                 opts.token_label
@@ -136,7 +136,7 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
         .build()
         .map_err(|e| {
             Problem::new(
-                "network_unreachable",
+                Code::NetworkUnreachable,
                 format!("Could not prepare the connection: {e}."),
                 "Try again.",
             )
@@ -280,7 +280,7 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
     let platform = &opts.platform_name;
     match status {
         401 | 403 => Problem::new(
-            "upload_unauthorized",
+            Code::UploadUnauthorized,
             format!("{platform} did not accept the {} (HTTP {status}).{}", opts.token_label, said(body)),
             format!(
                 "Copy a fresh {} from {platform}'s dashboard and try again; tokens can expire or be used up.",
@@ -288,22 +288,22 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
             ),
         ),
         413 => Problem::new(
-            "upload_rejected",
+            Code::UploadRejected,
             format!("{platform} refused the upload as too large (HTTP 413).{}", said(body)),
             "A key file is tiny, so the upload address is probably wrong: check it with your platform.",
         ),
         400..=499 => Problem::new(
-            "upload_rejected",
+            Code::UploadRejected,
             format!("{platform} refused the key (HTTP {status}).{}", said(body)),
             "Read the server's message above; if it is unclear, contact your platform's support.",
         ),
         500..=599 => Problem::new(
-            "upload_unavailable",
+            Code::UploadUnavailable,
             format!("{platform} had trouble on its side (HTTP {status}), even after several tries.{}", said(body)),
             "Wait a few minutes and try again; the key was not changed.",
         ),
         _ => Problem::new(
-            "upload_rejected",
+            Code::UploadRejected,
             format!("{platform} gave an unexpected answer (HTTP {status})."),
             "Check the upload address with your platform (it may have moved).",
         ),
@@ -313,7 +313,7 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
 fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
     if e.is_connect() {
         Problem::new(
-            "network_unreachable",
+            Code::NetworkUnreachable,
             format!(
                 "Could not connect to {} (tried several times).",
                 opts.platform_name
@@ -322,7 +322,7 @@ fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
         )
     } else {
         Problem::new(
-            "network_interrupted",
+            Code::NetworkInterrupted,
             format!(
                 "The connection to {} broke off before it answered.",
                 opts.platform_name
@@ -334,7 +334,7 @@ fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
 
 fn timeout(opts: &UploadOptions) -> Problem {
     Problem::new(
-        "network_timeout",
+        Code::NetworkTimeout,
         format!(
             "{} did not answer in time ({} s).",
             opts.platform_name,
@@ -347,63 +347,13 @@ fn timeout(opts: &UploadOptions) -> Problem {
 /// The problem for an empty or absent token.
 pub fn missing_token(token_label: &str) -> Problem {
     Problem::new(
-        "missing_token",
+        Code::MissingToken,
         format!("No {token_label} was given, so the dashboard would not accept the upload."),
         format!(
             "Copy the {token_label} from your dashboard, then put it in an environment variable and pass \
              --token-env NAME (or paste it when asked)."
         ),
     )
-}
-
-/// The dashboard's settings page from the config, if set and valid.
-pub fn dashboard_url(config: &Config) -> Option<url::Url> {
-    config
-        .dashboard_url
-        .as_deref()
-        .and_then(|u| validate_destination_url(u, "dashboard_url").ok())
-}
-
-/// Show a file selected in the system file manager (Finder, Explorer, or the
-/// folder opened with `xdg-open` on Linux, which cannot select a file).
-pub fn reveal_in_file_manager(path: &Path) -> Result<(), Problem> {
-    if !path.exists() {
-        return Err(Problem::new(
-            "file_not_found",
-            format!("There is no file at {}.", path.display()),
-            "Choose the file again.",
-        ));
-    }
-    let mut cmd;
-    if cfg!(target_os = "macos") {
-        cmd = std::process::Command::new("open");
-        cmd.arg("-R").arg(path);
-    } else if cfg!(target_os = "windows") {
-        cmd = std::process::Command::new("explorer");
-        let mut arg = std::ffi::OsString::from("/select,");
-        arg.push(path.as_os_str());
-        cmd.arg(arg);
-    } else {
-        cmd = std::process::Command::new("xdg-open");
-        cmd.arg(if path.is_dir() {
-            path
-        } else {
-            path.parent().unwrap_or(Path::new("."))
-        });
-    }
-    cmd.stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    cmd.spawn().map(|_| ()).map_err(|e| {
-        Problem::new(
-            "reveal_failed",
-            format!("The file manager could not be opened: {e}."),
-            format!(
-                "Open the folder yourself: {}",
-                path.parent().unwrap_or(path).display()
-            ),
-        )
-    })
 }
 
 #[cfg(test)]
@@ -425,12 +375,6 @@ mod tests {
         let m = server_message(long.as_bytes()).unwrap();
         assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS + 1);
         assert!(m.ends_with('…'));
-    }
-
-    #[test]
-    fn reveal_needs_an_existing_file() {
-        let p = reveal_in_file_manager(Path::new("/definitely/not/here/AuthKey_X.p8")).unwrap_err();
-        assert_eq!(p.code, "file_not_found");
     }
 
     #[test]

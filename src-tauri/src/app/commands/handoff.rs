@@ -1,11 +1,12 @@
 //! Handing the key on: platform config, opening fixed destinations, upload, exports.
 
-use crate::app::commands::store::blocking;
+use crate::app::commands::store::{blocking, in_wizard_words};
 use crate::app::open;
 use crate::app::state::AppState;
 use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
+use crate::core::problem::Code;
 use crate::core::session::{self, Ids};
 use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
@@ -55,7 +56,7 @@ pub fn handoff_config(state: State<'_, AppState>) -> Result<HandoffConfig, Probl
     Ok(HandoffConfig {
         platform_name: cfg.platform_name.clone().filter(|n| !n.trim().is_empty()),
         has_upload: cfg.has_upload(),
-        has_dashboard: upload::dashboard_url(&cfg).is_some(),
+        has_dashboard: cfg.dashboard().is_some(),
         token_label: cfg.token_label().to_owned(),
         store_name: store_display_name(),
     })
@@ -66,7 +67,7 @@ pub fn open_destination(state: State<'_, AppState>, which: Destination) -> Resul
     match which {
         Destination::AppStoreConnect => open::open_url(ASC_INTEGRATIONS_URL),
         Destination::Dashboard => {
-            let url = upload::dashboard_url(&state.config()?).ok_or_else(no_dashboard)?;
+            let url = state.config()?.dashboard().ok_or_else(no_dashboard)?;
             open::open_url(url.as_str())
         }
     }
@@ -134,7 +135,8 @@ async fn write_export(key: PrivateKey, ids: Ids, format: ExportFormat) -> Result
         export::export(&ids.credentials(&key), format, out.as_deref(), false)
     })
     .await
-    .map_err(|e| Problem::new("internal", format!("The export stopped unexpectedly: {e}."), "Try again."))??;
+    .map_err(|e| Problem::new(Code::Internal, format!("The export stopped unexpectedly: {e}."), "Try again."))?
+    .map_err(in_wizard_words)?;
     Ok(describe(done))
 }
 
@@ -162,7 +164,7 @@ fn describe(done: Exported) -> HandResult {
 
 fn no_dashboard() -> Problem {
     Problem::new(
-        "no_dashboard",
+        Code::NoDashboard,
         "No dashboard address is set up for this app.",
         "Open your platform's dashboard in the browser yourself and find its Apple API key section.",
     )

@@ -3,6 +3,7 @@
 
 use crate::app::{open, picker, state::AppState};
 use crate::core::ids::KeyKind;
+use crate::core::problem::Code;
 use crate::core::session::{self, IdsCheck, Loaded};
 use crate::core::Problem;
 use std::path::PathBuf;
@@ -56,7 +57,7 @@ pub fn check_ids(
 pub fn reveal_key_file(state: State<'_, AppState>, key_ref: String) -> Result<(), Problem> {
     let path = state.session().get(&key_ref)?.path.clone().ok_or_else(|| {
         Problem::new(
-            "no_file",
+            Code::NoFile,
             "This key was pasted as text, so there is no file to show.",
             "Export it (for example as an altool .p8 file) or save it in the keychain instead.",
         )

@@ -3,8 +3,9 @@
 
 use crate::app::commands::verify;
 use crate::app::state::AppState;
-use crate::core::apple::Verification;
+use crate::core::apple::Tested;
 use crate::core::ids::KeyKind;
+use crate::core::problem::Code;
 use crate::core::session;
 use crate::core::vault::{store_display_name, IndexEntry, SaveRequest, SaveStatus, Vault};
 use crate::core::Problem;
@@ -39,7 +40,7 @@ pub struct SavedRow {
 impl From<IndexEntry> for SavedRow {
     fn from(e: IndexEntry) -> Self {
         SavedRow {
-            last_outcome: e.last_test.as_ref().map_or_else(|| "not_tested".to_owned(), |t| t.outcome.clone()),
+            last_outcome: e.last_test.as_ref().map_or_else(|| Code::NotTested.to_string(), |t| t.outcome.clone()),
             last_message: e.last_test.as_ref().map(|t| t.message.clone()),
             last_verified_at: e.last_test.map(|t| t.at),
             key_id: e.key_id,
@@ -61,23 +62,27 @@ pub(crate) async fn blocking<T: Send + 'static>(
     let slot = state.vault_slot();
     tauri::async_runtime::spawn_blocking(move || job(slot.get()?))
         .await
-        .map_err(|e| Problem::new("internal", format!("The keychain task stopped unexpectedly: {e}."), "Try again."))?
+        .map_err(|e| Problem::new(Code::Internal, format!("The keychain task stopped unexpectedly: {e}."), "Try again."))?
         .map_err(in_wizard_words)
 }
 
-/// The core's hints name the CLI's controls (`--replace`, `list`); in the
-/// wizard the same way out is a button or a screen.
-fn in_wizard_words(mut p: Problem) -> Problem {
-    let hint = match p.code.as_str() {
-        "key_exists_different" => {
+/// The core's hints name the CLI's controls (`--replace`, `list`, `--force`); in the
+/// wizard the same way out is a button or a screen. Every wizard command that reaches the
+/// vault or writes a file passes its problems through here.
+pub(crate) fn in_wizard_words(mut p: Problem) -> Problem {
+    let hint = match p.code {
+        Code::KeyExistsDifferent => {
             "Nothing was changed. If the key you chose now is the right one, press \
              “Replace the saved key”: the one saved before is then gone for good."
         }
-        "keychain_item_damaged" => {
+        Code::KeychainItemDamaged => {
             "Choose the key's .p8 file in the wizard and, when saving, press “Replace the saved key”; \
              or delete this key under Saved keys."
         }
-        "not_found" => {
+        Code::FileExists => {
+            "Nothing was overwritten. Move or rename the file that is there now, then export again."
+        }
+        Code::NotFound => {
             "It may have been deleted from another window or the command line: open Saved keys to \
              see what is saved, or save the key again from its .p8 file."
         }
@@ -114,7 +119,7 @@ pub async fn save_to_keychain(
     })
     .await?;
     let store = store_display_name();
-    let tested = outcome.entry.last_test.as_ref().map_or("not_tested", |t| t.outcome.as_str()).to_owned();
+    let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested.as_str(), |t| t.outcome.as_str()).to_owned();
     let message = match outcome.status {
         SaveStatus::Unchanged => {
             format!("Key {} was already saved in the {store}; nothing changed.", outcome.entry.key_id)
@@ -123,7 +128,7 @@ pub async fn save_to_keychain(
             "Key {} replaced the key saved before under that Key ID in the {store}.",
             outcome.entry.key_id
         ),
-        _ if tested == "not_tested" => {
+        _ if tested == Code::NotTested.as_str() => {
             format!("Key {} is saved in the {store}, marked “not yet tested”.", outcome.entry.key_id)
         }
         _ => format!("Key {} is saved in the {store}.", outcome.entry.key_id),
@@ -145,14 +150,14 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>, Pro
 
 /// Test a saved key with Apple again and remember the outcome.
 #[tauri::command]
-pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Verification, Problem> {
+pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Tested, Problem> {
     let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
     let stored = blocking(&state, move |vault| vault.load(&id)).await?;
     let ids = session::Ids::from(&stored);
     let verification = verify::run(&state, &stored.key, &ids).await?;
     let (v, id) = (verification.clone(), stored.key_id.clone());
     blocking(&state, move |vault| vault.record_test(&id, &v)).await?;
-    Ok(verification)
+    Ok(verification.into())
 }
 
 #[tauri::command]

@@ -1,9 +1,10 @@
 //! Asking Apple, cancellable from the UI.
 
 use crate::app::state::AppState;
-use crate::core::apple::{self, Verification, VerifyOptions};
+use crate::core::apple::{self, Tested, Verification, VerifyOptions};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
+use crate::core::problem::Code;
 use crate::core::session::{self, Ids};
 use crate::core::Problem;
 use tauri::State;
@@ -15,12 +16,12 @@ pub async fn verify_key(
     key_id: String,
     issuer_id: Option<String>,
     kind: Option<KeyKind>,
-) -> Result<Verification, Problem> {
+) -> Result<Tested, Problem> {
     let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let key = state.session().get(&key_ref)?.key.clone();
     let verification = run(&state, &key, &ids).await?;
     state.session().record_verification(&key_ref, &ids, &verification);
-    Ok(verification)
+    Ok(verification.into())
 }
 
 /// `true` when a running test was stopped.
@@ -37,7 +38,7 @@ pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &Ids) -> Result
     tokio::select! {
         v = apple::verify(&creds, &opts) => Ok(v),
         Ok(()) = cancel => Err(Problem::new(
-            "cancelled",
+            Code::Cancelled,
             "The test was cancelled before Apple answered.",
             "Press “Test API Key” to try again, or continue without a test.",
         )),

@@ -2,6 +2,7 @@
 //! wrong on the wire. No outcome decisions here.
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime};
 use url::{Host, Url};
@@ -25,7 +26,7 @@ pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
 pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
     let invalid = || {
         Problem::new(
-            "api_base_invalid",
+            Code::ApiBaseInvalid,
             format!("The App Store Connect API address \"{raw}\" is not a usable web address."),
             "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
         )
@@ -38,7 +39,7 @@ pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(Problem::new(
-            "api_base_not_https",
+            Code::ApiBaseNotHttps,
             format!("The API address {raw} uses plain http, which is only allowed for this computer (localhost)."),
             "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
         )),
@@ -77,7 +78,7 @@ pub fn build_client(base: &Url, connect_timeout: Duration) -> Result<reqwest::Cl
     }
     builder.build().map_err(|e| {
         Problem::new(
-            "tls_error",
+            Code::TlsError,
             format!("The secure connection could not be prepared: {}.", e),
             "Check that this computer's certificate store is intact, then try again.",
         )

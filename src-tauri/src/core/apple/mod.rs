@@ -12,9 +12,9 @@ pub mod client;
 pub mod outcome;
 
 pub use crate::core::credentials::Credentials;
+use crate::core::problem::{Class, Code};
 use crate::core::token::{Lifetime, Signer};
 use client::{Body, Exchange, NetError};
-pub use outcome::{class_of, OutcomeClass};
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -116,8 +116,25 @@ impl Verification {
         self.outcome == "valid"
     }
 
-    pub fn class(&self) -> OutcomeClass {
-        class_of(&self.outcome)
+    /// Valid = usable, Apple said no = refused, no usable answer, or (a configuration problem
+    /// passed through as an outcome) usage: decided by the outcome's [`Code`].
+    pub fn class(&self) -> Class {
+        Code::parse(&self.outcome).map_or(Class::Usage, Code::class)
+    }
+}
+
+/// A verification as the wizard receives it: Apple's answer plus its [`Class`], so the webview
+/// never keeps its own copy of which outcomes are refusals and which are "no answer".
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Tested {
+    #[serde(flatten)]
+    pub verification: Verification,
+    pub class: Class,
+}
+
+impl From<Verification> for Tested {
+    fn from(verification: Verification) -> Tested {
+        Tested { class: verification.class(), verification }
     }
 }
 
@@ -162,12 +179,12 @@ impl Run {
     /// `Ok(())` = valid; `Err(code)` = any other outcome (the problem codes of
     /// configuration errors, e.g. `api_base_not_https`, pass through as outcomes).
     async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
-        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| p.code)?;
+        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| p.code.to_string())?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
         let signer = Signer::new(creds)
-            .map_err(|p| p.code)?
+            .map_err(|p| p.code.to_string())?
             .with_lifetime(opts.token_lifetime);
-        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| p.code)?;
+        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| p.code.to_string())?;
         let url = client::endpoint(&base, APPS_PATH);
         let max_tries = opts.max_tries.max(1);
         let mut retried_401 = false;

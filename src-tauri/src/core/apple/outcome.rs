@@ -4,36 +4,6 @@
 use super::{AppSummary, Capabilities, RateLimit};
 use serde::Deserialize;
 
-/// How the CLI and UI should treat an outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutcomeClass {
-    /// Apple accepted the key.
-    Valid,
-    /// Apple answered and said no (exit 3).
-    Rejected,
-    /// No usable answer (exit 4).
-    NoAnswer,
-    /// The request could not be made as configured (bad API base, missing
-    /// Issuer ID): a usage problem (exit 2).
-    Config,
-}
-
-pub fn class_of(outcome: &str) -> OutcomeClass {
-    match outcome {
-        "valid" => OutcomeClass::Valid,
-        "not_authorized" | "clock_skew" | "forbidden_role" | "agreement_required" | "forbidden" => {
-            OutcomeClass::Rejected
-        }
-        "rate_limited"
-        | "apple_unavailable"
-        | "network_unreachable"
-        | "network_timeout"
-        | "tls_error"
-        | "apple_bad_response" => OutcomeClass::NoAnswer,
-        _ => OutcomeClass::Config,
-    }
-}
-
 /// The first error's `code` of a JSON:API error body, if it is one.
 pub fn apple_error_code(body: &[u8]) -> Option<String> {
     #[derive(Deserialize)]
@@ -251,6 +221,7 @@ fn human_secs(s: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::problem::Class;
 
     #[test]
     fn rate_limit_header_is_parsed_defensively() {
@@ -340,9 +311,9 @@ mod tests {
                 !m.is_empty() && !h.is_empty() && !m.contains("Verification stopped"),
                 "{code}"
             );
-            assert_ne!(class_of(code), OutcomeClass::Config, "{code}");
+            let class = crate::core::problem::Code::parse(code).map(|c| c.class());
+            assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer)), "{code}");
         }
-        assert_eq!(class_of("api_base_not_https"), OutcomeClass::Config);
         assert_eq!(human_secs(600), "10 minutes");
     }
 }

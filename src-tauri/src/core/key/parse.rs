@@ -6,6 +6,7 @@
 //! `pkcs8`, `sec1` and `spki`; only PKCS#12's BER form gets a prefix check,
 //! because `der` cannot read indefinite lengths.
 
+use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use der::asn1::AnyRef;
 use der::{Decode, Reader, SliceReader, Tag, Tagged};
@@ -125,7 +126,7 @@ fn from_pkcs8(info: &pkcs8::PrivateKeyInfo<'_>) -> Result<Parsed, Problem> {
 fn from_sec1(der: &[u8]) -> Result<Parsed, Problem> {
     let inner = sec1::EcPrivateKey::try_from(der).map_err(|_| bad_der())?;
     let notes = vec![Note::new(
-        "sec1_converted",
+        Code::Sec1Converted,
         "The key was in the older “EC PRIVATE KEY” form; it was converted to the “PRIVATE KEY” form Apple uses.",
     )];
     finish(&inner, Vec::new(), notes)
@@ -156,7 +157,7 @@ fn finish<'a>(
     publics.extend(inner.public_key);
     if publics.is_empty() {
         notes.push(Note::new(
-            "public_key_derived",
+            Code::PublicKeyDerived,
             "The key file did not include its public half; it was worked out from the private key.",
         ));
     }
@@ -213,7 +214,7 @@ const GET_A_NEW_KEY: &str =
 
 pub(crate) fn bad_der() -> Problem {
     Problem::new(
-        "bad_der",
+        Code::BadDer,
         "The key's contents are damaged or incomplete: they decode, but not into a complete key.",
         "Use the original .p8 file as downloaded from App Store Connect; if it is lost, revoke the key and create a new one.",
     )
@@ -221,7 +222,7 @@ pub(crate) fn bad_der() -> Problem {
 
 pub(crate) fn encrypted() -> Problem {
     Problem::new(
-        "encrypted_key",
+        Code::EncryptedKey,
         "This key is locked with a password. App Store Connect keys are never password-protected, so it was changed after download or is another key.",
         "Use the original AuthKey_XXXXXXXXXX.p8 from App Store Connect (it has no password).",
     )
@@ -229,7 +230,7 @@ pub(crate) fn encrypted() -> Problem {
 
 pub(crate) fn public_key() -> Problem {
     Problem::new(
-        "public_key_not_private",
+        Code::PublicKeyNotPrivate,
         "This is a public key. Apple keeps the public half; you need the private key file.",
         GET_A_NEW_KEY,
     )
@@ -237,7 +238,7 @@ pub(crate) fn public_key() -> Problem {
 
 pub(crate) fn certificate() -> Problem {
     Problem::new(
-        "certificate_not_key",
+        Code::CertificateNotKey,
         "This is a certificate (like a .cer file), not an API key.",
         GET_A_NEW_KEY,
     )
@@ -245,7 +246,7 @@ pub(crate) fn certificate() -> Problem {
 
 pub(crate) fn pkcs12() -> Problem {
     Problem::new(
-        "pkcs12_not_key",
+        Code::Pkcs12NotKey,
         "This is a .p12 certificate bundle (used for code signing), not an App Store Connect API key.",
         GET_A_NEW_KEY,
     )
@@ -253,7 +254,7 @@ pub(crate) fn pkcs12() -> Problem {
 
 pub(crate) fn rsa() -> Problem {
     Problem::new(
-        "rsa_key",
+        Code::RsaKey,
         "This is an RSA key. App Store Connect keys are elliptic-curve (P-256) keys, so this one cannot work.",
         GET_A_NEW_KEY,
     )
@@ -261,7 +262,7 @@ pub(crate) fn rsa() -> Problem {
 
 pub(crate) fn wrong_key_type(what: &str) -> Problem {
     Problem::new(
-        "wrong_key_type",
+        Code::WrongKeyType,
         format!(
             "This is {what}, not an App Store Connect key (those are P-256 elliptic-curve keys)."
         ),
@@ -271,7 +272,7 @@ pub(crate) fn wrong_key_type(what: &str) -> Problem {
 
 fn wrong_curve(oid: ObjectIdentifier) -> Problem {
     Problem::new(
-        "wrong_curve",
+        Code::WrongCurve,
         format!(
             "This is an elliptic-curve key on {}; App Store Connect keys use P-256.",
             curve_name(oid)
@@ -282,7 +283,7 @@ fn wrong_curve(oid: ObjectIdentifier) -> Problem {
 
 fn wrong_curve_unnamed() -> Problem {
     Problem::new(
-        "wrong_curve",
+        Code::WrongCurve,
         "This is an elliptic-curve key on a curve other than P-256, which App Store Connect keys use.",
         GET_A_NEW_KEY,
     )
@@ -290,7 +291,7 @@ fn wrong_curve_unnamed() -> Problem {
 
 pub(crate) fn invalid_scalar() -> Problem {
     Problem::new(
-        "invalid_scalar",
+        Code::InvalidScalar,
         "The key's secret number is invalid (zero or too large), so it cannot sign anything.",
         "The file was damaged or made by a broken tool. Download a fresh key from App Store Connect.",
     )
@@ -298,7 +299,7 @@ pub(crate) fn invalid_scalar() -> Problem {
 
 pub(crate) fn mismatch() -> Problem {
     Problem::new(
-        "public_key_mismatch",
+        Code::PublicKeyMismatch,
         "The file's public half does not belong to its private half: it was edited or pieced together from two keys.",
         "Use the original .p8 file as downloaded from App Store Connect; if it is lost, revoke the key and create a new one.",
     )

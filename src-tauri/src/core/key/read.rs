@@ -2,6 +2,7 @@
 //! is rejected without being read whole.
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -19,7 +20,7 @@ pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
         .read_to_end(&mut buf)
         .map_err(|e| {
             Problem::new(
-                "read_failed",
+                Code::ReadFailed,
                 format!("The key could not be read: {e}."),
                 "Check that the file still exists and that you may read it, then try again.",
             )
@@ -37,19 +38,19 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
     }
     if path.is_dir() {
         return Err(Problem::new(
-            "read_failed",
+            Code::ReadFailed,
             format!("{} is a folder, not a key file.", path.display()),
             "Choose the AuthKey_XXXXXXXXXX.p8 file inside it.",
         ));
     }
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Problem::new(
-            "file_not_found",
+            Code::FileNotFound,
             format!("There is no file at {}.", path.display()),
             "Check the path; the key usually sits in Downloads as AuthKey_XXXXXXXXXX.p8.",
         ),
         _ => Problem::new(
-            "read_failed",
+            Code::ReadFailed,
             format!("{} could not be opened: {e}.", path.display()),
             "Check that you may read the file, then try again.",
         ),
@@ -66,7 +67,7 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
 
 pub fn too_large() -> Problem {
     Problem::new(
-        "too_large",
+        Code::TooLarge,
         "This is far too big to be an App Store Connect key (over 64 KiB; a real .p8 is about 250 bytes).",
         "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
     )

@@ -7,6 +7,7 @@
 //! block, a base64-encoded file or a bare base64 body.
 
 use super::parse::{self, Parsed};
+use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
 use zeroize::Zeroizing;
@@ -20,7 +21,7 @@ pub(crate) struct Found {
 }
 
 impl Found {
-    fn note(&mut self, code: &str, message: &str) {
+    fn note(&mut self, code: Code, message: &str) {
         if !self.notes.iter().any(|n| n.code == code) {
             self.notes.push(Note::new(code, message));
         }
@@ -41,7 +42,7 @@ fn from_bytes(bytes: &[u8], found: &mut Found, depth: u8) -> Result<Parsed, Prob
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
             found.note(
-                "bom_removed",
+                Code::BomRemoved,
                 "An invisible marker (a “byte order mark”) at the start of the file was removed.",
             );
             rest
@@ -72,7 +73,7 @@ fn from_binary(bytes: &[u8]) -> Result<Parsed, Problem> {
         parsed.notes.insert(
             0,
             Note::new(
-                "der_converted",
+                Code::DerConverted,
                 "The key was in binary (DER) form; it was converted to the text form Apple ships.",
             ),
         );
@@ -95,7 +96,7 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
     let mut text: Zeroizing<String> = Zeroizing::new(text.to_owned());
     if text.contains('\r') {
         found.note(
-            "crlf_normalized",
+            Code::CrlfNormalized,
             "Windows line endings were changed to the plain ones keys use.",
         );
         // Rebinding drops (and so zeroizes) the previous copy.
@@ -105,10 +106,10 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
     let mut body: &str = text.trim();
 
     if let Some(inner) = strip_quotes(body) {
-        found.note("quotes_removed", "Quotes around the key were removed.");
+        found.note(Code::QuotesRemoved, "Quotes around the key were removed.");
         if inner != inner.trim() {
             found.note(
-                "whitespace_trimmed",
+                Code::WhitespaceTrimmed,
                 "Extra spaces, indentation or blank lines were removed.",
             );
         }
@@ -127,7 +128,7 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
     let unescaped;
     if body.contains("\\n") || body.contains("\\r") {
         found.note(
-            "escaped_newlines",
+            Code::EscapedNewlines,
             "Line breaks written as the two characters \\n were turned back into real line breaks.",
         );
         unescaped = Zeroizing::new(
@@ -151,7 +152,7 @@ fn note_outer_whitespace(text: &str, found: &mut Found) {
     let trailing = &text[text.trim_end().len()..];
     if text.starts_with(char::is_whitespace) || !(trailing.is_empty() || trailing == "\n") {
         found.note(
-            "whitespace_trimmed",
+            Code::WhitespaceTrimmed,
             "Extra spaces, indentation or blank lines were removed.",
         );
     }
@@ -190,13 +191,13 @@ fn from_json(text: &str, found: &mut Found, depth: u8) -> Option<Result<Parsed, 
         )));
     };
     found.note(
-        "fastlane_json",
+        Code::FastlaneJson,
         "The key was taken from a fastlane api_key.json file, with its Key ID and Issuer ID.",
     );
     let key = Zeroizing::new(key.to_owned());
     if key.trim().is_empty() {
         return Some(Err(Problem::new(
-            "empty",
+            Code::Empty,
             "The “key” field of this JSON file is empty.",
             "Paste the whole contents of the .p8 file into the “key” field, or choose the .p8 file itself.",
         )));
@@ -213,7 +214,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
         .collect();
     if keys.len() > 1 {
         return Err(Problem::new(
-            "multiple_keys",
+            Code::MultipleKeys,
             format!(
                 "This file holds {} private keys; an App Store Connect key file holds exactly one.",
                 keys.len()
@@ -242,7 +243,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
         "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" | "PKCS7" => return Err(parse::certificate()),
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
             return Err(Problem::new(
-                "certificate_not_key",
+                Code::CertificateNotKey,
                 "This is a certificate signing request (a .certSigningRequest), not an API key.",
                 "API keys are created in App Store Connect → Users and Access → Integrations; download the .p8 file there.",
             ))
@@ -256,7 +257,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
     let rest = &text[chosen.body_start..];
     let Some(end) = rest.find("-----END") else {
         return Err(Problem::new(
-            "truncated",
+            Code::Truncated,
             "The key is cut off: it has a BEGIN line but no END line.",
             "Copy the whole file again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
         ));
@@ -264,7 +265,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
     let section = &rest[..end];
     if section.contains("-----BEGIN") {
         return Err(Problem::new(
-            "truncated",
+            Code::Truncated,
             "The key is cut off: its END line is missing before the next block starts.",
             "Copy the whole key again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
         ));
@@ -277,13 +278,13 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
     }
     if chosen.indented {
         found.note(
-            "whitespace_trimmed",
+            Code::WhitespaceTrimmed,
             "Extra spaces, indentation or blank lines were removed.",
         );
     }
     if section.chars().any(invisible) {
         found.note(
-            "whitespace_trimmed",
+            Code::WhitespaceTrimmed,
             "Extra spaces, indentation or blank lines were removed.",
         );
         let visible: Zeroizing<String> =
@@ -301,7 +302,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
     );
     if body.is_empty() {
         return Err(Problem::new(
-            "truncated",
+            Code::Truncated,
             "The key is empty: there is nothing between its BEGIN and END lines.",
             "Use the original .p8 file as downloaded from App Store Connect.",
         ));
@@ -359,7 +360,7 @@ fn note_layout(section: &str, found: &mut Found) {
         "The key's text was re-wrapped into the standard lines of 64 characters.";
     const TRIMMED: &str = "Extra spaces, indentation or blank lines were removed.";
     if !section.contains('\n') {
-        found.note("rewrapped", REWRAPPED);
+        found.note(Code::Rewrapped, REWRAPPED);
         return;
     }
     let lines: Vec<&str> = section.split('\n').collect();
@@ -393,10 +394,10 @@ fn note_layout(section: &str, found: &mut Found) {
         }
     }
     if rewrapped {
-        found.note("rewrapped", REWRAPPED);
+        found.note(Code::Rewrapped, REWRAPPED);
     }
     if trimmed {
-        found.note("whitespace_trimmed", TRIMMED);
+        found.note(Code::WhitespaceTrimmed, TRIMMED);
     }
 }
 
@@ -421,14 +422,14 @@ fn from_bare_base64(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, 
     let inner = decoded.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&decoded);
     if depth < MAX_DEPTH && text_of(inner).is_some_and(|t| t.contains("-----BEGIN")) {
         found.note(
-            "base64_file_decoded",
+            Code::Base64FileDecoded,
             "The whole key file had been base64-encoded once (as CI secrets often are); it was decoded.",
         );
         return from_bytes(&decoded, found, depth + 1);
     }
     if decoded.first() == Some(&0x30) {
         found.note(
-            "body_only_wrapped",
+            Code::BodyOnlyWrapped,
             "Only the key's inner text was given; the BEGIN/END lines were added back.",
         );
         return parse::parse_der(&decoded);
@@ -473,7 +474,7 @@ fn id_lookalike(s: &str) -> Option<Problem> {
 
 pub(crate) fn empty() -> Problem {
     Problem::new(
-        "empty",
+        Code::Empty,
         "The file is empty.",
         "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect (about 250 bytes).",
     )
@@ -481,7 +482,7 @@ pub(crate) fn empty() -> Problem {
 
 fn bad_base64() -> Problem {
     Problem::new(
-        "bad_base64",
+        Code::BadBase64,
         "The key's text has been damaged: it contains characters or a length a key cannot have.",
         "Copy the key again from the original .p8 file without editing it, or choose the file itself.",
     )
@@ -502,7 +503,7 @@ fn not_a_key_default() -> Problem {
 }
 
 fn not_a_key(message: &str, hint: &str) -> Problem {
-    Problem::new("not_a_key", message, hint)
+    Problem::new(Code::NotAKey, message, hint)
 }
 
 #[cfg(test)]

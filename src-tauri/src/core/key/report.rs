@@ -6,6 +6,7 @@ use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
 use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, Normalized};
+use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use serde::Serialize;
 
@@ -159,7 +160,7 @@ fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
             .starts_with("subscriptionkey_")
         {
             report.warnings.push(Problem::new(
-                "subscription_key",
+                Code::SubscriptionKey,
                 "The file name says this is an In-App Purchase (subscription) key, not an App Store Connect API key.",
                 "Create a Team key in App Store Connect → Users and Access → Integrations → App Store Connect API and use its AuthKey_XXXXXXXXXX.p8.",
             ));
@@ -173,7 +174,7 @@ fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
         match normalize_issuer_id(raw) {
             Ok(n) => match &issuer {
                 Some(current) if *current != n.value => report.warnings.push(Problem::new(
-                    "issuer_id_mismatch",
+                    Code::IssuerIdMismatch,
                     format!("The fastlane JSON names Issuer ID {}, but {current} was given.", n.value),
                     "Check the Issuer ID at the top of App Store Connect → Users and Access → Integrations; the given one is used.",
                 )),
@@ -213,7 +214,7 @@ fn key_id_mismatch(place: &str, there: &str, used: &str, source: &str) -> Proble
         format!("comes from {source}")
     };
     Problem::new(
-        "key_id_mismatch",
+        Code::KeyIdMismatch,
         format!("{} says Key ID {there}, but {used} {origin}.", capitalize(place)),
         format!(
             "Check which Key ID belongs to this key in App Store Connect → Users and Access → Integrations; {used} is used. Apple refuses a key paired with the wrong Key ID."

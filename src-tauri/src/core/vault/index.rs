@@ -6,6 +6,7 @@ use crate::core::apple::Verification;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
+use crate::core::problem::Code;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -64,7 +65,7 @@ impl IndexLock {
     pub(crate) fn acquire(index_path: &Path) -> Result<IndexLock, Problem> {
         let failed = |e: &dyn std::fmt::Display| {
             Problem::new(
-                "index_write_failed",
+                Code::IndexWriteFailed,
                 format!("The list of saved keys could not be locked for a change: {e}."),
                 "Check that your user settings folder is writable, then try again.",
             )
@@ -104,7 +105,7 @@ impl Index {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
             Err(e) => {
                 return Err(Problem::new(
-                    "index_unreadable",
+                    Code::IndexUnreadable,
                     format!(
                         "The list of saved keys ({}) could not be read: {e}.",
                         path.display()
@@ -115,7 +116,7 @@ impl Index {
         };
         serde_json::from_slice(&bytes).map_err(|e| {
             Problem::new(
-                "index_unreadable",
+                Code::IndexUnreadable,
                 format!("The list of saved keys ({}) is damaged: {e}.", path.display()),
                 "Move that file away and save your keys again; the keys themselves are still in the keychain.",
             )
@@ -127,7 +128,7 @@ impl Index {
         self.keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
         let failed = |p: Problem| {
             Problem::new(
-                "index_write_failed",
+                Code::IndexWriteFailed,
                 format!("The list of saved keys could not be written. {}", p.message),
                 "Check that your user settings folder is writable and the disk is not full, then try again.",
             )

@@ -2,6 +2,7 @@
 //! a merchant can act on.
 
 use crate::core::Problem;
+use crate::core::problem::Code;
 use keyring_core::{CredentialStore, Error};
 use std::sync::Arc;
 
@@ -60,7 +61,7 @@ pub fn map_error(err: Error) -> Problem {
     .any(|w| lower.contains(w));
     match err {
         Error::NoEntry => Problem::new(
-            "not_found",
+            Code::NotFound,
             "That key is not in the keychain.",
             "Save the key first, or check the Key ID.",
         ),
@@ -82,7 +83,7 @@ fn unavailable(detail: String) -> Problem {
         "Check that Windows Credential Manager works (Control Panel → Credential Manager), then try again."
     };
     Problem::new(
-        "keychain_unavailable",
+        Code::KeychainUnavailable,
         format!(
             "The {} could not be reached ({detail}).",
             store_display_name()
@@ -98,7 +99,7 @@ fn locked(detail: String) -> Problem {
         "Unlock your keychain with your login password, then try again."
     };
     Problem::new(
-        "keychain_locked",
+        Code::KeychainLocked,
         format!("The {} is locked ({detail}).", store_display_name()),
         hint,
     )
@@ -106,7 +107,7 @@ fn locked(detail: String) -> Problem {
 
 fn denied_problem(detail: String) -> Problem {
     Problem::new(
-        "keychain_denied",
+        Code::KeychainDenied,
         format!("Access to the {} was refused ({detail}).", store_display_name()),
         "Try again and choose Allow when the system asks whether ASC Key Wizard may use the keychain.",
     )

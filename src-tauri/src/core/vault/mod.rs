@@ -24,6 +24,7 @@ use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::Problem;
+use crate::core::problem::Code;
 use index::{Index, IndexLock};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
@@ -50,7 +51,7 @@ pub const INDEX_FILE: &str = "keys.json";
 pub fn app_config_dir() -> Result<PathBuf, Problem> {
     dirs::config_dir().map(|d| d.join(SERVICE)).ok_or_else(|| {
         Problem::new(
-            "storage_unavailable",
+            Code::StorageUnavailable,
             "Could not find your user settings folder (no home folder is set).",
             "Run the app as a normal user with a home folder, then try again.",
         )
@@ -336,7 +337,7 @@ fn write_and_compare(entry: &Entry, json: &[u8]) -> Result<(), Problem> {
     let back = Zeroizing::new(entry.get_secret().map_err(keychain::map_error)?);
     if back.as_slice() != json {
         return Err(Problem::new(
-            "keychain_write_failed",
+            Code::KeychainWriteFailed,
             format!("The {} did not keep the key correctly (it read back different data).", store_display_name()),
             "Nothing was saved. Try again; if it keeps failing, restart the keychain service or your computer.",
         ));
@@ -378,14 +379,14 @@ pub fn label_for(label: Option<&str>, key_id: &str) -> Result<String, Problem> {
     let chars = l.chars().count();
     if chars > LABEL_MAX_CHARS {
         return Err(Problem::new(
-            "label_too_long",
+            Code::LabelTooLong,
             format!("The label has {chars} characters; at most {LABEL_MAX_CHARS} fit in every keychain."),
             "Choose a shorter label. Nothing was saved.",
         ));
     }
     if l.chars().any(char::is_control) {
         return Err(Problem::new(
-            "label_invalid",
+            Code::LabelInvalid,
             "The label holds control characters (such as tabs or line breaks).",
             "Use a label of plain text on one line. Nothing was saved.",
         ));
@@ -395,7 +396,7 @@ pub fn label_for(label: Option<&str>, key_id: &str) -> Result<String, Problem> {
 
 pub(crate) fn not_found(key_id: &str) -> Problem {
     Problem::new(
-        "not_found",
+        Code::NotFound,
         format!("No key with the Key ID {key_id} is saved on this computer."),
         "Check the Key ID (run `list` to see the saved keys), or save the key first.",
     )
@@ -403,7 +404,7 @@ pub(crate) fn not_found(key_id: &str) -> Problem {
 
 fn corrupt(key_id: &str) -> Problem {
     Problem::new(
-        "keychain_item_damaged",
+        Code::KeychainItemDamaged,
         format!("The {} item for Key ID {key_id} does not hold a key this app can read.", store_display_name()),
         "Save the key again from its .p8 file with --replace, or delete the item and save it again.",
     )
@@ -416,7 +417,7 @@ fn exists_different(key_id: &str, same_key: bool) -> Problem {
         format!("A different key is already saved under the Key ID {key_id}.")
     };
     Problem::new(
-        "key_exists_different",
+        Code::KeyExistsDifferent,
         message,
         "Nothing was changed. If the new one is right, save again with --replace (the old one is then gone for good).",
     )
