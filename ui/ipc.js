@@ -1,4 +1,4 @@
-// The only door to Rust: `invoke` for commands, `listen` for events.
+// The only door to Rust: `invoke` for commands (wrapped by `call`, used by api.js alone), `listen` for events.
 // Errors always arrive as `{code, message, hint}` (core::Problem).
 
 const tauri = window.__TAURI__;
@@ -14,6 +14,7 @@ function asProblem(err) {
   };
 }
 
+// Exported only for api.js, which has one named function per command: steps import those, never `call`.
 /** Call a command; rejects with a Problem. */
 export async function call(cmd, args = {}) {
   if (!available) {

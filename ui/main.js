@@ -2,7 +2,8 @@
 // Each step module exports `init(ctx)` and `blocker()` (why Next is disabled, or '').
 
 import { $, $$, announce } from './dom.js';
-import { available, call } from './ipc.js';
+import { available } from './ipc.js';
+import { handoffConfig } from './api.js';
 import * as prereqs from './steps/prereqs.js';
 import * as create from './steps/create.js';
 import * as file from './steps/file.js';
@@ -94,7 +95,6 @@ function go(delta) {
 
 const ctx = {
   state,
-  call,
   announce,
   refresh,
   show,
@@ -143,7 +143,7 @@ function wireNavigation() {
 
 async function loadConfig() {
   try {
-    const cfg = await call('handoff_config');
+    const cfg = await handoffConfig();
     Object.assign(state.config, cfg);
   } catch (problem) {
     console.warn('handoff_config', problem.code);

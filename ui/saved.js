@@ -1,5 +1,6 @@
 // Saved keys screen: list, re-test, export, delete (with an inline confirmation).
 import { $, el, formatTime, warningList } from './dom.js';
+import { deleteSaved, exportSaved, listSaved, retestSaved } from './api.js';
 
 let ctx;
 
@@ -26,7 +27,7 @@ async function load() {
   list.setAttribute('aria-busy', 'true');
   let rows = [];
   try {
-    rows = await ctx.call('list_saved');
+    rows = await listSaved();
   } catch (problem) {
     list.replaceChildren(el('li', { class: 'problem', 'data-code': problem.code }, `${problem.message} ${problem.hint}`));
     list.removeAttribute('aria-busy');
@@ -65,7 +66,7 @@ function renderRow(row) {
     retest.textContent = 'Testing…';
     outcome.textContent = 'Asking Apple…';
     try {
-      const v = await ctx.call('retest_saved', { keyId: row.key_id });
+      const v = await retestSaved({ keyId: row.key_id });
       row.last_outcome = v.outcome;
       row.last_message = v.message;
       row.last_verified_at = new Date().toISOString();
@@ -85,7 +86,7 @@ function renderRow(row) {
   exp.addEventListener('click', async () => {
     const format = $('#saved-export-format').value;
     try {
-      const r = await ctx.call('export_saved', { keyId: row.key_id, format });
+      const r = await exportSaved({ keyId: row.key_id, format });
       message.dataset.status = 'ok';
       message.textContent = r.message;
       warnings.replaceChildren(...[warningList(r.warnings)].filter(Boolean));
@@ -107,7 +108,7 @@ function renderRow(row) {
     cancelBtn.addEventListener('click', () => { actions.replaceChildren(retest, exp, del); del.focus(); });
     confirmBtn.addEventListener('click', async () => {
       try {
-        await ctx.call('delete_saved', { keyId: row.key_id });
+        await deleteSaved({ keyId: row.key_id });
         ctx.announce(`${row.key_id} was deleted from this computer.`);
         li.remove();
         const left = $('#saved-list').children.length;

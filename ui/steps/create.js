@@ -1,5 +1,6 @@
 // Step 2: how to create the key in App Store Connect.
 import { $, copyText } from '../dom.js';
+import { openDestination } from '../api.js';
 
 let ctx;
 
@@ -7,7 +8,7 @@ export function init(c) {
   ctx = c;
   $('#open-asc').addEventListener('click', async () => {
     try {
-      await ctx.call('open_destination', { which: 'app_store_connect' });
+      await openDestination({ which: 'app_store_connect' });
       ctx.announce('App Store Connect is opening in your browser.');
     } catch (problem) {
       ctx.announce(`${problem.message} ${problem.hint}`);

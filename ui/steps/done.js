@@ -1,5 +1,6 @@
 // Step 7: summary, advice, and "Test again".
 import { $, el, formatTime } from '../dom.js';
+import { clearKey, retestSaved, verifyKey } from '../api.js';
 
 let ctx;
 
@@ -51,8 +52,8 @@ async function testAgain() {
   try {
     const saved = s.handoff && s.handoff.done.includes('keychain');
     s.verification = saved
-      ? await ctx.call('retest_saved', { keyId: s.keyId })
-      : await ctx.call('verify_key', { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+      ? await retestSaved({ keyId: s.keyId })
+      : await verifyKey({ keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
     s.untested = false;
   } catch (problem) {
     s.verification = { outcome: problem.code, message: problem.message, hint: problem.hint };
@@ -67,7 +68,7 @@ async function testAgain() {
 
 export async function onNext() {
   // Forget the key in Rust and start again from the top.
-  try { await ctx.call('clear_key'); } catch (_) { /* already gone */ }
+  try { await clearKey(); } catch (_) { /* already gone */ }
   window.location.reload();
   return false;
 }

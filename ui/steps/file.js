@@ -1,6 +1,7 @@
 // Step 3: choose, drop or paste the key; the offline check runs at once in Rust.
 import { $, finding, reveal } from '../dom.js';
 import { listen } from '../ipc.js';
+import { loadKeyText, pickKeyFile } from '../api.js';
 
 let ctx;
 let busy = false;
@@ -35,7 +36,7 @@ async function pick() {
   if (busy) return;
   busy = true;
   try {
-    const loaded = await ctx.call('pick_key_file');
+    const loaded = await pickKeyFile();
     if (loaded) showLoaded(loaded);
     else ctx.announce('No file was chosen.');
   } catch (problem) {
@@ -52,7 +53,7 @@ async function checkPaste() {
     return;
   }
   try {
-    const loaded = await ctx.call('load_key_text', { text });
+    const loaded = await loadKeyText({ text });
     // The text now lives in Rust; do not keep a copy in the page.
     $('#paste-text').value = '';
     showLoaded(loaded);

@@ -1,5 +1,6 @@
 // Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
 import { $, el, copyText, reveal, warningList } from '../dom.js';
+import { exportKey, openDestination, revealKeyFile, saveToKeychain, uploadKey } from '../api.js';
 
 let ctx;
 let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
@@ -23,7 +24,7 @@ export function init(c) {
   $('#copy-key-id').addEventListener('click', () => copy('#copy-key-id', ctx.state.keyId, 'Key ID'));
   $('#reveal-file').addEventListener('click', async () => {
     try {
-      await ctx.call('reveal_key_file', { keyRef: ctx.state.keyRef });
+      await revealKeyFile({ keyRef: ctx.state.keyRef });
       ctx.announce('The folder with the key file is opening.');
     } catch (problem) {
       ctx.announce(`${problem.message} ${problem.hint}`);
@@ -71,7 +72,7 @@ function anyChosen() {
 
 async function open(which) {
   try {
-    await ctx.call('open_destination', { which });
+    await openDestination({ which });
     ctx.announce('The page is opening in your browser.');
   } catch (problem) {
     ctx.announce(`${problem.message} ${problem.hint}`);
@@ -129,7 +130,7 @@ function keyArgs() {
 async function replaceSaved(btn) {
   btn.disabled = true;
   try {
-    const r = await ctx.call('save_to_keychain', { ...keyArgs(), replace: true });
+    const r = await saveToKeychain({ ...keyArgs(), replace: true });
     keychainSaved(r);
     ctx.announce(r.message);
   } catch (p) {
@@ -165,17 +166,17 @@ export async function onNext() {
   const working = el('p', { class: 'working', role: 'status' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Working…');
   $('#handoff-results').before(working);
   if ($('#do-keychain').checked && !succeeded.has('keychain')) {
-    jobs.push(ctx.call('save_to_keychain', base).then(
+    jobs.push(saveToKeychain(base).then(
       keychainSaved,
       keychainFailed,
     ));
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
-    jobs.push(ctx.call('upload_key', { ...base, token: $('#upload-token').value }).then(
+    jobs.push(uploadKey({ ...base, token: $('#upload-token').value }).then(
       (r) => { succeeded.add('upload'); resultRow('upload', 'ok', r.message); },
       (p) => {
         resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`);
-        if (p.code === 'upload_unauthorized' || p.code === 'token_missing') {
+        if (p.code === 'upload_unauthorized' || p.code === 'missing_token') {
           $('#upload-token').setAttribute('aria-invalid', 'true');
           $('#upload-token-error').textContent = p.message;
         }
@@ -184,7 +185,7 @@ export async function onNext() {
   }
   if ($('#do-export').checked && !succeeded.has('export')) {
     const format = $('#export-format').value;
-    jobs.push(ctx.call('export_key', { ...base, format }).then(
+    jobs.push(exportKey({ ...base, format }).then(
       (r) => {
         succeeded.add('export');
         s.exportPath = r.path;

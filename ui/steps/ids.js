@@ -1,5 +1,6 @@
 // Step 4: Key ID and Issuer ID, validated live by the core (trimmed, unquoted, case fixed).
 import { $, finding } from '../dom.js';
+import { checkIds } from '../api.js';
 
 let ctx;
 let seq = 0;
@@ -40,7 +41,7 @@ export async function validate() {
   const mine = ++seq;
   let result;
   try {
-    result = await ctx.call('check_ids', { keyId, issuerId, kind: s.kind, keyRef: s.keyRef });
+    result = await checkIds({ keyId, issuerId, kind: s.kind, keyRef: s.keyRef });
   } catch (problem) {
     result = { key_id: { problem }, issuer_id: { problem: null }, warnings: [] };
   }

@@ -1,11 +1,10 @@
 // Step 5: ask Apple (through Rust) whether the key works, with cancel.
 import { $, el, reveal } from '../dom.js';
+import { cancelVerify, verifyKey } from '../api.js';
 
-// Outcomes where Apple could not be asked: the user may go on and test later.
-const NO_ANSWER = new Set([
-  'rate_limited', 'apple_unavailable', 'network_unreachable', 'network_timeout',
-  'tls_error', 'apple_bad_response', 'cancelled',
-]);
+// Whether Apple could be asked comes from Rust with every answer (`class`, core::problem::Class):
+// with `no_answer` the merchant may go on and test later.
+const noAnswer = (v) => v.class === 'no_answer';
 
 const NOT_AUTHORIZED_CHECKLIST = [
   'The Key ID is the one in the key\'s row, and matches the file name (AuthKey_<Key ID>.p8).',
@@ -22,7 +21,7 @@ export function init(c) {
   ctx = c;
   $('#test-key').addEventListener('click', run);
   $('#cancel-test').addEventListener('click', async () => {
-    try { await ctx.call('cancel_verify'); } catch (_) { /* nothing running */ }
+    try { await cancelVerify(); } catch (_) { /* nothing running */ }
   });
   $('#continue-untested').addEventListener('click', () => {
     ctx.state.untested = true;
@@ -46,9 +45,11 @@ export async function run() {
   ctx.refresh();
   let verification;
   try {
-    verification = await ctx.call('verify_key', { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+    verification = await verifyKey({ keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
   } catch (problem) {
-    verification = { outcome: problem.code, message: problem.message, hint: problem.hint, apps: [], capabilities: {} };
+    // A cancelled test is the one refusal of this command that leaves the way on open.
+    const klass = problem.code === 'cancelled' ? 'no_answer' : 'usage';
+    verification = { outcome: problem.code, class: klass, message: problem.message, hint: problem.hint, apps: [], capabilities: {} };
   } finally {
     running = false;
     $('#test-key').disabled = false;
@@ -74,7 +75,7 @@ function render(v) {
   box.hidden = false;
   box.dataset.outcome = v.outcome;
   const valid = v.outcome === 'valid';
-  box.dataset.tone = valid ? 'ok' : NO_ANSWER.has(v.outcome) ? 'warn' : 'bad';
+  box.dataset.tone = valid ? 'ok' : noAnswer(v) ? 'warn' : 'bad';
   $('.result-title', box).textContent = valid ? 'Valid API Key' : v.message;
   let hint = valid ? v.message : v.hint;
   if (v.outcome === 'clock_skew' && typeof v.clock_offset_s === 'number') {
@@ -109,7 +110,7 @@ function render(v) {
   if (valid && v.capabilities && v.capabilities.signing === false) {
     $('.result-hint', box).textContent = `${hint} Note: this key may not manage certificates and app IDs, which building and submitting apps needs. If your platform asks for it, create a new key with Admin access.`;
   }
-  $('#continue-untested').hidden = !NO_ANSWER.has(v.outcome);
+  $('#continue-untested').hidden = !noAnswer(v);
   reveal(box);
   ctx.announce(valid
     ? `Valid API Key. Apple lists ${v.apps_total ?? (v.apps || []).length} app(s).`
@@ -122,6 +123,6 @@ export function blocker() {
   if (s.untested) return '';
   if (!s.verification) return 'Press “Test API Key” first.';
   if (s.verification.outcome === 'valid') return '';
-  if (NO_ANSWER.has(s.verification.outcome)) return 'No answer from Apple: try again, or continue without a test.';
+  if (noAnswer(s.verification)) return 'No answer from Apple: try again, or continue without a test.';
   return 'Apple did not accept the key: fix what is described above, then test again.';
 }

@@ -1,0 +1,96 @@
+// One door per command: a named function for each entry of COMMANDS in src-tauri/build.rs; steps import these, never ipc.js `call`.
+// Every function returns the promise from ipc.js `call`: it resolves with metadata and rejects with a Problem
+// ({code, message, hint}). The private key never enters the webview; Rust hands out an opaque key_ref instead.
+// Argument names are the Rust parameters in camelCase (src-tauri/src/app/commands/*.rs).
+
+import { call } from './ipc.js';
+
+/** `{name, version}` of the app. */
+export function appInfo() {
+  return call('app_info');
+}
+
+/** Native file dialog, then the offline check: `Loaded` (key_ref, file_name, source, report), or `null` when the user cancelled. */
+export function pickKeyFile() {
+  return call('pick_key_file');
+}
+
+/** Offline check of the `.p8` at `path`: `Loaded` (key_ref, file_name, source, report). */
+export function loadKeyFile({ path }) {
+  return call('load_key_file', { path });
+}
+
+/** Offline check of pasted key text (wiped in Rust afterwards): `Loaded` (key_ref, source, report). */
+export function loadKeyText({ text }) {
+  return call('load_key_text', { text });
+}
+
+/** Forgets the selected key in Rust; resolves with nothing. */
+export function clearKey() {
+  return call('clear_key');
+}
+
+/** Offline check of the Key ID / Issuer ID (against the file name when `keyRef` is given): `IdsCheck` (key_id, issuer_id, warnings). */
+export function checkIds({ keyId, issuerId, kind, keyRef }) {
+  return call('check_ids', { keyId, issuerId, kind, keyRef });
+}
+
+/** Shows the selected `.p8` in the file manager; resolves with nothing. */
+export function revealKeyFile({ keyRef }) {
+  return call('reveal_key_file', { keyRef });
+}
+
+/** Asks Apple whether the key works: `Tested` (outcome, class, message, hint, apps, capabilities). */
+export function verifyKey({ keyRef, keyId, issuerId, kind }) {
+  return call('verify_key', { keyRef, keyId, issuerId, kind });
+}
+
+/** Stops a running test with Apple: `true` when one was running. */
+export function cancelVerify() {
+  return call('cancel_verify');
+}
+
+/** Saves the key in the OS keychain: `SaveResult` (key_id, status, store_name, last_outcome, message). */
+export function saveToKeychain({ keyRef, keyId, issuerId, kind, label, replace }) {
+  return call('save_to_keychain', { keyRef, keyId, issuerId, kind, label, replace });
+}
+
+/** The keys saved on this computer: `SavedRow[]` (ids, label, fingerprint, last outcome; no key material). */
+export function listSaved() {
+  return call('list_saved');
+}
+
+/** Tests a saved key with Apple again and records the outcome: `Tested`. */
+export function retestSaved({ keyId }) {
+  return call('retest_saved', { keyId });
+}
+
+/** Deletes a saved key from this computer (it stays active at Apple); resolves with nothing. */
+export function deleteSaved({ keyId }) {
+  return call('delete_saved', { keyId });
+}
+
+/** The hand-off settings: `HandoffConfig` (platform_name, has_upload, has_dashboard, token_label, store_name). */
+export function handoffConfig() {
+  return call('handoff_config');
+}
+
+/** Opens `which` ('app_store_connect' or 'dashboard') in the browser; resolves with nothing. */
+export function openDestination({ which }) {
+  return call('open_destination', { which });
+}
+
+/** Uploads the key to the platform with the setup `token`: `HandResult` (message, warnings). */
+export function uploadKey({ keyRef, keyId, issuerId, kind, token }) {
+  return call('upload_key', { keyRef, keyId, issuerId, kind, token });
+}
+
+/** Writes an export file of the selected key in `format`: `HandResult` (message, path, commands, warnings). */
+export function exportKey({ keyRef, keyId, issuerId, kind, format }) {
+  return call('export_key', { keyRef, keyId, issuerId, kind, format });
+}
+
+/** Writes an export file of a saved key in `format`: `HandResult` (message, path, commands, warnings). */
+export function exportSaved({ keyId, format }) {
+  return call('export_saved', { keyId, format });
+}
