@@ -364,3 +364,16 @@ fn a_label_too_long_or_with_control_characters_is_refused_and_nothing_is_written
     assert_eq!(label_for(Some(&exact), KEY_ID).unwrap(), "k".repeat(LABEL_MAX_CHARS));
     assert_eq!(label_for(Some("   "), KEY_ID).unwrap(), format!("App Store Connect key {KEY_ID}"));
 }
+
+/// The one wording of what a save did, shared by the CLI and the wizard.
+#[test]
+fn save_outcomes_say_what_happened() {
+    let f = fixture();
+    let (old, new) = (key(), key());
+    let first = f.vault.save(&request(&old, None, false)).unwrap();
+    assert!(first.message().contains("not yet tested") && first.message().contains(KEY_ID), "{}", first.message());
+    let v = verification("valid");
+    assert!(f.vault.save(&request(&old, Some(&v), false)).unwrap().message().contains("nothing changed"));
+    let replaced = f.vault.save(&request(&new, Some(&v), true)).unwrap();
+    assert!(replaced.message().contains("replaced"), "{}", replaced.message());
+}

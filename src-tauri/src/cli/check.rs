@@ -5,7 +5,7 @@
 use super::exit;
 use super::output::{print_json, print_problem, Style};
 use crate::core::fsutil::{write_private_file, Overwrite};
-use crate::core::key::{self, CheckInput, Checked, Report};
+use crate::core::key::{self, Checked, Report};
 use crate::core::problem::Code;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -35,26 +35,11 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> i32 {
     let stdin = args.file.as_os_str() == "-";
-    let file_name = if stdin {
-        None
-    } else {
-        args.file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-
-    let (mut report, key) = match key::read_path(&args.file) {
-        Ok(bytes) => {
-            let Checked { report, key } = key::check(CheckInput {
-                bytes: &bytes,
-                file_name: file_name.as_deref(),
-                key_id: args.key_id.as_deref(),
-                issuer_id: args.issuer_id.as_deref(),
-            });
-            (report, key)
-        }
-        Err(problem) => (Report::unreadable(problem), None),
-    };
+    let (mut report, key) =
+        match key::check_path(&args.file, args.key_id.as_deref(), args.issuer_id.as_deref()) {
+            Ok(Checked { report, key }) => (report, key),
+            Err(problem) => (Report::unreadable(problem), None),
+        };
 
     let mut written = None;
     if let (Some(dest), Some(key)) = (&args.fix_to, &key) {

@@ -7,12 +7,13 @@
 use crate::core::problem::{Class, Code};
 use crate::cli::exit;
 use crate::cli::output::{print_json, Style};
-use crate::cli::store::{fail, load_file_key, load_stored_key, runtime, IdArgs};
+use crate::cli::args::IdArgs;
+use crate::cli::load::{fail, load_file_key, load_stored_key, runtime};
 use crate::core::config;
 use crate::core::export::{self, ExportFormat};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
-use crate::core::session::Ids;
+use crate::core::ids::KeyIds;
 use crate::core::upload::{self, UploadOptions};
 use crate::core::Problem;
 use clap::{Args, ValueEnum};
@@ -89,7 +90,7 @@ pub struct ExportArgs {
     pub json: bool,
 }
 
-fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, Ids), i32> {
+fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, KeyIds), i32> {
     match (&choice.stored, &choice.file) {
         (Some(id), _) => load_stored_key(id, json),
         (None, Some(file)) => load_file_key(file, &choice.ids, json, style),
@@ -215,15 +216,7 @@ pub fn export(a: ExportArgs) -> i32 {
         print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "export": written }));
         return exit::OK;
     }
-    let what = match format {
-        ExportFormat::Fastlane => "the fastlane API key file",
-        ExportFormat::Altool => "the key where altool and notarytool look",
-        ExportFormat::Env => "the .env file",
-    };
-    println!(
-        "{}",
-        style.good(&format!("Wrote {what}: {}", written.path.display()))
-    );
+    println!("{}", style.good(&written.message()));
     if !written.commands.is_empty() {
         println!("{}", style.bold("Commands for this key:"));
         for c in &written.commands {

@@ -1,8 +1,10 @@
 //! The headless CLI: parse arguments, call the core, print. No rules live here.
 
+pub mod args;
 pub mod check;
 pub mod exit;
 pub mod handoff;
+pub mod load;
 pub mod output;
 pub mod store;
 pub mod verify;

@@ -4,17 +4,17 @@
 //! 3 Apple rejected the key; 4 no answer from Apple; 5 keychain or local
 //! storage failed (including "a different key is already saved").
 
+use crate::cli::args::IdArgs;
 use crate::cli::exit;
-use crate::cli::output::{print_failure, print_json, print_problem, Style};
+use crate::cli::load::{fail, load_file_key, load_stored_key, runtime, storage_exit};
+use crate::cli::output::{print_json, Style};
 use crate::core::apple::{self, Verification, VerifyOptions};
-use crate::core::ids::KeyKind;
-use crate::core::key::{self, CheckInput, PrivateKey};
-use crate::core::problem::Code;
-use crate::core::session::{self, Ids};
-use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, SaveStatus, Vault};
+use crate::core::ids::{self, KeyIds, KeyKind};
+use crate::core::key::PrivateKey;
+use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, Vault};
 use crate::core::Problem;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct SaveArgs {
@@ -37,20 +37,6 @@ pub struct SaveArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Key ID / Issuer ID flags shared by the commands that take a key file.
-#[derive(Debug, Args, Clone, Default)]
-pub struct IdArgs {
-    /// The Key ID (10 letters and digits); taken from an AuthKey_<KEYID>.p8 file name when omitted.
-    #[arg(long, value_name = "KEYID")]
-    pub key_id: Option<String>,
-    /// The Issuer ID shown above the Team Keys list (required for team keys).
-    #[arg(long, value_name = "UUID", conflicts_with = "individual")]
-    pub issuer_id: Option<String>,
-    /// The key is an individual key (no Issuer ID).
-    #[arg(long)]
-    pub individual: bool,
 }
 
 #[derive(Debug, Args)]
@@ -149,15 +135,7 @@ pub fn save(a: SaveArgs) -> i32 {
         if let Some(v) = &verification {
             print_verification(style, v);
         }
-        let id = &outcome.entry.key_id;
-        let line = match outcome.status {
-            SaveStatus::Saved => format!("Saved key {id} in the {store}."),
-            SaveStatus::Replaced => format!("Replaced the key saved under {id} in the {store}."),
-            SaveStatus::Unchanged => {
-                format!("Key {id} was already saved in the {store}; nothing changed.")
-            }
-        };
-        println!("{}", style.good(&line));
+        println!("{}", style.good(&outcome.message()));
         if verification.is_none() {
             println!(
                 "{}",
@@ -203,8 +181,8 @@ pub fn list(a: ListArgs) -> i32 {
 
 pub fn show(a: ShowArgs) -> i32 {
     let style = Style::for_stdout();
-    let key_id = match session::ids(&a.key_id, None, KeyKind::Individual) {
-        Ok(i) => i.key_id,
+    let key_id = match ids::parse_key_id(&a.key_id) {
+        Ok(id) => id,
         Err(p) => return fail(a.json, &p, exit::USAGE),
     };
     let entry = match vault::default_index_path().and_then(|p| vault::show_index(&p, &key_id)) {
@@ -274,8 +252,8 @@ pub fn test(a: TestArgs) -> i32 {
 
 pub fn delete(a: DeleteArgs) -> i32 {
     let style = Style::for_stdout();
-    let key_id = match session::ids(&a.key_id, None, KeyKind::Individual) {
-        Ok(i) => i.key_id,
+    let key_id = match ids::parse_key_id(&a.key_id) {
+        Ok(id) => id,
         Err(p) => return fail(a.json, &p, exit::USAGE),
     };
     let result = Vault::open().and_then(|vault| vault.delete(&key_id));
@@ -298,108 +276,9 @@ pub fn delete(a: DeleteArgs) -> i32 {
     exit::OK
 }
 
-// ---- shared with handoff.rs ----
-
-/// Read and check a key file, normalise its IDs. On failure prints and
-/// returns the exit code.
-pub(crate) fn load_file_key(
-    file: &Path,
-    ids: &IdArgs,
-    json: bool,
-    style: Style,
-) -> Result<(PrivateKey, Ids), i32> {
-    let bytes = key::read_path(file).map_err(|p| fail(json, &p, exit::NOT_USABLE))?;
-    let file_name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|_| file.as_os_str() != "-");
-    let checked = key::check(CheckInput {
-        bytes: &bytes,
-        file_name: file_name.as_deref(),
-        key_id: ids.key_id.as_deref(),
-        issuer_id: ids.issuer_id.as_deref(),
-    });
-    let key = match checked.key {
-        Some(k) if checked.report.ok => k,
-        _ => {
-            if json {
-                print_json(&serde_json::json!({ "ok": false, "check": checked.report }));
-            } else {
-                for p in &checked.report.problems {
-                    print_problem(style, p);
-                }
-                if checked.report.problems.is_empty() {
-                    println!("{}", style.bad("The key could not be used."));
-                }
-            }
-            return Err(exit::NOT_USABLE);
-        }
-    };
-    if !json {
-        for w in &checked.report.warnings {
-            println!("{}", style.warn(&w.message));
-        }
-    }
-    let kind = if ids.individual {
-        KeyKind::Individual
-    } else {
-        KeyKind::Team
-    };
-    // Flags first; else what the check found (file name, fastlane JSON).
-    let key_id = ids
-        .key_id
-        .clone()
-        .or(checked.report.key_id.clone())
-        .unwrap_or_default();
-    let issuer = ids.issuer_id.clone().or(checked.report.issuer_id.clone());
-    let ids =
-        session::ids(&key_id, issuer.as_deref(), kind).map_err(|p| fail(json, &p, exit::USAGE))?;
-    Ok((key, ids))
-}
-
-/// Read a saved key back from the keychain. On failure prints and returns the exit code.
-pub(crate) fn load_stored_key(raw_key_id: &str, json: bool) -> Result<(PrivateKey, Ids), i32> {
-    let key_id = session::ids(raw_key_id, None, KeyKind::Individual)
-        .map_err(|p| fail(json, &p, exit::USAGE))?
-        .key_id;
-    let stored = Vault::open()
-        .and_then(|v| v.load(&key_id))
-        .map_err(|p| fail(json, &p, storage_exit(&p)))?;
-    let ids = Ids::from(&stored);
-    Ok((stored.key, ids))
-}
-
-/// Print a problem (JSON or stderr) and return `code`.
-pub(crate) fn fail(json: bool, problem: &Problem, code: i32) -> i32 {
-    print_failure(json, problem);
-    code
-}
-
-/// `not_found` means "no such key" (1); anything else from the vault is a storage failure (5).
-pub(crate) fn storage_exit(p: &Problem) -> i32 {
-    if p.is(Code::NotFound) {
-        exit::NOT_USABLE
-    } else {
-        exit::STORAGE
-    }
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Problem> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Problem::new(
-                Code::Internal,
-                format!("Could not start the network runtime: {e}."),
-                "Try again.",
-            )
-        })
-}
-
 fn verify_key(
     key: &PrivateKey,
-    ids: &Ids,
+    ids: &KeyIds,
     api_base: Option<String>,
 ) -> Result<Verification, Problem> {
     let opts = VerifyOptions {

@@ -9,9 +9,7 @@ use super::output::{print_failure, print_json, print_problem, Style};
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
 use crate::core::problem::Class;
 use crate::core::ids::KeyKind;
-use crate::core::key::{self, CheckInput, Report};
-use crate::core::Problem;
-use crate::core::problem::Code;
+use crate::core::key::{self, Report};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -39,37 +37,19 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> i32 {
-    let bytes = match key::read_path(&args.file) {
-        Ok(b) => b,
-        Err(p) => {
-            print_failure(args.json, &p);
-            return exit::NOT_USABLE;
-        }
-    };
-    let file_name = if args.file.as_os_str() == "-" {
-        None
-    } else {
-        args.file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_owned)
-    };
     let kind = if args.individual {
         KeyKind::Individual
     } else {
         KeyKind::Team
     };
-    let checked = key::check(CheckInput {
-        bytes: &bytes,
-        file_name: file_name.as_deref(),
-        key_id: args.key_id.as_deref(),
-        issuer_id: if args.individual {
-            None
-        } else {
-            args.issuer_id.as_deref()
-        },
-    });
-    drop(bytes);
+    let issuer_id = if args.individual { None } else { args.issuer_id.as_deref() };
+    let checked = match key::check_path(&args.file, args.key_id.as_deref(), issuer_id) {
+        Ok(c) => c,
+        Err(p) => {
+            print_failure(args.json, &p);
+            return exit::NOT_USABLE;
+        }
+    };
     let report = checked.report;
 
     let parsed = match checked.key {
@@ -80,12 +60,7 @@ pub fn run(args: VerifyArgs) -> i32 {
         }
     };
     let Some(key_id) = report.key_id.clone().or_else(|| args.key_id.clone()) else {
-        let p = Problem::new(
-            Code::KeyIdMissing,
-            "The Key ID is needed to ask Apple, and the file name does not contain it.",
-            "Add --key-id with the 10-character Key ID shown next to the key in App Store Connect.",
-        );
-        print_failure(args.json, &p);
+        print_failure(args.json, &crate::core::ids::missing_key_id());
         return exit::USAGE;
     };
     let issuer_id = match kind {
@@ -103,17 +78,9 @@ pub fn run(args: VerifyArgs) -> i32 {
         api_base: args.api_base.clone(),
         ..VerifyOptions::default()
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::cli::load::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            let p = Problem::new(
-                Code::Internal,
-                format!("Could not start the network machinery: {e}."),
-                "Try again; if it keeps happening, restart the computer.",
-            );
+        Err(p) => {
             print_failure(args.json, &p);
             return exit::NO_ANSWER;
         }

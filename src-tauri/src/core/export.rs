@@ -62,6 +62,18 @@ pub struct Exported {
     pub warnings: Vec<Problem>,
 }
 
+impl Exported {
+    /// One line saying what was written where, the same in the CLI and the wizard.
+    pub fn message(&self) -> String {
+        let what = match self.format {
+            ExportFormat::Fastlane => "fastlane API key file",
+            ExportFormat::Altool => "Key file for altool and notarytool",
+            ExportFormat::Env => ".env file",
+        };
+        format!("{what} written to {}", self.path.display())
+    }
+}
+
 /// Where a format goes when no `--out` is given: fastlane and env in the
 /// current folder, altool in `~/.appstoreconnect/private_keys/`.
 pub fn default_path(format: ExportFormat, key_id: &str) -> Result<PathBuf, Problem> {

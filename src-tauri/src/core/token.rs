@@ -139,13 +139,7 @@ impl<'a> Signer<'a> {
         let issuer = match creds.kind {
             KeyKind::Team => match creds.issuer_id.map(str::trim).filter(|s| !s.is_empty()) {
                 Some(iss) => Some(iss.to_owned()),
-                None => {
-                    return Err(Problem::new(
-                        Code::IssuerIdMissing,
-                        "A team key needs its Issuer ID to talk to Apple.",
-                        "Copy the Issuer ID shown at the top of App Store Connect → Users and Access → Integrations → Team Keys.",
-                    ))
-                }
+                None => return Err(crate::core::ids::missing_issuer_id()),
             },
             KeyKind::Individual => None,
         };

@@ -7,7 +7,7 @@ use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
-use crate::core::session::{self, Ids};
+use crate::core::ids::{self, KeyIds};
 use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
 use crate::core::Problem;
@@ -83,7 +83,7 @@ pub async fn upload_key(
     token: String,
 ) -> Result<HandResult, Problem> {
     let token = Zeroizing::new(token);
-    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let key = state.session().get(&key_ref)?.key.clone();
     let cfg = state.config()?;
     let opts = UploadOptions::from_config(&cfg, None, token)?;
@@ -110,7 +110,7 @@ pub async fn export_key(
     kind: Option<KeyKind>,
     format: ExportFormat,
 ) -> Result<HandResult, Problem> {
-    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let key = state.session().get(&key_ref)?.key.clone();
     write_export(key, ids, format).await
 }
@@ -121,15 +121,15 @@ pub async fn export_saved(
     key_id: String,
     format: ExportFormat,
 ) -> Result<HandResult, Problem> {
-    let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
+    let id = ids::parse_key_id(&key_id)?;
     let stored = blocking(&state, move |vault| vault.load(&id)).await?;
-    let ids = Ids::from(&stored);
+    let ids = KeyIds::from(&stored);
     write_export(stored.key, ids, format).await
 }
 
 /// Write an export where a merchant finds it: altool's own folder, or Downloads
 /// (then home) for fastlane/env. Never overwrites.
-async fn write_export(key: PrivateKey, ids: Ids, format: ExportFormat) -> Result<HandResult, Problem> {
+async fn write_export(key: PrivateKey, ids: KeyIds, format: ExportFormat) -> Result<HandResult, Problem> {
     let done = tauri::async_runtime::spawn_blocking(move || {
         let out = export_folder(format);
         export::export(&ids.credentials(&key), format, out.as_deref(), false)
@@ -148,13 +148,8 @@ fn export_folder(format: ExportFormat) -> Option<PathBuf> {
 }
 
 fn describe(done: Exported) -> HandResult {
-    let what = match done.format {
-        ExportFormat::Fastlane => "fastlane API key file",
-        ExportFormat::Altool => "Key file for altool and notarytool",
-        ExportFormat::Env => ".env file",
-    };
     HandResult {
-        message: format!("{what} written to {}", done.path.display()),
+        message: done.message(),
         path: Some(done.path.display().to_string()),
         commands: done.commands,
         notes: done.notes,

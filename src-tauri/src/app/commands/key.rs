@@ -4,7 +4,8 @@
 use crate::app::{open, picker, state::AppState};
 use crate::core::ids::KeyKind;
 use crate::core::problem::Code;
-use crate::core::session::{self, IdsCheck, Loaded};
+use crate::core::ids::{self, IdsCheck};
+use crate::core::session::Loaded;
 use crate::core::Problem;
 use std::path::PathBuf;
 use tauri::{Runtime, State, Window};
@@ -49,7 +50,7 @@ pub fn check_ids(
 ) -> IdsCheck {
     let session = state.session();
     let file_name = key_ref.as_deref().and_then(|r| session.get(r).ok()).and_then(|s| s.file_name.as_deref());
-    session::check_ids(&key_id, issuer_id.as_deref().unwrap_or(""), kind.unwrap_or_default(), file_name)
+    ids::check_ids(&key_id, issuer_id.as_deref().unwrap_or(""), kind.unwrap_or_default(), file_name)
 }
 
 /// Show the selected `.p8` in the file manager (guided hand-off: "upload this file").

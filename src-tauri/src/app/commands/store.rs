@@ -4,10 +4,9 @@
 use crate::app::commands::verify;
 use crate::app::state::AppState;
 use crate::core::apple::Tested;
-use crate::core::ids::KeyKind;
+use crate::core::ids::{self, KeyIds, KeyKind};
 use crate::core::problem::Code;
-use crate::core::session;
-use crate::core::vault::{store_display_name, IndexEntry, SaveRequest, SaveStatus, Vault};
+use crate::core::vault::{store_display_name, IndexEntry, SaveOutcome, SaveRequest, SaveStatus, Vault};
 use crate::core::Problem;
 use serde::Serialize;
 use tauri::State;
@@ -102,7 +101,7 @@ pub async fn save_to_keychain(
     label: Option<String>,
     replace: Option<bool>,
 ) -> Result<SaveResult, Problem> {
-    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let (key, verification) = {
         let s = state.session();
         // Only a valid answer counts; no answer (offline) saves as "not yet tested".
@@ -118,28 +117,20 @@ pub async fn save_to_keychain(
         })
     })
     .await?;
-    let store = store_display_name();
-    let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested.as_str(), |t| t.outcome.as_str()).to_owned();
-    let message = match outcome.status {
-        SaveStatus::Unchanged => {
-            format!("Key {} was already saved in the {store}; nothing changed.", outcome.entry.key_id)
+    Ok(SaveResult::from(outcome))
+}
+
+impl From<SaveOutcome> for SaveResult {
+    fn from(outcome: SaveOutcome) -> SaveResult {
+        let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested.as_str(), |t| t.outcome.as_str());
+        SaveResult {
+            last_outcome: tested.to_owned(),
+            message: outcome.message(),
+            store_name: store_display_name(),
+            status: outcome.status,
+            key_id: outcome.entry.key_id,
         }
-        SaveStatus::Replaced => format!(
-            "Key {} replaced the key saved before under that Key ID in the {store}.",
-            outcome.entry.key_id
-        ),
-        _ if tested == Code::NotTested.as_str() => {
-            format!("Key {} is saved in the {store}, marked “not yet tested”.", outcome.entry.key_id)
-        }
-        _ => format!("Key {} is saved in the {store}.", outcome.entry.key_id),
-    };
-    Ok(SaveResult {
-        key_id: outcome.entry.key_id,
-        status: outcome.status,
-        store_name: store,
-        last_outcome: tested,
-        message,
-    })
+    }
 }
 
 #[tauri::command]
@@ -151,9 +142,9 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>, Pro
 /// Test a saved key with Apple again and remember the outcome.
 #[tauri::command]
 pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Tested, Problem> {
-    let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
+    let id = ids::parse_key_id(&key_id)?;
     let stored = blocking(&state, move |vault| vault.load(&id)).await?;
-    let ids = session::Ids::from(&stored);
+    let ids = KeyIds::from(&stored);
     let verification = verify::run(&state, &stored.key, &ids).await?;
     let (v, id) = (verification.clone(), stored.key_id.clone());
     blocking(&state, move |vault| vault.record_test(&id, &v)).await?;
@@ -162,6 +153,6 @@ pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<
 
 #[tauri::command]
 pub async fn delete_saved(state: State<'_, AppState>, key_id: String) -> Result<(), Problem> {
-    let id = session::ids(&key_id, None, KeyKind::Individual)?.key_id;
+    let id = ids::parse_key_id(&key_id)?;
     blocking(&state, move |vault| vault.delete(&id)).await
 }

@@ -2,10 +2,9 @@
 
 use crate::app::state::AppState;
 use crate::core::apple::{self, Tested, Verification, VerifyOptions};
-use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
-use crate::core::session::{self, Ids};
+use crate::core::ids::{KeyIds, KeyKind};
 use crate::core::Problem;
 use tauri::State;
 
@@ -17,7 +16,7 @@ pub async fn verify_key(
     issuer_id: Option<String>,
     kind: Option<KeyKind>,
 ) -> Result<Tested, Problem> {
-    let ids = session::ids(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
+    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
     let key = state.session().get(&key_ref)?.key.clone();
     let verification = run(&state, &key, &ids).await?;
     state.session().record_verification(&key_ref, &ids, &verification);
@@ -31,7 +30,7 @@ pub fn cancel_verify(state: State<'_, AppState>) -> bool {
 }
 
 /// Verify, racing the cancel signal: dropping the request future aborts it.
-pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &Ids) -> Result<Verification, Problem> {
+pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds) -> Result<Verification, Problem> {
     let cancel = state.start_verify();
     let creds = ids.credentials(key);
     let opts = VerifyOptions::default();

@@ -16,3 +16,22 @@ pub mod report;
 pub use private_key::PrivateKey;
 pub use read::{read_path, read_reader, KeyBytes, MAX_INPUT_BYTES};
 pub use report::{check, CheckInput, Checked, Report};
+
+use crate::core::Problem;
+use std::path::Path;
+
+/// The name to check a path's key under (`AuthKey_<KEYID>.p8` hints); `None` for `-` (stdin).
+pub fn file_name_of(path: &Path) -> Option<String> {
+    if path.as_os_str() == "-" {
+        return None;
+    }
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// Read a key file (or `-` for stdin) with the size cap and check it: the one way every face
+/// loads a key from a path. `Err` only when nothing could be read (`file_not_found`, …).
+pub fn check_path(path: &Path, key_id: Option<&str>, issuer_id: Option<&str>) -> Result<Checked, Problem> {
+    let bytes = read_path(path)?;
+    let file_name = file_name_of(path);
+    Ok(check(CheckInput { bytes: &bytes, file_name: file_name.as_deref(), key_id, issuer_id }))
+}

@@ -5,7 +5,7 @@
 use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
-use crate::core::ids::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, Normalized};
+use crate::core::ids::{key_id_from_file_name, key_id_mismatch, normalize_issuer_id, normalize_key_id, Normalized};
 use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use serde::Serialize;
@@ -207,33 +207,10 @@ fn given_id(
     }
 }
 
-fn key_id_mismatch(place: &str, there: &str, used: &str, source: &str) -> Problem {
-    let origin = if source == "given" {
-        "was given".to_owned()
-    } else {
-        format!("comes from {source}")
-    };
-    Problem::new(
-        Code::KeyIdMismatch,
-        format!("{} says Key ID {there}, but {used} {origin}.", capitalize(place)),
-        format!(
-            "Check which Key ID belongs to this key in App Store Connect → Users and Access → Integrations; {used} is used. Apple refuses a key paired with the wrong Key ID."
-        ),
-    )
-}
-
 /// An ID problem from a source the user did not type: say where it came from.
 fn not_given_id(mut p: Problem, place: &str) -> Problem {
     p.message = format!("In {place}: {}", p.message);
     p
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! file in the app's config folder so `list` works the same on every platform.
 //!
 //! The credential store is injected (`Vault::with_store`), so tests use
-//! [`memory::MemoryStore`] or a throwaway Secret Service instead of swapping a
+//! `memory::MemoryStore` (feature `test-support`) or a throwaway Secret Service instead of swapping a
 //! process-wide default.
 //!
 //! All `Vault` methods block (the Linux store talks D-Bus through its own
@@ -14,6 +14,8 @@
 
 pub mod index;
 pub mod keychain;
+// The in-memory store is a test double: never in a shipped build.
+#[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 
 pub use index::{now_rfc3339, IndexEntry, LastTest};
@@ -109,6 +111,23 @@ pub struct SaveOutcome {
     pub entry: IndexEntry,
 }
 
+impl SaveOutcome {
+    /// One line saying what happened, the same in the CLI and the wizard.
+    pub fn message(&self) -> String {
+        let (id, store) = (&self.entry.key_id, store_display_name());
+        match self.status {
+            SaveStatus::Unchanged => format!("Key {id} was already saved in the {store}; nothing changed."),
+            SaveStatus::Replaced => {
+                format!("Key {id} replaced the key saved before under that Key ID in the {store}.")
+            }
+            SaveStatus::Saved if self.entry.last_test.is_none() => {
+                format!("Key {id} is saved in the {store}, marked “not yet tested”.")
+            }
+            SaveStatus::Saved => format!("Key {id} is saved in the {store}."),
+        }
+    }
+}
+
 /// A key read back from the keychain, ready to re-test, export or upload.
 #[derive(Debug, Clone)]
 pub struct StoredKey {
@@ -156,7 +175,7 @@ impl Vault {
         Ok(Vault::with_store(store, default_index_path()?))
     }
 
-    /// Any credential store (tests: [`memory::MemoryStore`]) and index file.
+    /// Any credential store (tests: `memory::MemoryStore` (feature `test-support`)) and index file.
     pub fn with_store(store: Arc<CredentialStore>, index_path: PathBuf) -> Vault {
         Vault { store, index_path }
     }

@@ -1,21 +1,8 @@
-//! Key ID and Issuer ID: normalisation (trim, strip quotes, fix case) and
-//! format checks.
-//!
-//! Apple's Key IDs are 10 characters A–Z/0–9 (observed); Issuer IDs are
-//! 8-4-4-4-12 hex but *not* RFC 4122 UUIDs, so no version/variant checks.
+//! Key ID and Issuer ID normalisation: trim, strip quotes, fix case, take a Key ID from a
+//! pasted file name, and the format checks (`key_id_format`, `issuer_id_format`).
 
 use crate::core::problem::Code;
 use crate::core::{Note, Problem};
-use serde::{Deserialize, Serialize};
-
-/// Team keys carry an Issuer ID; individual keys sign with `sub: "user"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyKind {
-    #[default]
-    Team,
-    Individual,
-}
 
 /// A normalised ID plus the notes describing what was fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
