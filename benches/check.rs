@@ -13,7 +13,7 @@ fn bench_check(c: &mut Criterion) {
     // Repaired: Windows line endings plus the whole body on one line.
     let repaired = format!(
         "-----BEGIN PRIVATE KEY-----\r\n{}\r\n-----END PRIVATE KEY-----\r\n",
-        key.base64_body()
+        key.base64_body().as_str()
     );
 
     let mut group = c.benchmark_group("check");

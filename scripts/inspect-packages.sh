@@ -54,6 +54,8 @@ printf 'not a key' >"$work/AuthKey_PKG2TEST02.p8"
 status=0
 "$app" check "$work/AuthKey_PKG2TEST02.p8" >/dev/null 2>&1 || status=$?
 expect "check of a non-key exits 1 (got $status)" test "$status" = 1
+# The test-only seams (an env var choosing the picked file) must not be in a shipped binary.
+expect "no e2e seam in the packaged binary" bash -c "! grep -q -a ASC_WIZARD_E2E_ '$app'"
 
 desktop=("$work"/deb/usr/share/applications/*.desktop)
 expect "one .desktop entry" test ${#desktop[@]} -eq 1

@@ -28,6 +28,11 @@ fn tauri_conf_version_and_identifier_match_the_package() {
     assert!(bundle["macOS"]["minimumSystemVersion"].is_string());
     assert_eq!(bundle["windows"]["nsis"]["installMode"], "currentUser", "merchants often lack admin rights");
     assert!(bundle["windows"]["webviewInstallMode"]["type"].is_string());
+    // Issue 12: no plugins, no <base> tricks, no form posts out of the webview.
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    for rule in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"] {
+        assert!(csp.contains(rule), "CSP lacks {rule}: {csp}");
+    }
 }
 
 #[test]

@@ -8,3 +8,7 @@ pub mod core;
 
 #[cfg(feature = "gui")]
 pub mod app;
+
+// The e2e seam lets an environment variable choose the "picked" key file: tests only.
+#[cfg(all(feature = "e2e-seam", not(debug_assertions)))]
+compile_error!("the `e2e-seam` feature is for tests only and must never be in a release build");

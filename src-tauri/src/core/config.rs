@@ -5,6 +5,8 @@
 //! offers exports and the guided hand-off only).
 
 use crate::core::Problem;
+use crate::core::destination::{has_user_info, is_loopback, redact};
+use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -155,39 +157,32 @@ pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, Problem> {
     })
 }
 
-/// Read, parse and validate one file.
+/// Read, parse and validate one file (a regular file of at most `MAX_CONFIG_BYTES`: a FIFO or
+/// `/dev/zero` is refused, never read).
 pub fn load_file(path: &Path) -> Result<Config, Problem> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let unreadable = |why: String| {
         Problem::new(
             Code::ConfigUnreadable,
-            format!(
-                "The settings file {} could not be opened: {e}.",
-                path.display()
-            ),
-            format!("Check the path given with --config or {ENV_VAR}."),
+            format!("The settings file {} could not be read: {why}.", path.display()),
+            format!("Check the path given with --config or {ENV_VAR}: it must name the small JSON file your platform gave you."),
         )
-    })?;
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(Problem::new(
-            Code::ConfigInvalid,
-            format!(
-                "The settings file {} is too big to be a settings file.",
-                path.display()
-            ),
-            "Point --config at the small JSON file your platform gave you.",
-        ));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Problem::new(
-            Code::ConfigUnreadable,
-            format!(
-                "The settings file {} could not be read: {e}.",
-                path.display()
-            ),
-            "Check that the file is readable text (UTF-8 JSON).",
-        )
-    })?;
-    parse(&text, &path.display().to_string())
+    };
+    let bytes = match read_regular(path, MAX_CONFIG_BYTES) {
+        Ok(b) => b,
+        Err(ReadError::NotFound) => return Err(unreadable("there is no such file".into())),
+        Err(ReadError::NotRegular) => return Err(unreadable("it is not a regular file".into())),
+        Err(ReadError::Io(e)) => return Err(unreadable(e.to_string())),
+        Err(ReadError::TooLarge) => {
+            return Err(Problem::new(
+                Code::ConfigInvalid,
+                format!("The settings file {} is too big to be a settings file.", path.display()),
+                "Point --config at the small JSON file your platform gave you.",
+            ))
+        }
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+    parse(text, &path.display().to_string())
 }
 
 /// Parse and validate config text; `origin` names it in messages.
@@ -206,14 +201,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Config, Problem> {
 
 /// An `https` URL, or `http` only to a loopback address (local tests).
 pub fn validate_destination_url(raw: &str, field: &str) -> Result<Url, Problem> {
+    let shown = redact(raw);
     let bad = |why: &str| {
         Problem::new(
             Code::ConfigInvalidUrl,
-            format!("The {field} \"{raw}\" cannot be used: {why}."),
+            format!("The {field} \"{shown}\" cannot be used: {why}."),
             "Use the https:// address your platform gave you.",
         )
     };
     let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if has_user_info(&url) {
+        return Err(bad("it must not contain a user name or password"));
+    }
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
@@ -227,19 +226,7 @@ pub fn validate_destination_url(raw: &str, field: &str) -> Result<Url, Problem> 
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("it has no host name"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("it must not contain a user name or password"));
-    }
     Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 #[cfg(test)]
@@ -265,9 +252,13 @@ mod tests {
             "ftp://example.com",
             "not a url",
             "https://u:p@example.com/",
+            "http://user:secret@127.0.0.1:8080/u",
+            // A trailing dot sends the name to DNS: not this computer.
+            "http://localhost.:8080/u",
         ] {
             let p = validate_destination_url(bad, "upload_url").unwrap_err();
             assert_eq!(p.code, "config_invalid_url", "{bad}");
+            assert!(!p.message.contains("secret") && !p.message.contains(":p@"), "{}", p.message);
         }
     }
 

@@ -8,6 +8,48 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Why [`read_regular`] read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    NotFound,
+    /// A folder, pipe (FIFO), device or socket: never read, never waited on.
+    NotRegular,
+    /// Over the caller's limit.
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// Read a regular file of at most `max` bytes. Opened non-blocking on Unix so a FIFO cannot
+/// hang the caller, its type checked on the open handle (no race with a swap of the path), then
+/// read with a cap even if it grows meanwhile. The bytes are zeroized on drop.
+pub fn read_regular(path: &Path, max: u64) -> Result<zeroize::Zeroizing<Vec<u8>>, ReadError> {
+    use std::io::Read;
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e),
+    })?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > max {
+        return Err(ReadError::TooLarge);
+    }
+    let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
+    file.take(max + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    if buf.len() as u64 > max {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(buf)
+}
+
 /// Whether an existing destination may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overwrite {

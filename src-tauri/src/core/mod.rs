@@ -4,12 +4,14 @@
 pub mod apple;
 pub mod config;
 pub mod credentials;
+pub mod destination;
 pub mod export;
 pub mod fsutil;
 pub mod ids;
 pub mod key;
 pub mod problem;
 pub mod session;
+pub mod text;
 pub mod token;
 pub mod upload;
 pub mod vault;

@@ -85,6 +85,7 @@ codes! {
     Empty = "empty": NotUsable,
     TooLarge = "too_large": NotUsable,
     FileNotFound = "file_not_found": NotUsable,
+    NotAFile = "not_a_file": NotUsable,
     ReadFailed = "read_failed": NotUsable,
     NotAKey = "not_a_key": NotUsable,
     Truncated = "truncated": NotUsable,

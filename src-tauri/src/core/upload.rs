@@ -128,11 +128,13 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
     })?;
     auth_header.set_sensitive(true);
 
-    let client = reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.request_timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(user_agent())
+        .user_agent(user_agent());
+    // No proxy for plain http or this computer: it would see the token and the key in clear text.
+    let client = crate::core::destination::police(builder, &url)
         .build()
         .map_err(|e| {
             Problem::new(
@@ -256,11 +258,7 @@ pub fn server_message(body: &[u8]) -> Option<String> {
         }
         None => text.into_owned(),
     };
-    let clean: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clean = crate::core::text::printable(&raw);
     if clean.is_empty() {
         return None;
     }

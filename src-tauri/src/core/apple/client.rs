@@ -3,9 +3,9 @@
 
 use crate::core::Problem;
 use crate::core::problem::Code;
-use std::net::IpAddr;
 use std::time::{Duration, Instant, SystemTime};
-use url::{Host, Url};
+use crate::core::destination::{has_user_info, redact};
+use url::Url;
 
 /// The environment variable that overrides the API base (tests, proxies).
 pub const API_BASE_ENV: &str = "ASC_API_BASE";
@@ -24,10 +24,11 @@ pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
 
 /// Parse and police one base URL (see [`resolve_api_base`]).
 pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
+    let shown = redact(raw);
     let invalid = || {
         Problem::new(
             Code::ApiBaseInvalid,
-            format!("The App Store Connect API address \"{raw}\" is not a usable web address."),
+            format!("The App Store Connect API address \"{shown}\" is not a usable web address."),
             "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
         )
     };
@@ -35,30 +36,26 @@ pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
     if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
         return Err(invalid());
     }
+    if has_user_info(&url) {
+        return Err(Problem::new(
+            Code::ApiBaseInvalid,
+            format!("The App Store Connect API address {shown} contains a user name or password."),
+            "Remove the part before '@' from the address: the key's token is the only credential sent.",
+        ));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(Problem::new(
             Code::ApiBaseNotHttps,
-            format!("The API address {raw} uses plain http, which is only allowed for this computer (localhost)."),
+            format!("The API address {shown} uses plain http, which is only allowed for this computer (localhost)."),
             "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
         )),
         _ => Err(invalid()),
     }
 }
 
-/// 127.0.0.0/8, ::1 and `localhost`.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(Host::Domain(d)) => {
-            let d = d.trim_end_matches('.');
-            d.eq_ignore_ascii_case("localhost")
-        }
-        None => false,
-    }
-}
+pub use crate::core::destination::is_loopback;
 
 /// `base` + `path_and_query`, keeping any path prefix of the base (proxies).
 pub fn endpoint(base: &Url, path_and_query: &str) -> String {
@@ -72,10 +69,7 @@ pub fn build_client(base: &Url, connect_timeout: Duration) -> Result<reqwest::Cl
         .user_agent(concat!("asc-key-wizard/", env!("CARGO_PKG_VERSION")))
         // A redirect could lead to a plain-http host: never follow one.
         .redirect(reqwest::redirect::Policy::none());
-    if is_loopback(base) {
-        // A system proxy must not intercept requests to this computer.
-        builder = builder.no_proxy();
-    }
+    builder = crate::core::destination::police(builder, base);
     builder.build().map_err(|e| {
         Problem::new(
             Code::TlsError,
@@ -177,17 +171,20 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Body, Ne
     Ok(Body::Complete(buf))
 }
 
-/// Seconds or an HTTP date.
+/// The longest wait a `Retry-After` can ask for: Apple's limits reset within the hour, and a
+/// hostile or broken answer must not turn into an absurd (or overflowing) number.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// Seconds or an HTTP date, capped at [`MAX_RETRY_AFTER`].
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(
-        at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 fn url_path(url: &str) -> &str {
@@ -240,7 +237,7 @@ mod tests {
             "http://127.5.6.7",
             "http://[::1]:9000/",
             "http://localhost:1234/prefix",
-            "http://LOCALHOST.",
+            "http://LOCALHOST:1",
             "https://proxy.example.com/asc/",
         ] {
             assert!(check_api_base(ok).is_ok(), "{ok}");
@@ -254,8 +251,16 @@ mod tests {
             ("ftp://127.0.0.1", "api_base_invalid"),
             ("not a url", "api_base_invalid"),
             ("https://x.example/?q=1", "api_base_invalid"),
+            // A trailing dot sends the name to DNS (issue 12): not this computer.
+            ("http://LOCALHOST.", "api_base_not_https"),
+            ("http://localhost.:8080", "api_base_not_https"),
+            // User info would add a second Authorization header; it is never echoed.
+            ("http://user:secret@127.0.0.1:8080", "api_base_invalid"),
+            ("https://user:secret@api.example.com", "api_base_invalid"),
         ] {
-            assert_eq!(check_api_base(bad).unwrap_err().code, code, "{bad}");
+            let p = check_api_base(bad).unwrap_err();
+            assert_eq!(p.code, code, "{bad}");
+            assert!(!p.message.contains("secret"), "{}", p.message);
         }
     }
 
@@ -282,5 +287,8 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+        // u64::MAX seconds once printed "Wait about 0 hours" (the rounding overflowed).
+        assert_eq!(parse_retry_after("18446744073709551615"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"), Some(MAX_RETRY_AFTER));
     }
 }

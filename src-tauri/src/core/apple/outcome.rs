@@ -2,6 +2,7 @@
 //! and the words for every outcome code.
 
 use super::{AppSummary, Capabilities, RateLimit};
+use crate::core::text::printable;
 use serde::Deserialize;
 
 /// The first error's `code` of a JSON:API error body, if it is one.
@@ -28,7 +29,8 @@ pub fn apple_error_code(body: &[u8]) -> Option<String> {
         {
             Some("FORBIDDEN.ACCESS_UNAVAILABLE".into())
         }
-        other => other,
+        // Printed in messages ("code …"): at most 100 printable characters.
+        other => other.map(|c| printable(&c).chars().take(100).collect()),
     }
 }
 
@@ -104,9 +106,10 @@ pub fn parse_apps(body: &[u8]) -> Option<(u32, Vec<AppSummary>)> {
                 name: None,
                 bundle_id: None,
             });
+            // Names come from whoever controls the answer: never a terminal escape.
             AppSummary {
-                name: a.name.unwrap_or_default(),
-                bundle_id: a.bundle_id.unwrap_or_default(),
+                name: printable(&a.name.unwrap_or_default()),
+                bundle_id: printable(&a.bundle_id.unwrap_or_default()),
             }
         })
         .collect();
@@ -214,7 +217,7 @@ fn human_secs(s: u64) -> String {
     match s {
         0..=119 => format!("{s} seconds"),
         120..=7199 => format!("{} minutes", (s + 30) / 60),
-        _ => format!("{} hours", (s + 1800) / 3600),
+        _ => format!("{} hours", s.saturating_add(1800) / 3600),
     }
 }
 
@@ -222,6 +225,16 @@ fn human_secs(s: u64) -> String {
 mod tests {
     use super::*;
     use crate::core::problem::Class;
+
+    #[test]
+    fn answers_are_printable() {
+        let body = br#"{"data":[{"attributes":{"name":"Shop\u001b[2J\u001b]0;pwned\u0007","bundleId":"com.x\r\nEVIL"}}]}"#;
+        let (_, apps) = parse_apps(body).unwrap();
+        assert!(!apps[0].name.contains('\u{1b}') && !apps[0].name.contains('\u{7}'), "{:?}", apps[0].name);
+        assert_eq!(apps[0].bundle_id, "com.x EVIL");
+        let code = apple_error_code(br#"{"errors":[{"code":"NOT_AUTHORIZED\u001b[31m"}]}"#).unwrap();
+        assert!(!code.contains('\u{1b}'), "{code:?}");
+    }
 
     #[test]
     fn rate_limit_header_is_parsed_defensively() {
@@ -315,5 +328,7 @@ mod tests {
             assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer)), "{code}");
         }
         assert_eq!(human_secs(600), "10 minutes");
+        assert_eq!(human_secs(86_400), "24 hours");
+        assert_ne!(human_secs(u64::MAX), "0 hours");
     }
 }

@@ -102,11 +102,8 @@ impl PrivateKey {
 
     /// The base64 body of the canonical PEM (without line breaks); used by tests
     /// and leak checks to search output for key material.
-    pub fn base64_body(&self) -> String {
-        self.pem
-            .lines()
-            .filter(|l| !l.starts_with("-----"))
-            .collect()
+    pub fn base64_body(&self) -> Zeroizing<String> {
+        Zeroizing::new(self.pem.lines().filter(|l| !l.starts_with("-----")).collect())
     }
 }
 
@@ -200,7 +197,7 @@ mod tests {
         assert_eq!(body.len(), 200);
         assert!(
             body.starts_with("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"),
-            "{body}"
+            "{}", body.as_str()
         );
         let lines: Vec<_> = key.canonical_pem().lines().map(str::len).collect();
         assert_eq!(lines, vec![27, 64, 64, 64, 8, 25]);

@@ -2,6 +2,7 @@
 //! is rejected without being read whole.
 
 use crate::core::Problem;
+use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
 use std::io::Read;
 use std::path::Path;
@@ -9,8 +10,22 @@ use zeroize::Zeroizing;
 
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 
-/// Raw input bytes, zeroized on drop.
-pub type KeyBytes = Zeroizing<Vec<u8>>;
+/// Raw input bytes, zeroized on drop. `Debug` shows only the length, so key bytes cannot be
+/// printed by accident.
+pub struct KeyBytes(Zeroizing<Vec<u8>>);
+
+impl std::ops::Deref for KeyBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for KeyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyBytes({} bytes)", self.0.len())
+    }
+}
 
 /// Read at most `MAX_INPUT_BYTES` from a reader; one byte more means `too_large`.
 pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
@@ -28,7 +43,7 @@ pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
     if buf.len() > MAX_INPUT_BYTES {
         return Err(too_large());
     }
-    Ok(buf)
+    Ok(KeyBytes(buf))
 }
 
 /// Read a key file (or stdin for `-`).
@@ -43,26 +58,25 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
             "Choose the AuthKey_XXXXXXXXXX.p8 file inside it.",
         ));
     }
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Problem::new(
+    match read_regular(path, MAX_INPUT_BYTES as u64) {
+        Ok(bytes) => Ok(KeyBytes(bytes)),
+        Err(ReadError::NotFound) => Err(Problem::new(
             Code::FileNotFound,
             format!("There is no file at {}.", path.display()),
             "Check the path; the key usually sits in Downloads as AuthKey_XXXXXXXXXX.p8.",
-        ),
-        _ => Problem::new(
+        )),
+        Err(ReadError::NotRegular) => Err(Problem::new(
+            Code::NotAFile,
+            format!("{} is not a regular file (it is a pipe, device or socket).", path.display()),
+            "Choose the AuthKey_XXXXXXXXXX.p8 file itself; to pass the key as text, use - and standard input.",
+        )),
+        Err(ReadError::TooLarge) => Err(too_large()),
+        Err(ReadError::Io(e)) => Err(Problem::new(
             Code::ReadFailed,
-            format!("{} could not be opened: {e}.", path.display()),
+            format!("{} could not be read: {e}.", path.display()),
             "Check that you may read the file, then try again.",
-        ),
-    })?;
-    if file
-        .metadata()
-        .map(|m| m.len() > MAX_INPUT_BYTES as u64)
-        .unwrap_or(false)
-    {
-        return Err(too_large());
+        )),
     }
-    read_reader(file)
 }
 
 pub fn too_large() -> Problem {

@@ -11,13 +11,25 @@ use crate::core::{Note, Problem};
 use serde::Serialize;
 
 /// What the caller hands to the check.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct CheckInput<'a> {
     pub bytes: &'a [u8],
     /// The file's name (not the path), for `AuthKey_<KEYID>.p8` / `SubscriptionKey_*` hints.
     pub file_name: Option<&'a str>,
     pub key_id: Option<&'a str>,
     pub issuer_id: Option<&'a str>,
+}
+
+/// Only the length of the bytes: they may be a private key.
+impl std::fmt::Debug for CheckInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckInput")
+            .field("bytes", &format_args!("{} bytes", self.bytes.len()))
+            .field("file_name", &self.file_name)
+            .field("key_id", &self.key_id)
+            .field("issuer_id", &self.issuer_id)
+            .finish()
+    }
 }
 
 /// What the check found. Never holds key material.
@@ -230,6 +242,17 @@ mod tests {
             .map(|n| n.code.as_str())
             .chain(r.problems.iter().map(|p| p.code.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn debug_never_shows_the_bytes() {
+        let (_, pem) = apple_pem();
+        let input = CheckInput { bytes: pem.as_bytes(), ..CheckInput::default() };
+        let shown = format!("{input:?}");
+        assert!(!shown.contains("PRIVATE") && !shown.contains(&pem[40..80]), "{shown}");
+        let bytes = crate::core::key::read_reader(pem.as_bytes()).unwrap();
+        let shown = format!("{bytes:?}");
+        assert!(shown.contains("bytes") && !shown.contains(&pem[40..80]) && !shown.contains("45, 45"), "{shown}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::core::apple::Verification;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
+use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -96,25 +97,29 @@ pub(crate) struct Index {
     pub(crate) keys: Vec<IndexEntry>,
 }
 
+/// The index lists metadata only (about 400 bytes a key): 4 MiB is thousands of keys.
+const MAX_INDEX_BYTES: u64 = 4 << 20;
+
 impl Index {
     /// A missing file is an empty index; an unreadable one is a problem (we
     /// never silently drop what the user saved).
     pub(crate) fn load(path: &Path) -> Result<Index, Problem> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Index::default()),
-            Err(e) => {
-                return Err(Problem::new(
-                    Code::IndexUnreadable,
-                    format!(
-                        "The list of saved keys ({}) could not be read: {e}.",
-                        path.display()
-                    ),
-                    "Check the permissions of that file, then try again.",
-                ))
-            }
+        let why = match read_regular(path, MAX_INDEX_BYTES) {
+            Ok(bytes) => return Index::parse(&bytes, path),
+            Err(ReadError::NotFound) => return Ok(Index::default()),
+            Err(ReadError::NotRegular) => "it is not a regular file".to_owned(),
+            Err(ReadError::TooLarge) => format!("it is over {} MiB", MAX_INDEX_BYTES >> 20),
+            Err(ReadError::Io(e)) => e.to_string(),
         };
-        serde_json::from_slice(&bytes).map_err(|e| {
+        Err(Problem::new(
+            Code::IndexUnreadable,
+            format!("The list of saved keys ({}) could not be read: {why}.", path.display()),
+            "Check that file (it should be a small JSON file), then try again.",
+        ))
+    }
+
+    fn parse(bytes: &[u8], path: &Path) -> Result<Index, Problem> {
+        serde_json::from_slice(bytes).map_err(|e| {
             Problem::new(
                 Code::IndexUnreadable,
                 format!("The list of saved keys ({}) is damaged: {e}.", path.display()),
