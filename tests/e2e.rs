@@ -336,6 +336,9 @@ async fn e2e_a_happy_path() {
         .await;
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
+    // The setup token is not kept in the page once it did its job (issue 12).
+    let left = j.js("return document.querySelector('#upload-token').value", vec![]).await;
+    assert_eq!(left, serde_json::json!(""), "token left in its field");
     j.click(&next_of("handoff")).await;
 
     j.wait_step("done").await;
@@ -536,6 +539,9 @@ async fn e2e_c_wrong_curve_rejected() {
         vec!["wrong_curve".to_string()]
     );
     assert!(j.is_disabled(&next_of("file")).await);
+    // A refused key is not kept in the paste box either (issue 12).
+    let left = j.js("return document.querySelector('#paste-text').value", vec![]).await;
+    assert_eq!(left, serde_json::json!(""), "pasted key left in the page");
     j.shot_at("paste-wrong-curve", "#file-result").await;
     j.finish().await;
 }

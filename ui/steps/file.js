@@ -53,12 +53,12 @@ async function checkPaste() {
     return;
   }
   try {
-    const loaded = await loadKeyText({ text });
-    // The text now lives in Rust; do not keep a copy in the page.
-    $('#paste-text').value = '';
-    showLoaded(loaded);
+    showLoaded(await loadKeyText({ text }));
   } catch (problem) {
     showProblem(problem);
+  } finally {
+    // Checked or refused, the text has been to Rust: never keep a copy of a key in the page.
+    $('#paste-text').value = '';
   }
 }
 

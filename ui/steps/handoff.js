@@ -173,7 +173,12 @@ export async function onNext() {
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
     jobs.push(uploadKey({ ...base, token: $('#upload-token').value }).then(
-      (r) => { succeeded.add('upload'); resultRow('upload', 'ok', r.message); },
+      (r) => {
+        succeeded.add('upload');
+        // The token did its job: do not leave it in the page.
+        $('#upload-token').value = '';
+        resultRow('upload', 'ok', r.message);
+      },
       (p) => {
         resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`);
         if (p.code === 'upload_unauthorized' || p.code === 'missing_token') {
