@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs, from a fresh Debian/Ubuntu machine:
 #  1. install system packages and tauri-driver (scripts/setup-linux.sh --test);
-#  2. build the headless CLI (release, --no-default-features) and prove it links no WebKit/GTK;
+#  2. build the headless CLI (--no-default-features) and prove it links no WebKit/GTK (a debug
+#     build links the same libraries as a release one, in a fraction of the time);
 #  3. lint the GitHub Actions workflows (scripts/lint-workflows.sh, a pinned actionlint);
 #  4. type-check the Windows build, GUI and headless (scripts/check-windows.sh);
 #  5. run every test (unit, CLI, property, loopback Apple/dashboard, real Secret Service,
@@ -27,18 +28,15 @@ export ASC_WIZARD_FULL_TESTS=1
 
 gui_features="mock-runtime,e2e-seam"
 
-echo "==> headless build: cargo build --release --no-default-features"
-cargo build --release --no-default-features --locked
-headless="$root/target/release/asc-key-wizard"
+echo "==> headless build: cargo build --no-default-features"
+cargo build --no-default-features --locked
+headless="$root/target/debug/asc-key-wizard"
 if ldd "$headless" | grep -E -i 'webkit|gtk|javascriptcore|soup'; then
   echo "error: the headless build links WebKit/GTK libraries (listed above)" >&2
   exit 1
 fi
 echo "    no WebKit/GTK in $(ls -l "$headless" | awk '{print $5}') bytes: ok"
 "$headless" --help >/dev/null
-# Keep the headless binary aside: the next build replaces target/release/asc-key-wizard only if
-# someone builds release GUI, but tests may point at it explicitly.
-export ASC_WIZARD_HEADLESS_BIN="$headless"
 
 full=1
 [ $# -gt 0 ] && full=0

@@ -1,5 +1,6 @@
 //! Flags more than one subcommand takes, declared once.
 
+use crate::core::ids::KeyKind;
 use clap::Args;
 
 /// Key ID / Issuer ID flags shared by the commands that take a key file.
@@ -14,4 +15,15 @@ pub struct IdArgs {
     /// The key is an individual key (no Issuer ID).
     #[arg(long)]
     pub individual: bool,
+}
+
+impl IdArgs {
+    /// Team unless `--individual`.
+    pub fn kind(&self) -> KeyKind {
+        if self.individual {
+            KeyKind::Individual
+        } else {
+            KeyKind::Team
+        }
+    }
 }

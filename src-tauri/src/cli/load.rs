@@ -42,11 +42,7 @@ pub(crate) fn load_file_key(
             println!("{}", style.warn(&w.message));
         }
     }
-    let kind = if ids.individual {
-        KeyKind::Individual
-    } else {
-        KeyKind::Team
-    };
+    let kind = ids.kind();
     // Flags first; else what the check found (file name, fastlane JSON).
     let key_id = ids
         .key_id

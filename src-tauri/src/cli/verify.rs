@@ -4,6 +4,7 @@
 //! 2 usage (bad arguments, API address not allowed); 3 Apple rejected the key;
 //! 4 no usable answer from Apple.
 
+use super::args::IdArgs;
 use super::exit;
 use super::output::{print_failure, print_json, print_problem, Style};
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
@@ -17,16 +18,8 @@ use std::path::PathBuf;
 pub struct VerifyArgs {
     /// The key file (AuthKey_XXXXXXXXXX.p8), or - for standard input.
     pub file: PathBuf,
-    /// The Key ID (10 characters, e.g. 2X9R4HXF34). Taken from the file name
-    /// AuthKey_<KEYID>.p8 when left out.
-    #[arg(long, value_name = "ID")]
-    pub key_id: Option<String>,
-    /// The Issuer ID shown at the top of the Team Keys page (not needed with --individual).
-    #[arg(long, value_name = "ID", required_unless_present = "individual")]
-    pub issuer_id: Option<String>,
-    /// The key is an Individual key (a user's own key), not a Team key.
-    #[arg(long)]
-    pub individual: bool,
+    #[command(flatten)]
+    pub ids: IdArgs,
     /// Talk to this API address instead of Apple's (also ASC_API_BASE).
     /// Plain http:// only for this computer (localhost).
     #[arg(long, value_name = "URL")]
@@ -37,13 +30,8 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> i32 {
-    let kind = if args.individual {
-        KeyKind::Individual
-    } else {
-        KeyKind::Team
-    };
-    let issuer_id = if args.individual { None } else { args.issuer_id.as_deref() };
-    let checked = match key::check_path(&args.file, args.key_id.as_deref(), issuer_id) {
+    let kind = args.ids.kind();
+    let checked = match key::check_path(&args.file, args.ids.key_id.as_deref(), args.ids.issuer_id.as_deref()) {
         Ok(c) => c,
         Err(p) => {
             print_failure(args.json, &p);
@@ -59,12 +47,12 @@ pub fn run(args: VerifyArgs) -> i32 {
             return exit::NOT_USABLE;
         }
     };
-    let Some(key_id) = report.key_id.clone().or_else(|| args.key_id.clone()) else {
+    let Some(key_id) = report.key_id.clone().or_else(|| args.ids.key_id.clone()) else {
         print_failure(args.json, &crate::core::ids::missing_key_id());
         return exit::USAGE;
     };
     let issuer_id = match kind {
-        KeyKind::Team => report.issuer_id.clone().or_else(|| args.issuer_id.clone()),
+        KeyKind::Team => report.issuer_id.clone().or_else(|| args.ids.issuer_id.clone()),
         KeyKind::Individual => None,
     };
 
