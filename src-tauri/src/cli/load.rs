@@ -4,7 +4,7 @@
 use crate::cli::args::IdArgs;
 use crate::cli::exit;
 use crate::cli::output::{print_failure, print_json, print_problem, Style};
-use crate::core::ids::{self, KeyIds, KeyKind};
+use crate::core::ids::{self, KeyIds};
 use crate::core::key::{self, PrivateKey};
 use crate::core::problem::Code;
 use crate::core::vault::Vault;
