@@ -19,17 +19,7 @@ pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && ! command -v npm >/dev/null 2>&1 && pkgs+=(nodejs npm)
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  missing=()
-  for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "==> installing: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  fi
+  "$(dirname "$0")/apt-install.sh" "${pkgs[@]}"
 else
   echo "==> not a Debian/Ubuntu system: install the WebKitGTK 4.1 development packages yourself" >&2
 fi
