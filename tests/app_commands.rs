@@ -70,7 +70,16 @@ impl Harness {
         self.call_in(&self.main, cmd, args)
     }
 
+    /// Load a key file and enter its IDs (ABC123DEFG, a team key) as step 4 does: later
+    /// commands take only the key_ref.
     fn load(&self, path: &Path) -> String {
+        let key_ref = self.load_only(path);
+        let ids = json!({ "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team", "keyRef": key_ref });
+        self.call("check_ids", ids).expect("check_ids");
+        key_ref
+    }
+
+    fn load_only(&self, path: &Path) -> String {
         let loaded = self.call("load_key_file", json!({ "path": path })).expect("load_key_file");
         assert_eq!(loaded["report"]["ok"], json!(true), "{loaded}");
         loaded["key_ref"].as_str().expect("key_ref").to_owned()
@@ -202,6 +211,27 @@ fn check_ids_normalises_and_warns_about_the_file_name() {
     assert!(individual["issuer_id"]["problem"].is_null(), "{individual}");
 }
 
+/// The IDs travel once, to check_ids; verify, save, upload and export take the key_ref and use
+/// what that check accepted (IDs sent along with them are ignored).
+#[test]
+fn commands_use_the_ids_the_check_accepted() {
+    let h = Harness::new();
+    let key_ref = h.load_only(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let save = json!({ "keyRef": key_ref, "keyId": "ABC123DEFG", "issuerId": ISSUER, "kind": "team" });
+    assert_problem(&h.call("save_to_keychain", save.clone()).unwrap_err(), "ids_not_checked");
+    assert_problem(&h.call("export_key", json!({ "keyRef": key_ref, "format": "env" })).unwrap_err(), "ids_not_checked");
+    let ids = json!({ "keyId": " zzz999zzzz ", "issuerId": ISSUER.to_uppercase(), "kind": "team", "keyRef": key_ref });
+    h.call("check_ids", ids).unwrap();
+    let saved = h.call("save_to_keychain", save).unwrap();
+    assert_eq!(saved["key_id"], json!("ZZZ999ZZZZ"), "{saved}");
+    let rows = h.call("list_saved", json!({})).unwrap();
+    assert_eq!(rows[0]["issuer_id"], json!(ISSUER), "{rows}");
+    // Fields that stop being valid take the IDs away again.
+    h.call("check_ids", json!({ "keyId": "short", "issuerId": ISSUER, "kind": "team", "keyRef": key_ref })).unwrap();
+    assert_problem(&h.call("verify_key", json!({ "keyRef": key_ref })).unwrap_err(), "ids_not_checked");
+    h.assert_no_leak();
+}
+
 #[test]
 fn keychain_save_list_delete_round_trip() {
     let h = Harness::new();
@@ -328,6 +358,9 @@ fn verify_reports_offline_and_can_be_cancelled() {
     let addr = closed.local_addr().unwrap();
     drop(closed);
     std::env::set_var("ASC_API_BASE", format!("http://{addr}"));
+    // The wizard is told where tests go instead of Apple (shown on the test step).
+    let info = h.call("app_info", json!({})).unwrap();
+    assert_eq!(info["api_override"], json!(addr.to_string()), "{info}");
     let v = h.call("verify_key", args.clone()).unwrap();
     assert_eq!(v["outcome"], json!("network_unreachable"), "{v}");
     assert!(v["message"].is_string() && v["hint"].is_string());
@@ -339,6 +372,7 @@ fn verify_reports_offline_and_can_be_cancelled() {
     let rows = h.call("list_saved", json!({})).unwrap();
     assert_eq!(rows[0]["last_outcome"], json!("network_unreachable"), "{rows}");
     std::env::remove_var("ASC_API_BASE");
+    assert_eq!(h.call("app_info", json!({})).unwrap()["api_override"], Value::Null);
     h.assert_no_leak();
 }
 
@@ -385,18 +419,23 @@ fn dropped_files_become_the_selection_and_closing_forgets_it() {
         })
     };
     // The real handler: Rust reads the dropped file and keeps the key.
+    // The handler returns at once; the file is read on another thread, then selected.
     app::on_window_event(&window, &drop(h.key_file("AuthKey_ABC123DEFG.p8")));
+    let started = std::time::Instant::now();
+    while state.session().selected().is_none() && started.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let selected = state.session().selected().map(|s| (s.id.clone(), s.key.fingerprint().to_owned()));
     let (key_ref, fingerprint) = selected.expect("the dropped key is selected");
     assert_eq!(fingerprint, h.key.fingerprint());
     assert!(state.session().get(&key_ref).is_ok());
 
     // The payload the webview receives carries metadata only.
-    let payload = app::drop_payload(&state, &h.key_file("AuthKey_ABC123DEFG.p8"));
+    let payload = tauri::async_runtime::block_on(app::drop_payload(&state, h.key_file("AuthKey_ABC123DEFG.p8")));
     let text = serde_json::to_string(&payload).unwrap();
     assert!(!text.contains("PRIVATE KEY") && !text.contains(&h.key.base64_body()[60..90]), "{text}");
     assert!(payload.loaded.expect("loaded").key_ref.is_some());
-    let missing = app::drop_payload(&state, &h.dir.path().join("gone.p8"));
+    let missing = tauri::async_runtime::block_on(app::drop_payload(&state, h.dir.path().join("gone.p8")));
     assert_eq!(missing.problem.map(|p| p.code.as_str()), Some("file_not_found"));
     assert!(state.session().selected().is_none(), "a failed drop replaces the old key");
 
@@ -545,5 +584,33 @@ fn upload_export_and_dashboard_follow_the_config() {
         None => std::env::remove_var("XDG_CONFIG_HOME"),
     }
     // The export results are paths and commands, never the key.
+    h.assert_no_leak();
+}
+
+/// "Start over" (and closing the window) stops an upload still waiting for the dashboard: the
+/// command ends at once with `cancelled` instead of waiting for the dashboard's time-out.
+#[test]
+fn start_over_stops_an_upload_in_flight() {
+    let h = Harness::new();
+    let state = h.app.state::<AppState>();
+    // A dashboard that takes the connection and never answers.
+    let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    state.set_config(asc_key_wizard::core::config::Config {
+        upload_url: Some(format!("http://{}/keys", hang.local_addr().unwrap())),
+        ..Default::default()
+    });
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    let worker = {
+        let (main, key_ref) = (h.main.clone(), key_ref.clone());
+        std::thread::spawn(move || invoke(&main, "upload_key", json!({ "keyRef": key_ref, "token": "tok-1" })))
+    };
+    let (_conn, _) = hang.accept().expect("the upload reaches the dashboard");
+    let started = std::time::Instant::now();
+    h.call("clear_key", json!({})).unwrap();
+    let stopped = worker.join().unwrap().unwrap_err();
+    assert_problem(&stopped, "cancelled");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    // The key is gone too: nothing more can be sent or written for it.
+    assert_problem(&h.call("export_key", json!({ "keyRef": key_ref, "format": "env" })).unwrap_err(), "no_key_selected");
     h.assert_no_leak();
 }

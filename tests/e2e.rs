@@ -188,6 +188,11 @@ async fn fill_ids(j: &mut Journey, key_id: &str, issuer: &str) {
 /// Step 5: press "Test API Key", wait for the outcome code.
 async fn run_test(j: &Journey) -> String {
     j.wait_step("test").await;
+    // Every journey runs against a loopback double through ASC_API_BASE: the step says so.
+    let shown = "const e = document.querySelector('#api-override'); return e && !e.hidden && e.textContent ? e.textContent : null;";
+    let note = j.wait_js("the API override notice", shown, vec![], WAIT).await;
+    let note = note.as_str().unwrap_or_default();
+    assert!(note.contains("127.0.0.1:") && note.contains("ASC_API_BASE"), "{note}");
     j.mark_stale("#test-result .result-title").await;
     j.click("#test-key").await;
     j.wait_rerendered("#test-result .result-title", Duration::from_secs(60))

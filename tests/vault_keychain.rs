@@ -112,12 +112,12 @@ fn save_read_back_list_replace_and_delete() {
     assert_eq!(out.status, SaveStatus::Saved);
     let back = vault.load(&id).expect("read back");
     assert_eq!(back.key.canonical_pem(), old.canonical_pem());
-    assert_eq!(back.issuer_id.as_deref(), Some(ISSUER));
+    assert_eq!(back.ids.issuer_id.as_deref(), Some(ISSUER));
     assert!(vault
         .list()
         .unwrap()
         .iter()
-        .any(|e| e.key_id == id && e.last_test.is_none()));
+        .any(|e| e.ids.key_id == id && e.last_test.is_none()));
 
     assert_eq!(
         vault.save(&request(&old, &id, false)).unwrap().status,
@@ -135,7 +135,7 @@ fn save_read_back_list_replace_and_delete() {
 
     vault.delete(&id).expect("delete");
     assert_eq!(vault.load(&id).unwrap_err().code, "not_found");
-    assert!(vault.list().unwrap().iter().all(|e| e.key_id != id));
+    assert!(vault.list().unwrap().iter().all(|e| e.ids.key_id != id));
 }
 
 /// The largest record the vault can write (the longest allowed label, in four-byte characters)
@@ -160,7 +160,7 @@ fn the_largest_record_is_kept_whole() {
         vault.save(&req).unwrap_or_else(|p| panic!("{kind:?}: {p:?}"));
         let back = vault.load(&id).expect("read back");
         assert_eq!(back.label, label);
-        assert_eq!(back.kind, kind);
+        assert_eq!(back.ids.kind, kind);
         assert_eq!(back.key.canonical_pem(), key.canonical_pem());
         vault.delete(&id).expect("delete");
     }
@@ -388,4 +388,79 @@ fn cli_commands_end_to_end() {
     let (code, v) = run(&["delete", &id, "--json"]);
     assert_eq!(code, Some(1));
     assert_eq!(v["error"]["code"], "not_found");
+}
+
+/// Keychain and index stay in step through a crash: the real binary is aborted at each step of
+/// `save` and `delete` (test-only fail points), and the next `list` shows what the keychain holds.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_crash_at_any_step_is_settled_by_the_next_list() {
+    let home = tempfile::tempdir().unwrap();
+    let config_home = home.path().join("config");
+    let Some(vault) = real_vault(&config_home) else {
+        return;
+    };
+    let id = random_key_id();
+    let bin = env!("CARGO_BIN_EXE_asc-key-wizard");
+    let write_key = |name: &str, key: &PrivateKey| {
+        let path = home.path().join(name).join(format!("AuthKey_{id}.p8"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, key.canonical_pem()).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let run = |args: &[&str], fail_at: Option<&str>| {
+        let mut cmd = Command::new(bin);
+        cmd.args(args).env("HOME", home.path()).env("XDG_CONFIG_HOME", &config_home).env_remove("ASC_WIZARD_CONFIG");
+        if let Some(at) = fail_at {
+            cmd.env("ASC_WIZARD_FAIL_AT", at);
+        }
+        cmd.output().expect("run the binary")
+    };
+    let listed = |id: &str| -> Option<String> {
+        let out = run(&["list", "--json"], None);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let keys = v["keys"].as_array().unwrap().clone();
+        keys.iter().find(|k| k["key_id"] == id).map(|k| k["fingerprint"].as_str().unwrap().to_owned())
+    };
+    let saved_fingerprint = |id: &str| vault.load(id).ok().map(|s| s.fingerprint);
+    let (first, second) = (key(), key());
+    let (first_file, second_file) = (write_key("a", &first), write_key("b", &second));
+    let save = |file: &str, extra: &[&str]| {
+        let mut args = vec!["save", file, "--issuer-id", ISSUER, "--no-verify", "--json"];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    fn argv(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    // Killed after the intent, before the keychain: nothing is saved, nothing listed.
+    let out = run(&argv(&save(&first_file, &[])), Some("after_intent"));
+    assert!(!out.status.success(), "the fail point aborts");
+    assert_eq!(listed(&id), None);
+    assert_eq!(saved_fingerprint(&id), None);
+    // Killed after the keychain, before the index: the next list shows the saved key.
+    let out = run(&argv(&save(&first_file, &[])), Some("after_keychain"));
+    assert!(!out.status.success(), "the fail point aborts");
+    assert_eq!(listed(&id).as_deref(), Some(first.fingerprint()));
+    assert_eq!(saved_fingerprint(&id).as_deref(), Some(first.fingerprint()));
+
+    // A different key under the same ID: the CLI names its own way out.
+    let out = run(&argv(&save(&second_file, &[])), None);
+    assert_eq!(out.status.code(), Some(5));
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "key_exists_different");
+    assert!(err["error"]["hint"].as_str().unwrap().contains("--replace"), "{err}");
+    // A replace killed after the keychain: list never shows the old fingerprint.
+    let out = run(&argv(&save(&second_file, &["--replace"])), Some("after_keychain"));
+    assert!(!out.status.success(), "the fail point aborts");
+    assert_eq!(listed(&id).as_deref(), Some(second.fingerprint()));
+    // A delete killed after the keychain: list shows no key that is gone.
+    let out = run(&["delete", &id], Some("after_keychain"));
+    assert!(!out.status.success(), "the fail point aborts");
+    assert_eq!(saved_fingerprint(&id), None);
+    assert_eq!(listed(&id), None);
+    let index = std::fs::read_to_string(config_home.join(SERVICE).join("keys.json")).unwrap();
+    assert!(!index.contains("intents"), "every intent was settled: {index}");
 }

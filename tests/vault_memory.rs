@@ -6,6 +6,7 @@ use asc_key_wizard::core::apple::{Capabilities, Verification};
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
+use asc_key_wizard::core::problem::WayOut;
 use asc_key_wizard::core::vault::memory::{Fault, MemoryStore, Op};
 use asc_key_wizard::core::vault::{SaveRequest, SaveStatus, Vault, SERVICE};
 use std::sync::Arc;
@@ -130,7 +131,8 @@ fn a_different_key_is_refused_unless_replace() {
     let index_before = std::fs::read(f.vault.index_path()).unwrap();
     let err = f.vault.save(&request(&new, None, false)).unwrap_err();
     assert_eq!(err.code, "key_exists_different");
-    assert!(err.hint.contains("--replace"));
+    // The way out is the core's; each face words it (the CLI: --replace, tests/store_cli.rs).
+    assert_eq!(err.way_out, Some(WayOut::ReplaceSaved));
     assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, old.fingerprint());
     assert_eq!(std::fs::read(f.vault.index_path()).unwrap(), index_before);
 
@@ -152,8 +154,8 @@ fn load_record_test_and_delete() {
 
     let stored = f.vault.load(KEY_ID).unwrap();
     assert_eq!(stored.key.canonical_pem(), key.canonical_pem());
-    assert_eq!(stored.issuer_id.as_deref(), Some(ISSUER));
-    assert_eq!(stored.kind, KeyKind::Team);
+    assert_eq!(stored.ids.issuer_id.as_deref(), Some(ISSUER));
+    assert_eq!(stored.ids.kind, KeyKind::Team);
 
     let entry = f
         .vault
@@ -267,7 +269,8 @@ fn a_damaged_item_is_reported_and_can_be_replaced() {
     );
     let err = f.vault.save(&request(&key, None, false)).unwrap_err();
     assert_eq!(err.code, "keychain_item_damaged");
-    assert!(err.hint.contains("--replace"));
+    // The way out is the core's; each face words it (the CLI: --replace, tests/store_cli.rs).
+    assert_eq!(err.way_out, Some(WayOut::ReplaceSaved));
     assert_eq!(f.store.raw(SERVICE, KEY_ID).unwrap(), b"{not our json");
     assert_eq!(
         f.vault.save(&request(&key, None, true)).unwrap().status,

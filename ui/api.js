@@ -5,7 +5,7 @@
 
 import { call } from './ipc.js';
 
-/** `{name, version}` of the app. */
+/** `{name, version, api_override}` of the app (`api_override`: the host tests go to instead of Apple's, or null). */
 export function appInfo() {
   return call('app_info');
 }
@@ -30,7 +30,7 @@ export function clearKey() {
   return call('clear_key');
 }
 
-/** Offline check of the Key ID / Issuer ID (against the file name when `keyRef` is given): `IdsCheck` (key_id, issuer_id, warnings). */
+/** Offline check of the Key ID / Issuer ID (against the file name when `keyRef` is given): `IdsCheck` (key_id, issuer_id, warnings). Rust keeps the IDs it accepts with that key for the later commands. */
 export function checkIds({ keyId, issuerId, kind, keyRef }) {
   return call('check_ids', { keyId, issuerId, kind, keyRef });
 }
@@ -40,9 +40,9 @@ export function revealKeyFile({ keyRef }) {
   return call('reveal_key_file', { keyRef });
 }
 
-/** Asks Apple whether the key works: `Tested` (outcome, class, message, hint, apps, capabilities). */
-export function verifyKey({ keyRef, keyId, issuerId, kind }) {
-  return call('verify_key', { keyRef, keyId, issuerId, kind });
+/** Asks Apple whether the key works, with the IDs `checkIds` accepted for it: `Tested` (outcome, class, message, hint, apps, capabilities). */
+export function verifyKey({ keyRef }) {
+  return call('verify_key', { keyRef });
 }
 
 /** Stops a running test with Apple: `true` when one was running. */
@@ -50,9 +50,9 @@ export function cancelVerify() {
   return call('cancel_verify');
 }
 
-/** Saves the key in the OS keychain: `SaveResult` (key_id, status, store_name, last_outcome, message). */
-export function saveToKeychain({ keyRef, keyId, issuerId, kind, label, replace }) {
-  return call('save_to_keychain', { keyRef, keyId, issuerId, kind, label, replace });
+/** Saves the key with its accepted IDs in the OS keychain: `SaveResult` (key_id, status, store_name, last_outcome, message). */
+export function saveToKeychain({ keyRef, label, replace }) {
+  return call('save_to_keychain', { keyRef, label, replace });
 }
 
 /** The keys saved on this computer: `SavedRow[]` (ids, label, fingerprint, last outcome; no key material). */
@@ -80,14 +80,14 @@ export function openDestination({ which }) {
   return call('open_destination', { which });
 }
 
-/** Uploads the key to the platform with the setup `token`: `HandResult` (message, warnings). */
-export function uploadKey({ keyRef, keyId, issuerId, kind, token }) {
-  return call('upload_key', { keyRef, keyId, issuerId, kind, token });
+/** Uploads the key with its accepted IDs to the platform with the setup `token`: `HandResult` (message, warnings). */
+export function uploadKey({ keyRef, token }) {
+  return call('upload_key', { keyRef, token });
 }
 
-/** Writes an export file of the selected key in `format`: `HandResult` (message, path, commands, warnings). */
-export function exportKey({ keyRef, keyId, issuerId, kind, format }) {
-  return call('export_key', { keyRef, keyId, issuerId, kind, format });
+/** Writes an export file of the selected key (with its accepted IDs) in `format`: `HandResult` (message, path, commands, warnings). */
+export function exportKey({ keyRef, format }) {
+  return call('export_key', { keyRef, format });
 }
 
 /** Writes an export file of a saved key in `format`: `HandResult` (message, path, commands, warnings). */

@@ -25,7 +25,7 @@ fn open_wizard() {
         "This build has no wizard window (built without the `gui` feature). \
          Use a subcommand, for example `asc-key-wizard check AuthKey_ABC123DEFG.p8`; see --help."
     );
-    std::process::exit(cli::exit::USAGE);
+    std::process::exit(asc_key_wizard::core::problem::Class::Usage.exit_code());
 }
 
 /// The Windows GUI release build runs in the "windows" subsystem, so it starts without a console; a

@@ -53,7 +53,7 @@ async function testAgain() {
     const saved = s.handoff && s.handoff.done.includes('keychain');
     s.verification = saved
       ? await retestSaved({ keyId: s.keyId })
-      : await verifyKey({ keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+      : await verifyKey({ keyRef: s.keyRef });
     s.untested = false;
   } catch (problem) {
     s.verification = { outcome: problem.code, message: problem.message, hint: problem.hint };

@@ -121,10 +121,9 @@ function keychainSaved(r) {
   resultRow('keychain', 'ok', r.message);
 }
 
-/** The ids every hand-off command takes. */
+/** What every hand-off command takes: the key's ref (Rust keeps the IDs step 4 accepted). */
 function keyArgs() {
-  const s = ctx.state;
-  return { keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind };
+  return { keyRef: ctx.state.keyRef };
 }
 
 async function replaceSaved(btn) {

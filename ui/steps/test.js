@@ -1,6 +1,6 @@
 // Step 5: ask Apple (through Rust) whether the key works, with cancel.
 import { $, el, reveal } from '../dom.js';
-import { cancelVerify, verifyKey } from '../api.js';
+import { appInfo, cancelVerify, verifyKey } from '../api.js';
 
 // Whether Apple could be asked comes from Rust with every answer (`class`, core::problem::Class):
 // with `no_answer` the merchant may go on and test later.
@@ -31,6 +31,16 @@ export function init(c) {
   });
 }
 
+/** Say so when the tests go somewhere other than Apple (ASC_API_BASE is set). */
+export async function enter() {
+  let info = null;
+  try { info = await appInfo(); } catch (_) { /* shown without the notice */ }
+  const note = $('#api-override');
+  note.hidden = !(info && info.api_override);
+  note.textContent = note.hidden ? ''
+    : `Tests go to ${info.api_override}, not to Apple: the ASC_API_BASE setting on this computer says so.`;
+}
+
 export async function run() {
   if (running) return;
   const s = ctx.state;
@@ -45,7 +55,7 @@ export async function run() {
   ctx.refresh();
   let verification;
   try {
-    verification = await verifyKey({ keyRef: s.keyRef, keyId: s.keyId, issuerId: s.issuerId, kind: s.kind });
+    verification = await verifyKey({ keyRef: s.keyRef });
   } catch (problem) {
     // A cancelled test is the one refusal of this command that leaves the way on open.
     const klass = problem.code === 'cancelled' ? 'no_answer' : 'usage';

@@ -2,9 +2,11 @@
 //! over `crate::core`; the selected key lives in [`state::AppState`].
 
 pub mod commands;
+pub mod error;
 pub mod open;
 pub mod picker;
 pub mod state;
+pub mod words;
 
 use crate::core::session::Loaded;
 use crate::core::Problem;
@@ -52,12 +54,16 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     match event {
         // Rust reads the dropped file itself; the webview gets only the check's metadata.
+        // The file is read off the UI thread: a slow or stuck file never freezes the window.
         WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
-            if let Some(path) = paths.first() {
-                let payload = drop_payload(window.state::<AppState>().inner(), path);
-                if let Err(e) = window.emit_to(window.label(), KEY_DROPPED_EVENT, payload) {
-                    log::warn!("could not report the dropped file to the window: {e}");
-                }
+            if let Some(path) = paths.first().cloned() {
+                let window = window.clone();
+                tauri::async_runtime::spawn(async move {
+                    let payload = drop_payload(window.state::<AppState>().inner(), path).await;
+                    if let Err(e) = window.emit_to(window.label(), KEY_DROPPED_EVENT, payload) {
+                        log::warn!("could not report the dropped file to the window: {e}");
+                    }
+                });
             }
         }
         // Closing the window forgets the key (zeroized on drop).
@@ -67,11 +73,11 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 }
 
 /// Load a dropped path into the session (public for tests).
-pub fn drop_payload(state: &AppState, path: &std::path::Path) -> DropPayload {
+pub async fn drop_payload(state: &AppState, path: std::path::PathBuf) -> DropPayload {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    match state.session().load_path(path) {
+    match state.load_path(path).await {
         Ok(loaded) => DropPayload { loaded: Some(loaded), problem: None, file_name },
-        Err(problem) => DropPayload { loaded: None, problem: Some(problem), file_name },
+        Err(problem) => DropPayload { loaded: None, problem: Some(error::Error::from(problem).0), file_name },
     }
 }
 

@@ -1,12 +1,17 @@
 //! What the Tauri shell keeps between commands. The key itself lives in
-//! `core::session::Session`; this only adds locking and the cancel handle.
+//! `core::session::Session`; this only adds locking, reading off the UI thread and the
+//! cancel handles.
 
+use crate::app::words::wizard_words;
 use crate::core::config::{self, Config};
-use crate::core::session::Session;
+use crate::core::key;
+use crate::core::problem::Code;
+use crate::core::session::{Loaded, Session};
 use crate::core::vault::Vault;
 use crate::core::Problem;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 #[derive(Default)]
 pub struct AppState {
@@ -17,6 +22,39 @@ pub struct AppState {
     vault: VaultSlot,
     /// The destination config, loaded on first use (`ASC_WIZARD_CONFIG`, app folder, default).
     config: Mutex<Option<Config>>,
+    /// Bumped by "Start over" and by closing the window: uploads and exports begun before stop.
+    work: Work,
+}
+
+struct Work(watch::Sender<u64>);
+
+impl Default for Work {
+    fn default() -> Work {
+        Work(watch::channel(0).0)
+    }
+}
+
+/// Taken when an upload or export starts; says whether "Start over" came since.
+pub struct Ticket(watch::Receiver<u64>);
+
+impl Ticket {
+    /// Resolves when the work this ticket belongs to should stop.
+    pub async fn cancelled(&mut self) {
+        let _ = self.0.changed().await;
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.has_changed().unwrap_or(true)
+    }
+}
+
+/// The problem for work stopped by "Start over" or closing the window.
+pub fn stopped() -> Problem {
+    Problem::new(
+        Code::Cancelled,
+        "Stopped because the wizard was started over.",
+        "Nothing was sent or written. Choose the key again to continue.",
+    )
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -71,10 +109,31 @@ impl AppState {
         Ok(loaded)
     }
 
-    /// Window closed: forget the key (zeroized on drop) and stop any request.
+    /// "Start over" or the window closed: forget the key (zeroized on drop) and stop every
+    /// request and export still running for it.
     pub fn forget(&self) {
         self.session().clear();
         self.cancel_verify();
+        self.work.0.send_modify(|generation| *generation += 1);
+    }
+
+    /// A ticket for an upload or export starting now.
+    pub fn ticket(&self) -> Ticket {
+        // A new receiver has seen the current generation: only a later bump cancels it.
+        Ticket(self.work.0.subscribe())
+    }
+
+    /// Read the key file on a blocking thread, then check it under the session's lock (a slow
+    /// or stuck file never freezes the window or blocks other commands). A failed read also
+    /// drops the previous key: the user moved on from it.
+    pub async fn load_path(&self, path: PathBuf) -> Result<Loaded, Problem> {
+        self.session().clear();
+        let read = {
+            let path = path.clone();
+            tauri::async_runtime::spawn_blocking(move || key::read_path(&path)).await
+        };
+        let bytes = read.map_err(|e| Problem::new(Code::Internal, format!("Reading the file stopped: {e}."), "Try again."))??;
+        Ok(self.session().load_read(&bytes, &path).worded(wizard_words))
     }
 }
 

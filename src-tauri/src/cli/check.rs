@@ -2,11 +2,12 @@
 //! `core::key::check`, prints a checklist or the JSON report, and writes the
 //! canonical PEM when `--fix-to` asks for it.
 
-use super::exit;
+use super::exit::Outcome;
 use super::output::{print_json, print_problem, Style};
+use super::words::cli_words;
 use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::key::{self, Checked, Report};
-use crate::core::problem::Code;
+use crate::core::problem::Class;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -33,24 +34,20 @@ pub struct CheckArgs {
     pub fix_to: Option<PathBuf>,
 }
 
-pub fn run(args: CheckArgs) -> i32 {
+pub fn run(args: CheckArgs) -> Outcome {
     let stdin = args.file.as_os_str() == "-";
     let (mut report, key) =
         match key::check_path(&args.file, args.key_id.as_deref(), args.issuer_id.as_deref()) {
-            Ok(Checked { report, key }) => (report, key),
-            Err(problem) => (Report::unreadable(problem), None),
+            Ok(Checked { report, key }) => (report.worded(cli_words), key),
+            Err(problem) => (Report::unreadable(problem.worded(cli_words)), None),
         };
 
     let mut written = None;
     if let (Some(dest), Some(key)) = (&args.fix_to, &key) {
         match write_private_file(dest, key.canonical_pem().as_bytes(), Overwrite::Refuse) {
             Ok(()) => written = Some(dest.clone()),
-            Err(mut problem) => {
-                if problem.is(Code::FileExists) {
-                    problem.hint =
-                        "Choose a new file name for --fix-to; the check never replaces a file."
-                            .into();
-                }
+            Err(problem) => {
+                // No way out to word: the check never replaces a file.
                 report.problems.push(problem);
                 report.ok = false;
             }
@@ -73,11 +70,7 @@ pub fn run(args: CheckArgs) -> i32 {
             written.as_deref(),
         );
     }
-    if report.ok {
-        exit::OK
-    } else {
-        exit::NOT_USABLE
-    }
+    Ok(if report.ok { Class::Usable } else { Class::NotUsable })
 }
 
 /// A short checklist a non-engineer can follow: found, repaired, IDs, what to do.

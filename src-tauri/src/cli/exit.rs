@@ -1,14 +1,23 @@
-//! Process exit codes, shared by every subcommand.
+//! How a subcommand ends: the class of what happened, or a failure that `cli::run` prints once;
+//! the class alone picks the process exit code (`core::problem::Class::exit_code`).
 
-/// The key is usable / the action succeeded.
-pub const OK: i32 = 0;
-/// The key is not usable (offline check failed), or the input could not be read.
-pub const NOT_USABLE: i32 = 1;
-/// Bad arguments (clap uses 2 as well).
-pub const USAGE: i32 = 2;
-/// Apple answered and rejected the key.
-pub const REJECTED: i32 = 3;
-/// No usable answer from Apple or the dashboard (network, rate limit, outage).
-pub const NO_ANSWER: i32 = 4;
-/// The keychain or local storage failed.
-pub const STORAGE: i32 = 5;
+use crate::core::problem::Class;
+use crate::core::Problem;
+
+/// What a subcommand returns.
+pub type Outcome = Result<Class, Failure>;
+
+/// Why a subcommand stopped before its normal output.
+#[derive(Debug)]
+pub enum Failure {
+    /// Printed once by `cli::run` (JSON `{"error": …}` or stderr); its class picks the exit code.
+    Problem(Problem),
+    /// The subcommand's own output already says why (a failed check report).
+    Reported(Class),
+}
+
+impl From<Problem> for Failure {
+    fn from(p: Problem) -> Failure {
+        Failure::Problem(p)
+    }
+}

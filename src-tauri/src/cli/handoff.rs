@@ -5,10 +5,10 @@
 //! dashboard; 5 keychain or local file writing failed.
 
 use crate::core::problem::{Class, Code};
-use crate::cli::exit;
-use crate::cli::output::{print_json, Style};
 use crate::cli::args::IdArgs;
-use crate::cli::load::{fail, load_file_key, load_stored_key, runtime};
+use crate::cli::exit::{Failure, Outcome};
+use crate::cli::load::{load_file_key, load_stored_key, runtime};
+use crate::cli::output::{print_json, Style};
 use crate::core::config;
 use crate::core::export::{self, ExportFormat};
 use crate::core::ids::KeyKind;
@@ -90,81 +90,36 @@ pub struct ExportArgs {
     pub json: bool,
 }
 
-fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, KeyIds), i32> {
+fn load(choice: &KeyChoice, json: bool, style: Style) -> Result<(PrivateKey, KeyIds), Failure> {
     match (&choice.stored, &choice.file) {
-        (Some(id), _) => load_stored_key(id, json),
+        (Some(id), _) => Ok(load_stored_key(id)?),
         (None, Some(file)) => load_file_key(file, &choice.ids, json, style),
-        (None, None) => Err(fail(
-            json,
-            &Problem::new(
-                Code::KeyMissing,
-                "No key was given.",
-                "Pass a key file, or --stored KEYID for a saved key.",
-            ),
-            exit::USAGE,
-        )),
+        (None, None) => Err(Problem::new(
+            Code::KeyMissing,
+            "No key was given.",
+            "Pass a key file, or --stored KEYID for a saved key.",
+        )
+        .into()),
     }
 }
 
-pub fn upload(a: UploadArgs) -> i32 {
+pub fn upload(a: UploadArgs) -> Outcome {
     let style = Style::for_stdout();
-    let loaded = match config::load(a.config.as_deref()) {
-        Ok(c) => c,
-        Err(p) => return fail(a.json, &p, exit::USAGE),
-    };
-    let cfg = loaded.config;
+    let cfg = config::load(a.config.as_deref())?.config;
     // Settle the destination and token before touching the key or keychain.
-    let probe = UploadOptions::from_config(&cfg, a.to.as_deref(), Zeroizing::new(String::new()));
-    let mut opts = match probe
-        .and_then(|o| config::validate_destination_url(&o.url, "upload address").map(|_| o))
-    {
-        Ok(o) => o,
-        Err(p) => return fail(a.json, &p, exit::USAGE),
-    };
+    let mut opts = UploadOptions::from_config(&cfg, a.to.as_deref(), Zeroizing::new(String::new()))?;
+    config::validate_destination_url(&opts.url, "upload address")?;
     let stdin_is_key =
         a.key.stored.is_none() && a.key.file.as_deref().is_some_and(|f| f.as_os_str() == "-");
-    opts.token = match read_token(a.token_env.as_deref(), cfg.token_label(), stdin_is_key) {
-        Ok(t) => t,
-        Err(p) => return fail(a.json, &p, exit::USAGE),
-    };
-    let (key, ids) = match load(&a.key, a.json, style) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    let req = ids.credentials(&key);
-    let result = match runtime() {
-        Ok(rt) => rt.block_on(upload::upload(&req, &opts)),
-        Err(p) => Err(p),
-    };
-    match result {
-        Ok(receipt) => {
-            if a.json {
-                print_json(
-                    &serde_json::json!({ "ok": true, "key_id": ids.key_id, "upload": receipt }),
-                );
-            } else {
-                println!(
-                    "{}",
-                    style.good(&format!(
-                        "Uploaded key {} to {}.",
-                        ids.key_id,
-                        cfg.platform_name()
-                    ))
-                );
-                if let Some(m) = &receipt.message {
-                    println!("    {} {m}", style.dim("The server said:"));
-                }
-            }
-            exit::OK
-        }
-        Err(p) => {
-            let code = match p.class() {
-                Class::Refused | Class::NoAnswer => p.class().exit_code(),
-                _ => exit::USAGE,
-            };
-            fail(a.json, &p, code)
-        }
+    opts.token = read_token(a.token_env.as_deref(), cfg.token_label(), stdin_is_key)?;
+    let (key, ids) = load(&a.key, a.json, style)?;
+    let receipt = runtime()?.block_on(upload::upload(&ids.credentials(&key), &opts))?;
+    if a.json {
+        print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "upload": receipt }));
+    } else {
+        println!("{}", style.good(&receipt.message(&opts.platform_name, &ids.key_id)));
     }
+    Ok(Class::Usable)
 }
 
 /// The token from `--token-env VAR`, else asked on the terminal. Never an argument.
@@ -201,20 +156,14 @@ fn read_token(
     Ok(token)
 }
 
-pub fn export(a: ExportArgs) -> i32 {
+pub fn export(a: ExportArgs) -> Outcome {
     let style = Style::for_stdout();
-    let (key, ids) = match load(&a.key, a.json, style) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
+    let (key, ids) = load(&a.key, a.json, style)?;
     let format: ExportFormat = a.format.into();
-    let written = match export::export(&ids.credentials(&key), format, a.out.as_deref(), a.force) {
-        Ok(w) => w,
-        Err(p) => return fail(a.json, &p, exit::STORAGE),
-    };
+    let written = export::export(&ids.credentials(&key), format, a.out.as_deref(), a.force)?;
     if a.json {
         print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "export": written }));
-        return exit::OK;
+        return Ok(Class::Usable);
     }
     println!("{}", style.good(&written.message()));
     if !written.commands.is_empty() {
@@ -235,5 +184,5 @@ pub fn export(a: ExportArgs) -> i32 {
         println!("{}", style.warn(&format!("{} ({})", w.message, w.code)));
         println!("    {} {}", style.dim("What to do:"), w.hint);
     }
-    exit::OK
+    Ok(Class::Usable)
 }

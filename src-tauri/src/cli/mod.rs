@@ -8,8 +8,10 @@ pub mod load;
 pub mod output;
 pub mod store;
 pub mod verify;
+pub mod words;
 
 use clap::{Parser, Subcommand};
+use exit::Failure;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,9 +52,27 @@ pub enum Command {
     Export(handoff::ExportArgs),
 }
 
-/// Run one subcommand; returns the process exit code.
+impl Command {
+    /// `--json`: failures are printed as `{"error": …}` on stdout instead of text on stderr.
+    fn json(&self) -> bool {
+        match self {
+            Command::Check(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Save(a) => a.json,
+            Command::List(a) => a.json,
+            Command::Show(a) => a.json,
+            Command::Test(a) => a.json,
+            Command::Delete(a) => a.json,
+            Command::Upload(a) => a.json,
+            Command::Export(a) => a.json,
+        }
+    }
+}
+
+/// Run one subcommand; the one place that prints a failure and picks the exit code.
 pub fn run(command: Command) -> i32 {
-    match command {
+    let json = command.json();
+    let outcome = match command {
         Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Save(args) => store::save(args),
@@ -62,7 +82,16 @@ pub fn run(command: Command) -> i32 {
         Command::Delete(args) => store::delete(args),
         Command::Upload(args) => handoff::upload(args),
         Command::Export(args) => handoff::export(args),
-    }
+    };
+    let class = match outcome {
+        Ok(class) | Err(Failure::Reported(class)) => class,
+        Err(Failure::Problem(problem)) => {
+            let problem = problem.worded(words::cli_words);
+            output::print_failure(json, &problem);
+            problem.class()
+        }
+    };
+    class.exit_code()
 }
 
 /// `-v` turns on debug logs for our crate only; `RUST_LOG` still wins.

@@ -5,13 +5,14 @@
 //! storage failed (including "a different key is already saved").
 
 use crate::cli::args::IdArgs;
-use crate::cli::exit;
-use crate::cli::load::{fail, load_file_key, load_stored_key, runtime, storage_exit};
+use crate::cli::exit::Outcome;
+use crate::cli::load::{load_file_key, load_stored_key, runtime};
 use crate::cli::output::{print_json, Style};
 use crate::core::apple::{self, Verification, VerifyOptions};
 use crate::core::ids::{self, KeyIds, KeyKind};
 use crate::core::key::PrivateKey;
 use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, Vault};
+use crate::core::problem::Class;
 use crate::core::Problem;
 use clap::Args;
 use std::path::PathBuf;
@@ -76,23 +77,15 @@ pub struct DeleteArgs {
     pub json: bool,
 }
 
-pub fn save(a: SaveArgs) -> i32 {
+pub fn save(a: SaveArgs) -> Outcome {
     let style = Style::for_stdout();
-    let (key, ids) = match load_file_key(&a.file, &a.ids, a.json, style) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
+    let (key, ids) = load_file_key(&a.file, &a.ids, a.json, style)?;
     // A label the vault would refuse is a usage error, found before asking Apple.
-    if let Err(p) = vault::label_for(a.label.as_deref(), &ids.key_id) {
-        return fail(a.json, &p, exit::USAGE);
-    }
+    vault::label_for(a.label.as_deref(), &ids.key_id)?;
     let verification = if a.no_verify {
         None
     } else {
-        let v = match verify_key(&key, &ids, a.api_base.clone()) {
-            Ok(v) => v,
-            Err(p) => return fail(a.json, &p, exit::NO_ANSWER),
-        };
+        let v = verify_key(&key, &ids, a.api_base.clone())?;
         if !v.is_valid() {
             if a.json {
                 print_json(&serde_json::json!({ "ok": false, "saved": false, "apple": v }));
@@ -103,24 +96,16 @@ pub fn save(a: SaveArgs) -> i32 {
                     style.dim("The key was not saved. To save it anyway, add --no-verify.")
                 );
             }
-            return crate::cli::verify::exit_code(&v);
+            return Ok(v.class());
         }
         Some(v)
     };
-    let vault = match Vault::open() {
-        Ok(v) => v,
-        Err(p) => return fail(a.json, &p, exit::STORAGE),
-    };
-    let outcome = vault.save(&SaveRequest {
+    let outcome = Vault::open()?.save(&SaveRequest {
         creds: ids.credentials(&key),
         label: a.label.as_deref(),
         verification: verification.as_ref(),
         replace: a.replace,
-    });
-    let outcome = match outcome {
-        Ok(o) => o,
-        Err(p) => return fail(a.json, &p, storage_exit(&p)),
-    };
+    })?;
     let store = store_display_name();
     if a.json {
         print_json(&serde_json::json!({
@@ -145,22 +130,19 @@ pub fn save(a: SaveArgs) -> i32 {
             );
         }
     }
-    exit::OK
+    Ok(Class::Usable)
 }
 
-pub fn list(a: ListArgs) -> i32 {
+pub fn list(a: ListArgs) -> Outcome {
     let style = Style::for_stdout();
-    let keys = match vault::default_index_path().and_then(|p| vault::list_index(&p)) {
-        Ok(k) => k,
-        Err(p) => return fail(a.json, &p, exit::STORAGE),
-    };
+    let keys = Vault::open()?.list()?;
     if a.json {
         print_json(&serde_json::json!({ "store": store_display_name(), "keys": keys }));
-        return exit::OK;
+        return Ok(Class::Usable);
     }
     if keys.is_empty() {
         println!("No keys are saved yet. Save one with `asc-key-wizard save AuthKey_XXXXXXXXXX.p8 --issuer-id …`.");
-        return exit::OK;
+        return Ok(Class::Usable);
     }
     println!(
         "{}",
@@ -169,38 +151,32 @@ pub fn list(a: ListArgs) -> i32 {
     for k in &keys {
         println!(
             "  {}  {}  ({}, saved {})  {}",
-            style.bold(&k.key_id),
+            style.bold(&k.ids.key_id),
             k.label,
-            kind_word(k.kind),
+            kind_word(k.ids.kind),
             k.saved_at,
             test_word(k)
         );
     }
-    exit::OK
+    Ok(Class::Usable)
 }
 
-pub fn show(a: ShowArgs) -> i32 {
+pub fn show(a: ShowArgs) -> Outcome {
     let style = Style::for_stdout();
-    let key_id = match ids::parse_key_id(&a.key_id) {
-        Ok(id) => id,
-        Err(p) => return fail(a.json, &p, exit::USAGE),
-    };
-    let entry = match vault::default_index_path().and_then(|p| vault::show_index(&p, &key_id)) {
-        Ok(e) => e,
-        Err(p) => return fail(a.json, &p, storage_exit(&p)),
-    };
+    let entry = Vault::open()?.show(&ids::parse_key_id(&a.key_id)?)?;
     if a.json {
         print_json(&serde_json::json!({ "store": store_display_name(), "key": entry }));
-        return exit::OK;
+        return Ok(Class::Usable);
     }
     println!(
         "{}",
-        style.bold(&format!("{} — {}", entry.key_id, entry.label))
+        style.bold(&format!("{} — {}", entry.ids.key_id, entry.label))
     );
-    println!("  Kind:         {}", kind_word(entry.kind));
+    println!("  Kind:         {}", kind_word(entry.ids.kind));
     println!(
         "  Issuer ID:    {}",
         entry
+            .ids
             .issuer_id
             .as_deref()
             .unwrap_or("(none: individual key)")
@@ -215,19 +191,13 @@ pub fn show(a: ShowArgs) -> i32 {
         Some(t) => println!("  Last test:    {} — {} ({})", t.at, t.outcome, t.message),
         None => println!("  Last test:    not yet tested"),
     }
-    exit::OK
+    Ok(Class::Usable)
 }
 
-pub fn test(a: TestArgs) -> i32 {
+pub fn test(a: TestArgs) -> Outcome {
     let style = Style::for_stdout();
-    let (key, ids) = match load_stored_key(&a.key_id, a.json) {
-        Ok(v) => v,
-        Err(code) => return code,
-    };
-    let v = match verify_key(&key, &ids, a.api_base.clone()) {
-        Ok(v) => v,
-        Err(p) => return fail(a.json, &p, exit::NO_ANSWER),
-    };
+    let (key, ids) = load_stored_key(&a.key_id)?;
+    let v = verify_key(&key, &ids, a.api_base.clone())?;
     let recorded = Vault::open().and_then(|vault| vault.record_test(&ids.key_id, &v));
     if a.json {
         let mut out = serde_json::json!({ "ok": v.is_valid(), "key_id": ids.key_id, "apple": v });
@@ -244,22 +214,17 @@ pub fn test(a: TestArgs) -> i32 {
             );
         }
     }
-    match recorded {
-        Err(p) if v.is_valid() => storage_exit(&p),
-        _ => crate::cli::verify::exit_code(&v),
-    }
+    // A key that works but whose result could not be recorded: the record's failure counts.
+    Ok(match recorded {
+        Err(p) if v.is_valid() => p.class(),
+        _ => v.class(),
+    })
 }
 
-pub fn delete(a: DeleteArgs) -> i32 {
+pub fn delete(a: DeleteArgs) -> Outcome {
     let style = Style::for_stdout();
-    let key_id = match ids::parse_key_id(&a.key_id) {
-        Ok(id) => id,
-        Err(p) => return fail(a.json, &p, exit::USAGE),
-    };
-    let result = Vault::open().and_then(|vault| vault.delete(&key_id));
-    if let Err(p) = result {
-        return fail(a.json, &p, storage_exit(&p));
-    }
+    let key_id = ids::parse_key_id(&a.key_id)?;
+    Vault::open()?.delete(&key_id)?;
     if a.json {
         print_json(
             &serde_json::json!({ "ok": true, "deleted": key_id, "store": store_display_name() }),
@@ -273,7 +238,7 @@ pub fn delete(a: DeleteArgs) -> i32 {
             ))
         );
     }
-    exit::OK
+    Ok(Class::Usable)
 }
 
 fn verify_key(

@@ -5,12 +5,14 @@
 //! 4 no usable answer from Apple.
 
 use super::args::IdArgs;
-use super::exit;
-use super::output::{print_failure, print_json, print_problem, Style};
+use super::exit::Outcome;
+use super::load::{check_file, runtime};
+use super::output::{print_json, print_problem, Style};
+use crate::core::ids::missing_key_id;
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
 use crate::core::problem::Class;
 use crate::core::ids::KeyKind;
-use crate::core::key::{self, Report};
+use crate::core::key::Report;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -29,58 +31,27 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-pub fn run(args: VerifyArgs) -> i32 {
+pub fn run(args: VerifyArgs) -> Outcome {
     let kind = args.ids.kind();
-    let checked = match key::check_path(&args.file, args.ids.key_id.as_deref(), args.ids.issuer_id.as_deref()) {
-        Ok(c) => c,
-        Err(p) => {
-            print_failure(args.json, &p);
-            return exit::NOT_USABLE;
-        }
-    };
+    let checked = check_file(&args.file, &args.ids)?;
     let report = checked.report;
-
     let parsed = match checked.key {
         Some(k) if report.ok => k,
         _ => {
             finish(&args, Style::for_stdout(), &report, None);
-            return exit::NOT_USABLE;
+            return Ok(Class::NotUsable);
         }
     };
-    let Some(key_id) = report.key_id.clone().or_else(|| args.ids.key_id.clone()) else {
-        print_failure(args.json, &crate::core::ids::missing_key_id());
-        return exit::USAGE;
-    };
+    let key_id = report.key_id.clone().or_else(|| args.ids.key_id.clone()).ok_or_else(missing_key_id)?;
     let issuer_id = match kind {
         KeyKind::Team => report.issuer_id.clone().or_else(|| args.ids.issuer_id.clone()),
         KeyKind::Individual => None,
     };
-
-    let creds = Credentials {
-        key: &parsed,
-        key_id: &key_id,
-        issuer_id: issuer_id.as_deref(),
-        kind,
-    };
-    let opts = VerifyOptions {
-        api_base: args.api_base.clone(),
-        ..VerifyOptions::default()
-    };
-    let runtime = match crate::cli::load::runtime() {
-        Ok(rt) => rt,
-        Err(p) => {
-            print_failure(args.json, &p);
-            return exit::NO_ANSWER;
-        }
-    };
-    let verification = runtime.block_on(apple::verify(&creds, &opts));
+    let creds = Credentials { key: &parsed, key_id: &key_id, issuer_id: issuer_id.as_deref(), kind };
+    let opts = VerifyOptions { api_base: args.api_base.clone(), ..VerifyOptions::default() };
+    let verification = runtime()?.block_on(apple::verify(&creds, &opts));
     finish(&args, Style::for_stdout(), &report, Some(&verification));
-    exit_code(&verification)
-}
-
-/// The exit code for Apple's answer: its class decides (`core::problem::Class::exit_code`).
-pub fn exit_code(v: &Verification) -> i32 {
-    v.class().exit_code()
+    Ok(verification.class())
 }
 
 /// The check report with `"apple"` added (`null` when Apple was not asked).

@@ -7,7 +7,7 @@
 use crate::core::Problem;
 use crate::core::destination::{has_user_info, is_loopback, redact};
 use crate::core::fsutil::{read_regular, ReadError};
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -71,10 +71,12 @@ impl Config {
 
     /// "your platform" when no name is configured.
     pub fn platform_name(&self) -> &str {
-        self.platform_name
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or("your platform")
+        self.named_platform().unwrap_or("your platform")
+    }
+
+    /// The platform's own name, when the settings give one.
+    pub fn named_platform(&self) -> Option<&str> {
+        self.platform_name.as_deref().filter(|s| !s.trim().is_empty())
     }
 
     /// True when an upload destination is configured.
@@ -164,8 +166,9 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
         Problem::new(
             Code::ConfigUnreadable,
             format!("The settings file {} could not be read: {why}.", path.display()),
-            format!("Check the path given with --config or {ENV_VAR}: it must name the small JSON file your platform gave you."),
+            "Check the settings file's path: it must name the small JSON file your platform gave you.",
         )
+        .way_out(WayOut::ConfigPath)
     };
     let bytes = match read_regular(path, MAX_CONFIG_BYTES) {
         Ok(b) => b,
@@ -176,8 +179,9 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
             return Err(Problem::new(
                 Code::ConfigInvalid,
                 format!("The settings file {} is too big to be a settings file.", path.display()),
-                "Point --config at the small JSON file your platform gave you.",
-            ))
+                "Use the small JSON file your platform gave you as the settings file.",
+            )
+            .way_out(WayOut::ConfigPath))
         }
     };
     let text = std::str::from_utf8(&bytes)

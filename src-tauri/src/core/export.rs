@@ -15,7 +15,7 @@ use crate::core::credentials::Credentials;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -92,8 +92,9 @@ pub fn altool_dir() -> Result<PathBuf, Problem> {
             Problem::new(
                 Code::StorageUnavailable,
                 "Could not find your home folder.",
-                "Pass --out with the folder to write the key to.",
+                "Name the folder to write the key to.",
             )
+            .way_out(WayOut::OutFolder)
         })
 }
 
@@ -129,7 +130,9 @@ pub fn export(
         Overwrite::Refuse
     };
     let content = render(req, format);
-    write_private_file(&path, content.as_bytes(), overwrite)?;
+    // Only an export may write over the file (the caller asks for it); say so with the problem.
+    write_private_file(&path, content.as_bytes(), overwrite)
+        .map_err(|p| if p.is(Code::FileExists) { p.way_out(WayOut::Overwrite) } else { p })?;
 
     let mut notes = vec![
         "The file contains your private key: keep it secret and out of version control.".to_owned(),

@@ -97,7 +97,7 @@ fn exists(path: &Path) -> Problem {
     Problem::new(
         Code::FileExists,
         format!("{} already exists; it was left untouched.", path.display()),
-        "Choose another file name, or pass --force to replace it.",
+        "Choose another file name, or move the file that is there now.",
     )
 }
 

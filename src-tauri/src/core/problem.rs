@@ -101,8 +101,9 @@ codes! {
     WrongCurve = "wrong_curve": NotUsable,
     InvalidScalar = "invalid_scalar": NotUsable,
     PublicKeyMismatch = "public_key_mismatch": NotUsable,
-    KeyIdFormat = "key_id_format": NotUsable,
-    IssuerIdFormat = "issuer_id_format": NotUsable,
+    KeyIdFormat = "key_id_format": Usage,
+    // A malformed ID is the request's fault (exit 2); in `check` the report decides (exit 1).
+    IssuerIdFormat = "issuer_id_format": Usage,
     NotFound = "not_found": NotUsable,
     // Apple's answers.
     Valid = "valid": Usable,
@@ -134,7 +135,7 @@ codes! {
     UnknownFormat = "unknown_format": Usage,
     UploadNotConfigured = "upload_not_configured": Usage,
     MissingToken = "missing_token": Usage,
-    FileExists = "file_exists": Usage,
+
     // The dashboard's answers.
     UploadUnauthorized = "upload_unauthorized": Refused,
     UploadRejected = "upload_rejected": Refused,
@@ -151,8 +152,11 @@ codes! {
     IndexWriteFailed = "index_write_failed": Storage,
     StorageUnavailable = "storage_unavailable": Storage,
     WriteFailed = "write_failed": Storage,
+    // A file in the way: nothing was written (exit 5, as for every refused local write).
+    FileExists = "file_exists": Storage,
     // The wizard's own.
     NoKeySelected = "no_key_selected": Usage,
+    IdsNotChecked = "ids_not_checked": Usage,
     NoFile = "no_file": Usage,
     KeyMissing = "key_missing": Usage,
     NoDashboard = "no_dashboard": Usage,
@@ -219,13 +223,61 @@ pub struct Problem {
     pub code: Code,
     /// One line: what is wrong, in plain words.
     pub message: String,
-    /// One line: what to do next.
+    /// One line: what to do next, complete without naming any face's controls.
     pub hint: String,
+    /// The control that gets the person out, when a face has one: each face adds its own
+    /// words for it (`--replace` in the CLI, a button in the wizard). Never serialised, so
+    /// the JSON shape stays `{code, message, hint}`.
+    #[serde(skip)]
+    pub way_out: Option<WayOut>,
+}
+
+/// A face's words for each way out (`None`: that face has no such control).
+pub type Words = fn(WayOut) -> Option<&'static str>;
+
+/// A way out of a problem that each face words itself (`cli/words.rs`, `app/words.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WayOut {
+    /// Save the chosen key again, replacing the one saved under its Key ID.
+    ReplaceSaved,
+    /// Write over the file that is in the way.
+    Overwrite,
+    /// Look at the keys saved on this computer.
+    ListSaved,
+    /// Give the Key ID in its own place, not as the key.
+    GiveKeyId,
+    /// Give the Issuer ID in its own place, not as the key.
+    GiveIssuerId,
+    /// Name the upload address (or a settings file that has one).
+    UploadAddress,
+    /// Hand over the dashboard's setup token.
+    SetupToken,
+    /// Leave the API address at Apple's, or change the override.
+    ApiBase,
+    /// Name the folder to write to.
+    OutFolder,
+    /// Point at the platform's settings file.
+    ConfigPath,
 }
 
 impl Problem {
     pub fn new(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Problem { code, message: message.into(), hint: hint.into() }
+        Problem { code, message: message.into(), hint: hint.into(), way_out: None }
+    }
+
+    /// This problem with a way out that each face words itself.
+    pub fn way_out(mut self, way: WayOut) -> Self {
+        self.way_out = Some(way);
+        self
+    }
+
+    /// `hint` followed by a face's words for the way out (`words` maps it; `None` = that face
+    /// has no such control, and the core's hint stands alone).
+    pub fn worded(mut self, words: Words) -> Self {
+        if let Some(extra) = self.way_out.take().and_then(words) {
+            self.hint = format!("{} {extra}", self.hint.trim_end());
+        }
+        self
     }
 
     pub fn is(&self, code: Code) -> bool {

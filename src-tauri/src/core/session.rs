@@ -1,14 +1,16 @@
-//! The wizard's working set: the one key the user selected, held here behind an
-//! opaque id so the webview only ever sees metadata. Replacing or clearing the
-//! selection drops the `PrivateKey`, which zeroizes its bytes.
+//! The wizard's working set: the one key the user selected and the IDs its check accepted, held
+//! here behind an opaque id so the webview only ever sees metadata, and later commands take just
+//! that id. Replacing or clearing the selection drops the `PrivateKey`, which zeroizes its bytes.
 //!
 //! Tauri-free so it can be tested without a window; the app shell keeps one
 //! `Session` in a `Mutex`.
 
 use crate::core::apple::Verification;
-use crate::core::ids::KeyIds;
+use crate::core::credentials::Credentials;
+use crate::core::ids::{self, IdsCheck, KeyIds, KeyKind};
+use crate::core::vault::SaveRequest;
 use crate::core::key::{self, CheckInput, PrivateKey, Report};
-use crate::core::problem::Code;
+use crate::core::problem::{Code, Words};
 use crate::core::Problem;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,14 @@ pub struct Loaded {
     pub report: Report,
 }
 
+impl Loaded {
+    /// This result with a face's words for the ways out of the report's problems.
+    pub fn worded(mut self, words: Words) -> Loaded {
+        self.report = self.report.worded(words);
+        self
+    }
+}
+
 /// The key the wizard is working on.
 #[derive(Debug)]
 pub struct Selected {
@@ -39,8 +49,31 @@ pub struct Selected {
     pub file_name: Option<String>,
     pub path: Option<PathBuf>,
     pub source: Source,
-    /// Apple's last answer, with the IDs it was asked with.
-    verification: Option<(KeyIds, Verification)>,
+    /// The IDs the last [`Session::check_ids`] accepted for this key; `None` until then, or
+    /// when the fields stopped being valid.
+    ids: Option<KeyIds>,
+    /// Apple's last answer for this key with those IDs (dropped when they change).
+    verification: Option<Verification>,
+}
+
+/// The selected key with its accepted IDs: what verify, save, upload and export work on.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    pub key: PrivateKey,
+    pub ids: KeyIds,
+    /// Apple's last answer, if it found the key valid (an offline try saves as "not yet tested").
+    pub valid: Option<Verification>,
+}
+
+impl Ready {
+    pub fn credentials(&self) -> Credentials<'_> {
+        self.ids.credentials(&self.key)
+    }
+
+    /// What the vault is asked to save for this key.
+    pub fn save_request<'a>(&'a self, label: Option<&'a str>, replace: bool) -> SaveRequest<'a> {
+        SaveRequest { creds: self.credentials(), label, verification: self.valid.as_ref(), replace }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -58,7 +91,13 @@ impl Session {
         // A failed read also drops the previous key: the user moved on from it.
         self.clear();
         let bytes = key::read_path(path)?;
-        Ok(self.load_bytes(&bytes, key::file_name_of(path), Some(path.to_path_buf()), Source::File))
+        Ok(self.load_read(&bytes, path))
+    }
+
+    /// Check the bytes already read from the file at `path` (the wizard reads off the UI thread
+    /// and outside the session's lock); on success they become the selection.
+    pub fn load_read(&mut self, bytes: &[u8], path: &Path) -> Loaded {
+        self.load_bytes(bytes, key::file_name_of(path), Some(path.to_path_buf()), Source::File)
     }
 
     /// Check pasted text (an email, a CI secret); on success it becomes the selection.
@@ -81,6 +120,7 @@ impl Session {
                     file_name: file_name.clone(),
                     path,
                     source,
+                    ids: None,
                     verification: None,
                 });
                 Some(id)
@@ -102,17 +142,41 @@ impl Session {
         self.selected.as_ref()
     }
 
-    /// Remember Apple's answer for this key and these IDs.
-    pub fn record_verification(&mut self, key_ref: &str, ids: &KeyIds, verification: &Verification) {
-        if let Some(sel) = self.selected.as_mut().filter(|s| s.id == key_ref) {
-            sel.verification = Some((ids.clone(), verification.clone()));
+    /// The live check of the ID fields (against the selected file's name when `key_ref` names
+    /// the selection). What it accepts is kept with the selection for the later commands; new
+    /// IDs forget Apple's answer for the old ones.
+    pub fn check_ids(&mut self, key_id: &str, issuer_id: &str, kind: KeyKind, key_ref: Option<&str>) -> IdsCheck {
+        let sel = self.selected.as_mut().filter(|s| key_ref == Some(s.id.as_str()));
+        let file_name = sel.as_ref().and_then(|s| s.file_name.as_deref());
+        let check = ids::check_ids(key_id, issuer_id, kind, file_name);
+        if let Some(sel) = sel {
+            let accepted = check.accepted(kind).ok();
+            if sel.ids != accepted {
+                sel.verification = None;
+            }
+            sel.ids = accepted;
+        }
+        check
+    }
+
+    /// The selected key and its accepted IDs (`no_key_selected`, `ids_not_checked`).
+    pub fn ready(&self, key_ref: &str) -> Result<Ready, Problem> {
+        let sel = self.get(key_ref)?;
+        let ids = sel.ids.clone().ok_or_else(ids_not_checked)?;
+        let valid = sel.verification.clone().filter(Verification::is_valid);
+        Ok(Ready { key: sel.key.clone(), ids, valid })
+    }
+
+    /// Remember Apple's answer, if the selection still has the IDs it was asked with.
+    pub fn record_verification(&mut self, key_ref: &str, asked: &KeyIds, verification: &Verification) {
+        if let Some(sel) = self.selected.as_mut().filter(|s| s.id == key_ref && s.ids.as_ref() == Some(asked)) {
+            sel.verification = Some(verification.clone());
         }
     }
 
-    /// Apple's last answer for this key, if it was asked with the same IDs.
-    pub fn verification_for(&self, key_ref: &str, ids: &KeyIds) -> Option<&Verification> {
-        let sel = self.get(key_ref).ok()?;
-        sel.verification.as_ref().filter(|(asked, _)| asked == ids).map(|(_, v)| v)
+    /// Where the selected key's file is (`no_file` for pasted text).
+    pub fn path(&self, key_ref: &str) -> Result<&Path, Problem> {
+        self.get(key_ref)?.path.as_deref().ok_or_else(no_file)
     }
 
     /// Forget the key (zeroized on drop).
@@ -129,6 +193,22 @@ pub fn no_key_selected() -> Problem {
     )
 }
 
+pub fn ids_not_checked() -> Problem {
+    Problem::new(
+        Code::IdsNotChecked,
+        "The Key ID and Issuer ID for this key have not been checked yet (or are not valid now).",
+        "Go back to “Enter the IDs” and fill in both fields.",
+    )
+}
+
+fn no_file() -> Problem {
+    Problem::new(
+        Code::NoFile,
+        "This key was pasted as text, so there is no file to show.",
+        "Export it (for example as an altool .p8 file) or save it in the keychain instead.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +217,24 @@ mod tests {
     fn unknown_key_ref_is_refused() {
         let s = Session::new();
         assert_eq!(s.get("nope").unwrap_err().code, "no_key_selected");
+    }
+
+    #[test]
+    fn the_selection_keeps_the_ids_its_check_accepted() {
+        let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let mut s = Session::new();
+        let key_ref = s.load_text(key.canonical_pem()).unwrap().key_ref.unwrap();
+        assert_eq!(s.ready(&key_ref).unwrap_err().code, "ids_not_checked");
+        let issuer = "57246542-96fe-1a63-e053-0824d011072a";
+        assert!(s.check_ids(" 2x9r4hxf34 ", issuer, KeyKind::Team, Some(&key_ref)).is_ok(KeyKind::Team));
+        let ready = s.ready(&key_ref).unwrap();
+        assert_eq!(ready.ids.key_id, "2X9R4HXF34");
+        assert_eq!(ready.ids.issuer_id.as_deref(), Some(issuer));
+        // Fields that stop being valid take the accepted IDs away again.
+        s.check_ids("2X9", issuer, KeyKind::Team, Some(&key_ref));
+        assert_eq!(s.ready(&key_ref).unwrap_err().code, "ids_not_checked");
+        // A check without the key's ref (no key chosen yet) keeps nothing.
+        s.check_ids("2X9R4HXF34", issuer, KeyKind::Team, None);
+        assert_eq!(s.ready(&key_ref).unwrap_err().code, "ids_not_checked");
     }
 }

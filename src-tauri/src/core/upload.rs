@@ -10,7 +10,7 @@ use crate::core::config::{validate_destination_url, Config};
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -81,9 +81,9 @@ impl UploadOptions {
             Problem::new(
                 Code::UploadNotConfigured,
                 "No upload address is set up, so the key cannot be uploaded automatically.",
-                "Pass --to with the upload address from your platform, use a settings file (--config), \
-                 or add the key to your dashboard by hand.",
+                "Ask your platform for its upload address or settings file, or add the key to your dashboard by hand.",
             )
+            .way_out(WayOut::UploadAddress)
         })?;
         let mut opts = UploadOptions::new(url, token);
         opts.token_label = config.token_label().to_owned();
@@ -102,6 +102,17 @@ pub struct UploadReceipt {
     pub elapsed_ms: u64,
     /// The server's own message, if it sent one.
     pub message: Option<String>,
+}
+
+impl UploadReceipt {
+    /// One line saying what happened, the same in the CLI and the wizard.
+    pub fn message(&self, platform_name: &str, key_id: &str) -> String {
+        let mut line = format!("Uploaded key {key_id} to {platform_name}.");
+        if let Some(said) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            line.push_str(&format!(" The dashboard said: “{said}”"));
+        }
+        line
+    }
 }
 
 /// Upload the key (an individual key's `issuer_id` is left out of the form).
@@ -347,11 +358,9 @@ pub fn missing_token(token_label: &str) -> Problem {
     Problem::new(
         Code::MissingToken,
         format!("No {token_label} was given, so the dashboard would not accept the upload."),
-        format!(
-            "Copy the {token_label} from your dashboard, then put it in an environment variable and pass \
-             --token-env NAME (or paste it when asked)."
-        ),
+        format!("Copy the {token_label} from your dashboard and give it with the upload."),
     )
+    .way_out(WayOut::SetupToken)
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! Handing the key on: platform config, opening fixed destinations, upload, exports.
 
-use crate::app::commands::store::{blocking, in_wizard_words};
+use crate::app::commands::store::load_saved;
+use crate::app::error::Result;
 use crate::app::open;
-use crate::app::state::AppState;
+use crate::app::state::{stopped, AppState, Ticket};
+use crate::core::config::Config;
 use crate::core::export::{self, ExportFormat, Exported};
-use crate::core::ids::KeyKind;
+use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
-use crate::core::ids::{self, KeyIds};
 use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
 use crate::core::Problem;
@@ -50,110 +51,94 @@ pub struct HandResult {
     pub warnings: Vec<Problem>,
 }
 
-#[tauri::command]
-pub fn handoff_config(state: State<'_, AppState>) -> Result<HandoffConfig, Problem> {
-    let cfg = state.config()?;
-    Ok(HandoffConfig {
-        platform_name: cfg.platform_name.clone().filter(|n| !n.trim().is_empty()),
-        has_upload: cfg.has_upload(),
-        has_dashboard: cfg.dashboard().is_some(),
-        token_label: cfg.token_label().to_owned(),
-        store_name: store_display_name(),
-    })
-}
-
-#[tauri::command]
-pub fn open_destination(state: State<'_, AppState>, which: Destination) -> Result<(), Problem> {
-    match which {
-        Destination::AppStoreConnect => open::open_url(ASC_INTEGRATIONS_URL),
-        Destination::Dashboard => {
-            let url = state.config()?.dashboard().ok_or_else(no_dashboard)?;
-            open::open_url(url.as_str())
+impl From<&Config> for HandoffConfig {
+    fn from(cfg: &Config) -> Self {
+        HandoffConfig {
+            platform_name: cfg.named_platform().map(str::to_owned),
+            has_upload: cfg.has_upload(),
+            has_dashboard: cfg.dashboard().is_some(),
+            token_label: cfg.token_label().to_owned(),
+            store_name: store_display_name(),
         }
     }
 }
 
-#[tauri::command]
-pub async fn upload_key(
-    state: State<'_, AppState>,
-    key_ref: String,
-    key_id: String,
-    issuer_id: Option<String>,
-    kind: Option<KeyKind>,
-    token: String,
-) -> Result<HandResult, Problem> {
-    let token = Zeroizing::new(token);
-    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
-    let key = state.session().get(&key_ref)?.key.clone();
-    let cfg = state.config()?;
-    let opts = UploadOptions::from_config(&cfg, None, token)?;
-    let receipt = upload::upload(&ids.credentials(&key), &opts).await?;
-    let mut message = format!("Uploaded to {} with Key ID {}.", opts.platform_name, ids.key_id);
-    if let Some(server) = receipt.message.filter(|m| !m.is_empty()) {
-        message.push_str(&format!(" The dashboard said: “{server}”"));
+impl From<Exported> for HandResult {
+    fn from(done: Exported) -> Self {
+        HandResult {
+            message: done.message(),
+            path: Some(done.path.display().to_string()),
+            commands: done.commands,
+            notes: done.notes,
+            warnings: done.warnings,
+        }
     }
-    Ok(HandResult {
-        message,
-        path: None,
-        commands: Vec::new(),
-        notes: Vec::new(),
-        warnings: Vec::new(),
-    })
+}
+
+impl HandResult {
+    fn said(message: String) -> Self {
+        HandResult { message, path: None, commands: Vec::new(), notes: Vec::new(), warnings: Vec::new() }
+    }
 }
 
 #[tauri::command]
-pub async fn export_key(
-    state: State<'_, AppState>,
-    key_ref: String,
-    key_id: String,
-    issuer_id: Option<String>,
-    kind: Option<KeyKind>,
-    format: ExportFormat,
-) -> Result<HandResult, Problem> {
-    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
-    let key = state.session().get(&key_ref)?.key.clone();
-    write_export(key, ids, format).await
+pub fn handoff_config(state: State<'_, AppState>) -> Result<HandoffConfig> {
+    Ok(HandoffConfig::from(&state.config()?))
 }
 
 #[tauri::command]
-pub async fn export_saved(
-    state: State<'_, AppState>,
-    key_id: String,
-    format: ExportFormat,
-) -> Result<HandResult, Problem> {
-    let id = ids::parse_key_id(&key_id)?;
-    let stored = blocking(&state, move |vault| vault.load(&id)).await?;
-    let ids = KeyIds::from(&stored);
-    write_export(stored.key, ids, format).await
+pub fn open_destination(state: State<'_, AppState>, which: Destination) -> Result<()> {
+    Ok(open::open_url(&url_of(&state, which)?)?)
+}
+
+/// Upload the selected key with its accepted IDs; stops if the wizard is started over.
+#[tauri::command]
+pub async fn upload_key(state: State<'_, AppState>, key_ref: String, token: String) -> Result<HandResult> {
+    let (token, mut ticket) = (Zeroizing::new(token), state.ticket());
+    let (ready, opts) = (state.session().ready(&key_ref)?, UploadOptions::from_config(&state.config()?, None, token)?);
+    let creds = ready.credentials();
+    let receipt = tokio::select! { r = upload::upload(&creds, &opts) => r?, () = ticket.cancelled() => return Err(stopped().into()) };
+    Ok(HandResult::said(receipt.message(&opts.platform_name, &ready.ids.key_id)))
+}
+
+#[tauri::command]
+pub async fn export_key(state: State<'_, AppState>, key_ref: String, format: ExportFormat) -> Result<HandResult> {
+    let ready = state.session().ready(&key_ref)?;
+    Ok(write_export(state.ticket(), ready.key, ready.ids, format).await?)
+}
+
+#[tauri::command]
+pub async fn export_saved(state: State<'_, AppState>, key_id: String, format: ExportFormat) -> Result<HandResult> {
+    let stored = load_saved(&state, &key_id).await?;
+    Ok(write_export(state.ticket(), stored.key, stored.ids, format).await?)
+}
+
+/// The URL behind a fixed destination.
+fn url_of(state: &AppState, which: Destination) -> std::result::Result<String, Problem> {
+    match which {
+        Destination::AppStoreConnect => Ok(ASC_INTEGRATIONS_URL.to_owned()),
+        Destination::Dashboard => Ok(state.config()?.dashboard().ok_or_else(no_dashboard)?.to_string()),
+    }
 }
 
 /// Write an export where a merchant finds it: altool's own folder, or Downloads
-/// (then home) for fastlane/env. Never overwrites.
-async fn write_export(key: PrivateKey, ids: KeyIds, format: ExportFormat) -> Result<HandResult, Problem> {
-    let done = tauri::async_runtime::spawn_blocking(move || {
-        let out = export_folder(format);
-        export::export(&ids.credentials(&key), format, out.as_deref(), false)
+/// (then home) for fastlane/env. Never overwrites; nothing is written after "Start over".
+async fn write_export(ticket: Ticket, key: PrivateKey, ids: KeyIds, format: ExportFormat) -> std::result::Result<HandResult, Problem> {
+    tauri::async_runtime::spawn_blocking(move || {
+        if ticket.is_cancelled() {
+            return Err(stopped());
+        }
+        export::export(&ids.credentials(&key), format, export_folder(format).as_deref(), false)
     })
     .await
     .map_err(|e| Problem::new(Code::Internal, format!("The export stopped unexpectedly: {e}."), "Try again."))?
-    .map_err(in_wizard_words)?;
-    Ok(describe(done))
+    .map(HandResult::from)
 }
 
 fn export_folder(format: ExportFormat) -> Option<PathBuf> {
     match format {
         ExportFormat::Altool => None,
         _ => dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir),
-    }
-}
-
-fn describe(done: Exported) -> HandResult {
-    HandResult {
-        message: done.message(),
-        path: Some(done.path.display().to_string()),
-        commands: done.commands,
-        notes: done.notes,
-        warnings: done.warnings,
     }
 }
 

@@ -1,45 +1,42 @@
 //! Choosing the key: picker, path, pasted text, ID checks. Each returns
 //! metadata only; the key stays in `AppState`.
 
+use crate::app::error::Result;
+use crate::app::words::wizard_words;
 use crate::app::{open, picker, state::AppState};
-use crate::core::ids::KeyKind;
-use crate::core::problem::Code;
-use crate::core::ids::{self, IdsCheck};
+use crate::core::ids::{IdsCheck, KeyKind};
 use crate::core::session::Loaded;
-use crate::core::Problem;
 use std::path::PathBuf;
 use tauri::{Runtime, State, Window};
 use zeroize::Zeroize;
 
 /// Native file dialog, then the offline check. `None` = the user cancelled.
 #[tauri::command]
-pub async fn pick_key_file<R: Runtime>(
-    window: Window<R>,
-    state: State<'_, AppState>,
-) -> Result<Option<Loaded>, Problem> {
+pub async fn pick_key_file<R: Runtime>(window: Window<R>, state: State<'_, AppState>) -> Result<Option<Loaded>> {
     let Some(path) = picker::pick_p8(&window).await? else { return Ok(None) };
-    state.session().load_path(&path).map(Some)
+    Ok(Some(state.load_path(path).await?))
 }
 
 #[tauri::command]
-pub fn load_key_file(state: State<'_, AppState>, path: PathBuf) -> Result<Loaded, Problem> {
-    state.session().load_path(&path)
+pub async fn load_key_file(state: State<'_, AppState>, path: PathBuf) -> Result<Loaded> {
+    Ok(state.load_path(path).await?)
 }
 
 #[tauri::command]
-pub fn load_key_text(state: State<'_, AppState>, mut text: String) -> Result<Loaded, Problem> {
+pub fn load_key_text(state: State<'_, AppState>, mut text: String) -> Result<Loaded> {
     let loaded = state.session().load_text(&text);
     // Our copy is wiped; the IPC layer's own request buffer is outside our reach.
     text.zeroize();
-    loaded
+    Ok(loaded?.worded(wizard_words))
 }
 
-/// Forget the selected key ("Start over").
+/// Forget the selected key ("Start over") and stop what is running for it.
 #[tauri::command]
 pub fn clear_key(state: State<'_, AppState>) {
-    state.session().clear();
+    state.forget();
 }
 
+/// The live check of the ID fields; what it accepts is kept with the selected key.
 #[tauri::command]
 pub fn check_ids(
     state: State<'_, AppState>,
@@ -48,20 +45,13 @@ pub fn check_ids(
     kind: Option<KeyKind>,
     key_ref: Option<String>,
 ) -> IdsCheck {
-    let session = state.session();
-    let file_name = key_ref.as_deref().and_then(|r| session.get(r).ok()).and_then(|s| s.file_name.as_deref());
-    ids::check_ids(&key_id, issuer_id.as_deref().unwrap_or(""), kind.unwrap_or_default(), file_name)
+    let kind = kind.unwrap_or_default();
+    state.session().check_ids(&key_id, issuer_id.as_deref().unwrap_or(""), kind, key_ref.as_deref())
 }
 
 /// Show the selected `.p8` in the file manager (guided hand-off: "upload this file").
 #[tauri::command]
-pub fn reveal_key_file(state: State<'_, AppState>, key_ref: String) -> Result<(), Problem> {
-    let path = state.session().get(&key_ref)?.path.clone().ok_or_else(|| {
-        Problem::new(
-            Code::NoFile,
-            "This key was pasted as text, so there is no file to show.",
-            "Export it (for example as an altool .p8 file) or save it in the keychain instead.",
-        )
-    })?;
-    open::reveal(&path)
+pub fn reveal_key_file(state: State<'_, AppState>, key_ref: String) -> Result<()> {
+    let path = state.session().path(&key_ref)?.to_path_buf();
+    Ok(open::reveal(&path)?)
 }

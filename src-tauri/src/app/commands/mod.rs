@@ -8,15 +8,18 @@ pub mod key;
 pub mod store;
 pub mod verify;
 
+use crate::core::apple::client::api_override;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct AppInfo {
     pub name: &'static str,
     pub version: &'static str,
+    /// The host tests are sent to instead of Apple's, when `ASC_API_BASE` overrides it.
+    pub api_override: Option<String>,
 }
 
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION") }
+    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION"), api_override: api_override() }
 }

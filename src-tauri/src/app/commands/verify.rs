@@ -1,25 +1,20 @@
 //! Asking Apple, cancellable from the UI.
 
+use crate::app::error::Result;
 use crate::app::state::AppState;
 use crate::core::apple::{self, Tested, Verification, VerifyOptions};
+use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
-use crate::core::ids::{KeyIds, KeyKind};
 use crate::core::Problem;
 use tauri::State;
 
+/// Ask Apple about the selected key with the IDs its check accepted.
 #[tauri::command]
-pub async fn verify_key(
-    state: State<'_, AppState>,
-    key_ref: String,
-    key_id: String,
-    issuer_id: Option<String>,
-    kind: Option<KeyKind>,
-) -> Result<Tested, Problem> {
-    let ids = KeyIds::parse(&key_id, issuer_id.as_deref(), kind.unwrap_or_default())?;
-    let key = state.session().get(&key_ref)?.key.clone();
-    let verification = run(&state, &key, &ids).await?;
-    state.session().record_verification(&key_ref, &ids, &verification);
+pub async fn verify_key(state: State<'_, AppState>, key_ref: String) -> Result<Tested> {
+    let ready = state.session().ready(&key_ref)?;
+    let verification = run(&state, &ready.key, &ready.ids).await?;
+    state.session().record_verification(&key_ref, &ready.ids, &verification);
     Ok(verification.into())
 }
 
@@ -30,7 +25,7 @@ pub fn cancel_verify(state: State<'_, AppState>) -> bool {
 }
 
 /// Verify, racing the cancel signal: dropping the request future aborts it.
-pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds) -> Result<Verification, Problem> {
+pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds) -> std::result::Result<Verification, Problem> {
     let cancel = state.start_verify();
     let creds = ids.credentials(key);
     let opts = VerifyOptions::default();

@@ -2,7 +2,7 @@
 //! wrong on the wire. No outcome decisions here.
 
 use crate::core::Problem;
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use std::time::{Duration, Instant, SystemTime};
 use crate::core::destination::{has_user_info, redact};
 use url::Url;
@@ -22,6 +22,20 @@ pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
     check_api_base(raw)
 }
 
+/// Where requests go instead of Apple's servers when `ASC_API_BASE` is set: its host (and port),
+/// or the redacted text when it is not a usable address. The wizard shows it on the test step,
+/// so an override set in the environment is never silent.
+pub fn api_override() -> Option<String> {
+    let raw = std::env::var(API_BASE_ENV).ok().filter(|s| !s.trim().is_empty())?;
+    let url = Url::parse(raw.trim()).ok();
+    let host = url.as_ref().and_then(|u| Some((u.host_str()?.to_owned(), u.port())));
+    Some(match host {
+        Some((h, Some(port))) => format!("{h}:{port}"),
+        Some((h, None)) => h,
+        None => redact(raw.trim()),
+    })
+}
+
 /// Parse and police one base URL (see [`resolve_api_base`]).
 pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
     let shown = redact(raw);
@@ -29,8 +43,9 @@ pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
         Problem::new(
             Code::ApiBaseInvalid,
             format!("The App Store Connect API address \"{shown}\" is not a usable web address."),
-            "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
+            "Use an https:// address, or remove the override to talk to Apple directly.",
         )
+        .way_out(WayOut::ApiBase)
     };
     let url = Url::parse(raw).map_err(|_| invalid())?;
     if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
@@ -49,8 +64,9 @@ pub fn check_api_base(raw: &str) -> Result<Url, Problem> {
         "http" => Err(Problem::new(
             Code::ApiBaseNotHttps,
             format!("The API address {shown} uses plain http, which is only allowed for this computer (localhost)."),
-            "Use an https:// address, or leave --api-base and ASC_API_BASE unset to talk to Apple directly.",
-        )),
+            "Use an https:// address, or remove the override to talk to Apple directly.",
+        )
+        .way_out(WayOut::ApiBase)),
         _ => Err(invalid()),
     }
 }

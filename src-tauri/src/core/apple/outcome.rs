@@ -206,7 +206,7 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
         ),
         "apple_bad_response" => (
             format!("App Store Connect answered with something unexpected{status}."),
-            "Try again in a few minutes. If you set --api-base or ASC_API_BASE, check that it points at the App Store Connect API.".into(),
+            "Try again in a few minutes. If the API address was changed from Apple's, check that it points at the App Store Connect API.".into(),
         ),
         other => (format!("Verification stopped ({other})."), "Check the settings and try again.".into()),
     }

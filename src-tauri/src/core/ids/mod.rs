@@ -12,7 +12,6 @@ pub use normalize::{key_id_from_file_name, normalize_issuer_id, normalize_key_id
 use crate::core::credentials::Credentials;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
-use crate::core::vault::StoredKey;
 use crate::core::{Note, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -25,8 +24,10 @@ pub enum KeyKind {
     Individual,
 }
 
-/// A key's IDs, normalised: what verify, save, upload and export take, decided here once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A key's IDs, normalised: what verify, save, upload and export take, decided here once. Every
+/// record that names a key (the index, the keychain item, the Saved keys row) embeds it
+/// (`#[serde(flatten)]`: the same three JSON fields as before).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyIds {
     pub key_id: String,
     /// `None` for individual keys.
@@ -42,17 +43,6 @@ impl KeyIds {
             key_id: &self.key_id,
             issuer_id: self.issuer_id.as_deref(),
             kind: self.kind,
-        }
-    }
-}
-
-/// The IDs a key was saved with.
-impl From<&StoredKey> for KeyIds {
-    fn from(stored: &StoredKey) -> KeyIds {
-        KeyIds {
-            key_id: stored.key_id.clone(),
-            issuer_id: stored.issuer_id.clone(),
-            kind: stored.kind,
         }
     }
 }
@@ -76,6 +66,21 @@ pub struct IdsCheck {
 impl IdsCheck {
     pub fn is_ok(&self, kind: KeyKind) -> bool {
         self.key_id.problem.is_none() && (kind == KeyKind::Individual || self.issuer_id.problem.is_none())
+    }
+
+    /// The IDs this check accepted, or its first problem (`key_id_*` before `issuer_id_*`).
+    pub fn accepted(&self, kind: KeyKind) -> Result<KeyIds, Problem> {
+        if let Some(p) = self.key_id.problem.clone().or_else(|| self.issuer_id.problem.clone()) {
+            return Err(p);
+        }
+        Ok(KeyIds {
+            key_id: self.key_id.value.clone().unwrap_or_default(),
+            issuer_id: match kind {
+                KeyKind::Team => self.issuer_id.value.clone(),
+                KeyKind::Individual => None,
+            },
+            kind,
+        })
     }
 }
 
@@ -130,21 +135,7 @@ pub fn parse_key_id(raw: &str) -> Result<String, Problem> {
 }
 
 fn parse_ids(key_id: &str, issuer_id: Option<&str>, kind: KeyKind) -> Result<KeyIds, Problem> {
-    let checked = check_ids(key_id, issuer_id.unwrap_or(""), kind, None);
-    if let Some(p) = checked.key_id.problem {
-        return Err(p);
-    }
-    if let Some(p) = checked.issuer_id.problem {
-        return Err(p);
-    }
-    Ok(KeyIds {
-        key_id: checked.key_id.value.unwrap_or_default(),
-        issuer_id: match kind {
-            KeyKind::Team => checked.issuer_id.value,
-            KeyKind::Individual => None,
-        },
-        kind,
-    })
+    check_ids(key_id, issuer_id.unwrap_or(""), kind, None).accepted(kind)
 }
 
 /// `key_id_missing`: the one wording for an empty Key ID.

@@ -7,7 +7,7 @@
 //! block, a base64-encoded file or a bare base64 body.
 
 use super::parse::{self, Parsed};
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use crate::core::{Note, Problem};
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
 use zeroize::Zeroizing;
@@ -456,8 +456,9 @@ fn id_lookalike(s: &str) -> Option<Problem> {
     {
         return Some(not_a_key(
             "This is an Issuer ID, not a key.",
-            "Give the Issuer ID with --issuer-id (or in its own field) and choose the .p8 key file.",
-        ));
+            "Give the Issuer ID on its own and choose the .p8 key file.",
+        )
+        .way_out(WayOut::GiveIssuerId));
     }
     if unquoted.len() == 10
         && unquoted
@@ -466,8 +467,9 @@ fn id_lookalike(s: &str) -> Option<Problem> {
     {
         return Some(not_a_key(
             "This looks like a Key ID, not a key.",
-            "Give the Key ID with --key-id (or in its own field) and choose the .p8 key file.",
-        ));
+            "Give the Key ID on its own and choose the .p8 key file.",
+        )
+        .way_out(WayOut::GiveKeyId));
     }
     None
 }

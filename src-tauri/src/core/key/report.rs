@@ -6,7 +6,7 @@ use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
 use crate::core::ids::{key_id_from_file_name, key_id_mismatch, normalize_issuer_id, normalize_key_id, Normalized};
-use crate::core::problem::Code;
+use crate::core::problem::{Code, Words};
 use crate::core::{Note, Problem};
 use serde::Serialize;
 
@@ -54,6 +54,13 @@ impl Report {
             problems: vec![problem],
             ..Report::default()
         }
+    }
+
+    /// This report with a face's words for the ways out of its problems and warnings.
+    pub fn worded(mut self, words: Words) -> Self {
+        self.problems = self.problems.into_iter().map(|p| p.worded(words)).collect();
+        self.warnings = self.warnings.into_iter().map(|p| p.worded(words)).collect();
+        self
     }
 
     pub fn has(&self, code: &str) -> bool {

@@ -4,7 +4,7 @@
 
 use crate::core::apple::Verification;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
-use crate::core::ids::KeyKind;
+use crate::core::ids::KeyIds;
 use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
@@ -17,9 +17,8 @@ const VERSION: u32 = 1;
 /// One saved key, as shown by `list` and `show`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexEntry {
-    pub key_id: String,
-    pub issuer_id: Option<String>,
-    pub kind: KeyKind,
+    #[serde(flatten)]
+    pub ids: KeyIds,
     pub label: String,
     /// `sha256:<hex>` of the public key: identifies the key without revealing it.
     pub fingerprint: String,
@@ -27,6 +26,19 @@ pub struct IndexEntry {
     pub saved_at: String,
     /// `None` = not yet tested with Apple.
     pub last_test: Option<LastTest>,
+    /// A change to this key was interrupted and the keychain could not be asked yet which
+    /// state it kept (`recover.rs`); shown as such until the next change or `list` that can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
+}
+
+/// A change begun on the keychain but not yet finished in the index: written to the index
+/// before the keychain is touched, removed once both agree (`recover.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Intent {
+    pub(crate) key_id: String,
+    /// The entry once the change is done; `None` for a delete.
+    pub(crate) after: Option<IndexEntry>,
 }
 
 /// The outcome of the most recent test with Apple.
@@ -95,6 +107,8 @@ pub(crate) struct Index {
     version: u32,
     #[serde(default)]
     pub(crate) keys: Vec<IndexEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) intents: Vec<Intent>,
 }
 
 /// The index lists metadata only (about 400 bytes a key): 4 MiB is thousands of keys.
@@ -130,7 +144,7 @@ impl Index {
 
     pub(crate) fn save(&mut self, path: &Path) -> Result<(), Problem> {
         self.version = VERSION;
-        self.keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+        self.keys.sort_by(|a, b| a.ids.key_id.cmp(&b.ids.key_id));
         let failed = |p: Problem| {
             Problem::new(
                 Code::IndexWriteFailed,
@@ -145,16 +159,33 @@ impl Index {
         write_private_file(path, &json, Overwrite::Replace).map_err(failed)
     }
 
+    /// The file's bytes as they are now (`None`: no file), to put back after a failed change.
+    pub(crate) fn snapshot(path: &Path) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        read_regular(path, MAX_INDEX_BYTES).ok()
+    }
+
+    /// Put the file back exactly as [`Index::snapshot`] saw it (best effort: a leftover intent is
+    /// settled by the next change or `list`).
+    pub(crate) fn put_back(path: &Path, snapshot: Option<&[u8]>) {
+        let result = match snapshot {
+            Some(bytes) => write_private_file(path, bytes, Overwrite::Replace).map_err(|p| p.message),
+            None => std::fs::remove_file(path).map_err(|e| e.to_string()),
+        };
+        if let Err(e) = result {
+            log::warn!("could not put the list of saved keys back after a failed change: {e}");
+        }
+    }
+
     pub(crate) fn get(&self, key_id: &str) -> Option<&IndexEntry> {
-        self.keys.iter().find(|e| e.key_id == key_id)
+        self.keys.iter().find(|e| e.ids.key_id == key_id)
     }
 
     pub(crate) fn get_mut(&mut self, key_id: &str) -> Option<&mut IndexEntry> {
-        self.keys.iter_mut().find(|e| e.key_id == key_id)
+        self.keys.iter_mut().find(|e| e.ids.key_id == key_id)
     }
 
     pub(crate) fn upsert(&mut self, entry: IndexEntry) {
-        match self.get_mut(&entry.key_id) {
+        match self.get_mut(&entry.ids.key_id) {
             Some(slot) => *slot = entry,
             None => self.keys.push(entry),
         }
@@ -163,7 +194,7 @@ impl Index {
     /// True when something was removed.
     pub(crate) fn remove(&mut self, key_id: &str) -> bool {
         let before = self.keys.len();
-        self.keys.retain(|e| e.key_id != key_id);
+        self.keys.retain(|e| e.ids.key_id != key_id);
         self.keys.len() != before
     }
 }
