@@ -614,3 +614,31 @@ fn start_over_stops_an_upload_in_flight() {
     assert_problem(&h.call("export_key", json!({ "keyRef": key_ref, "format": "env" })).unwrap_err(), "no_key_selected");
     h.assert_no_leak();
 }
+
+/// A dropped file is read off the window's thread and outside the session's lock: the event
+/// handler returns while the session is busy (its lock held here), and the key arrives once the
+/// session is free. (It used to read and check on the calling thread under the lock.)
+#[test]
+fn a_dropped_file_never_blocks_the_window_thread() {
+    let h = Harness::new();
+    let state = h.app.state::<AppState>();
+    let window = h.main.as_ref().window();
+    let event = tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop {
+        paths: vec![h.key_file("AuthKey_ABC123DEFG.p8")],
+        position: tauri::PhysicalPosition::new(10.0, 10.0),
+    });
+    let busy = state.session();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        app::on_window_event(&window, &event);
+        let _ = tx.send(());
+    });
+    let returned = rx.recv_timeout(std::time::Duration::from_secs(3));
+    drop(busy);
+    assert!(returned.is_ok(), "the drop handler waited for the session");
+    let started = std::time::Instant::now();
+    while state.session().selected().is_none() && started.elapsed() < std::time::Duration::from_secs(5) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(state.session().selected().is_some(), "the dropped key arrives once the session is free");
+}
