@@ -9,7 +9,8 @@ const noAnswer = (v) => v.class === 'no_answer';
 const NOT_AUTHORIZED_CHECKLIST = [
   'The Key ID is the one in the key\'s row, and matches the file name (AuthKey_<Key ID>.p8).',
   'The Issuer ID was copied from the top of the Team Keys page.',
-  'The key has not been revoked in App Store Connect.',
+  'The key is not revoked: look for it under Revoked keys in App Store Connect (revoked keys stay listed there for 30 days, and a revoked key never works again).',
+  'The account is not in the Apple Developer Enterprise Program: its keys belong to a different API.',
   'It is an App Store Connect API key, not a push notification (APNs) or In-App Purchase key.',
   'Team key or Individual key is chosen correctly on the previous step.',
 ];

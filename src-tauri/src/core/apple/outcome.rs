@@ -156,7 +156,7 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
         }
         "not_authorized" => (
             format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking."),
-            "Check that: the Key ID matches the file name AuthKey_<KEYID>.p8; the Issuer ID was copied from the top of the Team Keys page in App Store Connect; the key has not been revoked; it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key); and Team vs Individual is chosen correctly.".into(),
+            "Check that: the Key ID matches the file name AuthKey_<KEYID>.p8; the Issuer ID was copied from the top of the Team Keys page in App Store Connect; the key is not revoked (look for it under Revoked keys in App Store Connect: revoked keys stay listed for 30 days, and revocation is permanent); it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key); and Team vs Individual is chosen correctly.".into(),
         ),
         "clock_skew" => {
             let off = cx.clock_offset_s.unwrap_or(0);

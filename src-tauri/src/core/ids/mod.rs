@@ -7,7 +7,7 @@
 
 mod normalize;
 
-pub use normalize::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, Normalized};
+pub use normalize::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, normalize_key_id_as, Normalized};
 
 use crate::core::credentials::Credentials;
 use crate::core::key::PrivateKey;
@@ -84,7 +84,7 @@ impl IdsCheck {
     }
 }
 
-fn field(raw: &str, missing: Problem, normalize: fn(&str) -> Result<Normalized, Problem>) -> FieldCheck {
+fn field(raw: &str, missing: Problem, normalize: impl FnOnce(&str) -> Result<Normalized, Problem>) -> FieldCheck {
     if raw.trim().is_empty() {
         return FieldCheck { problem: Some(missing), ..FieldCheck::default() };
     }
@@ -94,14 +94,22 @@ fn field(raw: &str, missing: Problem, normalize: fn(&str) -> Result<Normalized, 
     }
 }
 
-/// Live validation of both IDs, plus warnings against the selected file's name.
+/// Live validation of both IDs, plus warnings against the selected file's name. An individual
+/// key's Key ID of another length than 10 is a warning (`key_id_format`), a team key's a problem.
 pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option<&str>) -> IdsCheck {
-    let key = field(key_id, missing_key_id(), normalize_key_id);
+    let mut warnings = Vec::new();
+    let key = match kind {
+        KeyKind::Team => field(key_id, missing_key_id(), normalize_key_id),
+        KeyKind::Individual => field(key_id, missing_key_id(), |raw| {
+            let (normalized, warning) = normalize_key_id_as(raw, KeyKind::Individual)?;
+            warnings.extend(warning);
+            Ok(normalized)
+        }),
+    };
     let issuer = match kind {
         KeyKind::Team => field(issuer_id, missing_issuer_id(), normalize_issuer_id),
         KeyKind::Individual => FieldCheck::default(),
     };
-    let mut warnings = Vec::new();
     if let (Some(value), Some(from_name)) = (&key.value, file_name.and_then(key_id_from_file_name)) {
         if *value != from_name {
             warnings.push(key_id_mismatch("the file name", &from_name, value, "given"));
@@ -196,6 +204,21 @@ mod tests {
         let c = check_ids("", "", KeyKind::Individual, None);
         assert!(c.issuer_id.problem.is_none());
         assert!(c.warnings.iter().any(|w| w.code == "individual_key"));
+    }
+
+    #[test]
+    fn an_individual_keys_id_of_another_length_is_a_warning_a_team_keys_a_problem() {
+        let c = check_ids("abcdefghijkl", "", KeyKind::Individual, None);
+        assert_eq!(c.key_id.value.as_deref(), Some("ABCDEFGHIJKL"), "{c:?}");
+        assert!(c.key_id.problem.is_none() && c.is_ok(KeyKind::Individual), "{c:?}");
+        assert!(c.warnings.iter().any(|w| w.code == "key_id_format" && w.message.contains("12 characters")), "{c:?}");
+        assert_eq!(KeyIds::parse("ABCDEFGHIJKL", None, KeyKind::Individual).unwrap().key_id, "ABCDEFGHIJKL");
+        let team = check_ids("abcdefghijkl", "57246542-96fe-1a63-e053-0824d011072a", KeyKind::Team, None);
+        assert_eq!(team.key_id.problem.map(|p| p.code), Some(Code::KeyIdFormat));
+        assert_eq!(KeyIds::parse("ABCDEFGHIJKL", Some("57246542-96fe-1a63-e053-0824d011072a"), KeyKind::Team).unwrap_err().code, "key_id_format");
+        // Still letters and digits only, and bounded, for both kinds.
+        assert!(check_ids("ABC-DEF-GHI", "", KeyKind::Individual, None).key_id.problem.is_some());
+        assert!(check_ids(&"A".repeat(65), "", KeyKind::Individual, None).key_id.problem.is_some());
     }
 
     #[test]

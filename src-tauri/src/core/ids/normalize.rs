@@ -1,6 +1,7 @@
 //! Key ID and Issuer ID normalisation: trim, strip quotes, fix case, take a Key ID from a
 //! pasted file name, and the format checks (`key_id_format`, `issuer_id_format`).
 
+use super::KeyKind;
 use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 
@@ -20,6 +21,17 @@ const WHERE_IDS_ARE: &str =
 /// A pasted file name (`AuthKey_2X9R4HXF34.p8`) is accepted too: merchants
 /// often copy the file name instead of the ID column.
 pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
+    normalize_key_id_as(raw, KeyKind::Team).map(|(n, _)| n)
+}
+
+/// The longest Key ID taken for an individual key (Apple documents no length; this only bounds
+/// what is echoed and sent).
+const KEY_ID_MAX_LEN: usize = 64;
+
+/// As [`normalize_key_id`], by kind: team Key IDs are 10 characters (observed); for an
+/// individual key, whose IDs are reported (unconfirmed) to differ, another length is a warning
+/// returned beside the value, not a reason to refuse (`docs/app-store-connect.md`).
+pub fn normalize_key_id_as(raw: &str, kind: KeyKind) -> Result<(Normalized, Option<Problem>), Problem> {
     let cleaned = unwrap_value(raw);
     let mut value = cleaned.as_str();
     let from_name = key_id_from_file_name(value);
@@ -53,7 +65,17 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
             format!("A Key ID is 10 letters and digits, like 2X9R4HXF34; copy it again from {WHERE_IDS_ARE}."),
         ));
     }
-    if upper.len() != KEY_ID_LEN {
+    let mut warning = None;
+    if upper.len() != KEY_ID_LEN && kind == KeyKind::Individual && upper.len() <= KEY_ID_MAX_LEN {
+        warning = Some(Problem::new(
+            Code::KeyIdFormat,
+            format!("The Key ID {upper} has {} characters; team keys' IDs have {KEY_ID_LEN}.", upper.len()),
+            format!(
+                "Individual keys are reported to have other lengths, so it is used as given. If Apple refuses the key, \
+                 compare it with the Key ID under Individual Keys in {WHERE_IDS_ARE}."
+            ),
+        ));
+    } else if upper.len() != KEY_ID_LEN {
         return Err(Problem::new(
             Code::KeyIdFormat,
             format!(
@@ -81,10 +103,7 @@ pub fn normalize_key_id(raw: &str) -> Result<Normalized, Problem> {
             ),
         ));
     }
-    Ok(Normalized {
-        value: upper,
-        notes,
-    })
+    Ok((Normalized { value: upper, notes }, warning))
 }
 
 /// `57246542-96fe-1a63-e053-0824d011072a`: 8-4-4-4-12 hex, lower-cased. No RFC 4122 checks.
