@@ -110,6 +110,10 @@ async fn through_prereqs_and_create(j: &mut Journey) {
         "progress rail marks the current step"
     );
     j.shot("prereqs").await;
+    // An Admin can tick the first box honestly; Enterprise accounts are told this is not for them.
+    let holder = j.text("label[for=pre-holder]").await;
+    assert!(holder.contains("Account Holder") && holder.contains("Admin"), "{holder}");
+    assert!(j.text("#help-holder").await.contains("Enterprise"));
     for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
         j.click(id).await;
     }
@@ -128,6 +132,11 @@ async fn through_prereqs_and_create(j: &mut Journey) {
     j.wait_visible("#open-asc").await;
     j.wait_visible("#copy-name").await;
     j.shot("create").await;
+    // The first-time branch: API access has to be requested once.
+    j.click("#request-access summary").await;
+    let first_time = j.text("#request-access").await;
+    assert!(first_time.contains("Request Access") && first_time.contains("Submit"), "{first_time}");
+    j.shot("create-request-access").await;
     j.click(&next_of("create")).await;
     j.wait_step("file").await;
 }
