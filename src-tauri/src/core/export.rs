@@ -52,6 +52,7 @@ impl std::str::FromStr for ExportFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exported {
     pub format: ExportFormat,
+    #[serde(serialize_with = "crate::core::text::serialize_path")]
     pub path: PathBuf,
     /// Command lines to print (altool / notarytool); empty for other formats.
     pub commands: Vec<String>,
@@ -78,10 +79,18 @@ impl Exported {
 /// current folder, altool in `~/.appstoreconnect/private_keys/`.
 pub fn default_path(format: ExportFormat, key_id: &str) -> Result<PathBuf, Problem> {
     Ok(match format {
-        ExportFormat::Fastlane => PathBuf::from(format!("asc_api_key_{key_id}.json")),
-        ExportFormat::Env => PathBuf::from(format!("asc_api_key_{key_id}.env")),
-        ExportFormat::Altool => altool_dir()?.join(altool_file_name(key_id)),
+        ExportFormat::Altool => altool_dir()?.join(default_file_name(format, key_id)),
+        _ => PathBuf::from(default_file_name(format, key_id)),
     })
+}
+
+/// The file name a format gets inside a folder.
+fn default_file_name(format: ExportFormat, key_id: &str) -> String {
+    match format {
+        ExportFormat::Fastlane => format!("asc_api_key_{key_id}.json"),
+        ExportFormat::Env => format!("asc_api_key_{key_id}.env"),
+        ExportFormat::Altool => altool_file_name(key_id),
+    }
 }
 
 /// `~/.appstoreconnect/private_keys`, one of the folders altool searches.
@@ -110,11 +119,7 @@ pub fn export(
     force: bool,
 ) -> Result<Exported, Problem> {
     let path = match out {
-        Some(p) if p.is_dir() => p.join(
-            default_path(format, req.key_id)?
-                .file_name()
-                .expect("default has a name"),
-        ),
+        Some(p) if p.is_dir() => p.join(default_file_name(format, req.key_id)),
         Some(p) => p.to_owned(),
         None => default_path(format, req.key_id)?,
     };

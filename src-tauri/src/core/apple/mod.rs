@@ -179,12 +179,10 @@ impl Run {
     /// `Ok(())` = valid; `Err(code)` = any other outcome (the problem codes of
     /// configuration errors, e.g. `api_base_not_https`, pass through as outcomes).
     async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
-        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| p.code.to_string())?;
+        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| self.stop(p))?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
-        let signer = Signer::new(creds)
-            .map_err(|p| p.code.to_string())?
-            .with_lifetime(opts.token_lifetime);
-        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| p.code.to_string())?;
+        let signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
+        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| self.stop(p))?;
         let url = client::endpoint(&base, APPS_PATH);
         let max_tries = opts.max_tries.max(1);
         let mut retried_401 = false;
@@ -322,6 +320,13 @@ impl Run {
         for x in [&certs, &bundles, &users].into_iter().flatten() {
             self.note(x);
         }
+    }
+
+    /// A problem before any request: its code is the outcome, its words are kept for `finish`.
+    fn stop(&mut self, p: crate::core::Problem) -> String {
+        let code = p.code.to_string();
+        self.cx.stopped_by = Some(p);
+        code
     }
 
     /// Keep what every answer tells: clock offset and rate limit.
