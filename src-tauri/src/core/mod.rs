@@ -10,6 +10,7 @@ pub mod fsutil;
 pub mod ids;
 pub mod key;
 pub mod problem;
+pub mod process;
 pub mod session;
 pub mod text;
 pub mod token;

@@ -1,0 +1,74 @@
+//! Start-up hardening of the process (no core dumps, no same-user ptrace) and best-effort
+//! locking of key buffers in RAM.
+//!
+//! `main` calls [`harden`] first thing, for the CLI and the wizard alike. Nothing here is fatal:
+//! a system that refuses one of these still runs the app, with one protection less.
+
+/// Harden the process.
+pub fn harden() {
+    no_core_dumps();
+}
+
+/// A crash (a release build aborts on panic) must not write the key to a core file, and another
+/// program running as the same user must not read it out of this process.
+#[cfg(unix)]
+fn no_core_dumps() {
+    let zero = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: plain system calls on this process with valid arguments; failure is ignored.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+    }
+    // Non-dumpable also stops same-user ptrace and makes /proc/<pid>/mem root-only. Children
+    // (WebKit's helper processes) get the default back when they exec.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: as above.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// Windows writes no core files of its own; Windows Error Reporting dumps are a system setting.
+#[cfg(not(unix))]
+fn no_core_dumps() {}
+
+/// Whether this process is dumpable (Linux), for `-v` and the tests; `None` elsewhere.
+pub fn dumpable() -> Option<bool> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    // SAFETY: PR_GET_DUMPABLE only reads a flag of this process.
+    return Some(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) } != 0);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    None
+}
+
+/// Keep `len` bytes at `ptr` out of swap (`mlock`, `VirtualLock`). Best effort: `false` when the
+/// OS refuses (e.g. over `RLIMIT_MEMLOCK`), and the caller carries on unlocked.
+pub fn lock_memory(ptr: *const u8, len: usize) -> bool {
+    if len == 0 {
+        return false;
+    }
+    #[cfg(unix)]
+    // SAFETY: mlock only changes paging of the range, which the caller owns for `len` bytes.
+    return unsafe { libc::mlock(ptr.cast(), len) } == 0;
+    #[cfg(windows)]
+    // SAFETY: as above (VirtualLock).
+    return unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr as *const _, len) } != 0;
+    #[cfg(not(any(unix, windows)))]
+    false
+}
+
+/// Undo [`lock_memory`] for the same range (after it was wiped).
+pub fn unlock_memory(ptr: *const u8, len: usize) {
+    if len == 0 {
+        return;
+    }
+    #[cfg(unix)]
+    // SAFETY: see lock_memory.
+    unsafe {
+        libc::munlock(ptr.cast(), len);
+    }
+    #[cfg(windows)]
+    // SAFETY: see lock_memory.
+    unsafe {
+        windows_sys::Win32::System::Memory::VirtualUnlock(ptr as *const _, len);
+    }
+}
