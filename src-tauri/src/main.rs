@@ -5,7 +5,7 @@ use asc_key_wizard::cli;
 use clap::Parser;
 
 fn main() {
-    // Before anything can hold a key: no core dumps, no ptrace.
+    // Before anything can hold a key: no core dumps, no ptrace, stale temp files gone.
     asc_key_wizard::core::process::harden();
     attach_console();
     let args = cli::Cli::parse();

@@ -1,12 +1,15 @@
-//! Start-up hardening of the process (no core dumps, no same-user ptrace) and best-effort
-//! locking of key buffers in RAM.
+//! Start-up hardening of the process (no core dumps, no same-user ptrace, stale temp files
+//! swept) and best-effort locking of key buffers in RAM.
 //!
 //! `main` calls [`harden`] first thing, for the CLI and the wizard alike. Nothing here is fatal:
 //! a system that refuses one of these still runs the app, with one protection less.
 
-/// Harden the process.
+use std::time::Duration;
+
+/// Harden the process and clean up after an earlier run that was killed mid-write.
 pub fn harden() {
     no_core_dumps();
+    sweep_stale_temps(crate::core::fsutil::STALE_AFTER);
 }
 
 /// A crash (a release build aborts on panic) must not write the key to a core file, and another
@@ -38,6 +41,17 @@ pub fn dumpable() -> Option<bool> {
     return Some(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) } != 0);
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     None
+}
+
+/// Remove our temp files older than `older_than` in the folders the app itself chooses to write
+/// to (the altool folder); exports elsewhere sweep their folder on their next write.
+fn sweep_stale_temps(older_than: Duration) {
+    if let Ok(dir) = crate::core::export::altool_dir() {
+        let n = crate::core::fsutil::remove_stale_temps(&dir, older_than);
+        if n > 0 {
+            log::debug!("removed {n} stale temp file(s) from an interrupted export");
+        }
+    }
 }
 
 /// Keep `len` bytes at `ptr` out of swap (`mlock`, `VirtualLock`). Best effort: `false` when the
