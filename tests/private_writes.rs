@@ -1,13 +1,13 @@
 //! Writing key files under stress: two writers of one name at once, a kill between write and
-//! publish (and the next start's clean-up), the no-replace rename that needs no hard links, and
-//! a stranger's file that looks like our old temp name.
+//! publish (and the next start's clean-up), the no-replace rename that needs no hard links, a
+//! stranger's file that looks like our old temp name, and folders that are symbolic links.
 
 #![cfg(unix)]
 
 #[path = "support/keys.rs"]
 mod keys;
 
-use asc_key_wizard::core::fsutil::{self, write_private_file, Overwrite};
+use asc_key_wizard::core::fsutil::{self, create_private_dir, write_private_file, Overwrite};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -160,4 +160,41 @@ fn publishing_needs_no_hard_link() {
     assert!(!trace.contains("link("), "a hard link was used:\n{trace}");
     assert!(trace.contains("RENAME_NOREPLACE") && trace.contains("fixed.p8"), "{trace}");
     assert_eq!(names(dir.path()), vec![format!("AuthKey_{KEY_ID}.p8"), "fixed.p8".into(), "trace".into()]);
+}
+
+#[test]
+fn a_symlinked_altool_folder_is_refused_and_its_target_untouched() {
+    for linked in [".appstoreconnect/private_keys", ".appstoreconnect"] {
+        let home = tempfile::tempdir().unwrap();
+        let key = key_file(home.path());
+        let target = home.path().join("elsewhere");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let link = home.path().join(linked);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let o = run(
+            home.path(),
+            &["export", key.to_str().unwrap(), "--issuer-id", ISSUER, "--format", "altool", "--json"],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(5), "{linked}: {o:?}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "folder_is_symlink", "{linked}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("elsewhere"), "{v}");
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755, "{linked}: the link's target was chmodded");
+        assert!(names(&target).is_empty(), "{linked}: {:?}", names(&target));
+    }
+}
+
+#[test]
+fn create_private_dir_refuses_a_link_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("settings");
+    std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+    assert_eq!(create_private_dir(&link).unwrap_err().code, "folder_is_symlink");
+    create_private_dir(&dir.path().join("real/nested")).unwrap();
+    let mode = std::fs::metadata(dir.path().join("real/nested")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
 }

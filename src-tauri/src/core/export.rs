@@ -12,7 +12,7 @@
 //! The PEM alphabet has no `"`, `$`, `` ` `` or `\`, so no escaping is needed.
 
 use crate::core::credentials::Credentials;
-use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
+use crate::core::fsutil::{create_private_dir, refuse_symlinked_dir, tighten_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
 use crate::core::problem::Code;
@@ -124,9 +124,13 @@ pub fn export(
         None => default_path(format, req.key_id)?,
     };
     if format == ExportFormat::Altool && out.is_none() {
-        let dir = path.parent().expect("altool path has a folder");
-        create_private_dir(dir)?;
-        tighten(dir);
+        // Both ~/.appstoreconnect and private_keys are ours to create and make private.
+        let dir = altool_dir()?;
+        if let Some(parent) = dir.parent() {
+            refuse_symlinked_dir(parent)?;
+        }
+        create_private_dir(&dir)?;
+        tighten_private_dir(&dir);
     }
     let overwrite = if force {
         Overwrite::Replace
@@ -302,17 +306,6 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
     }
-}
-
-/// Make an existing folder owner-only (best effort; ours under $HOME).
-fn tighten(dir: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]

@@ -218,8 +218,10 @@ fn injected_failure(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Create a directory (and parents) that only the owner can enter (0700).
+/// Create a directory (and parents) that only the owner can enter (0700). A symbolic link in
+/// its place is refused (`folder_is_symlink`), never followed.
 pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
+    refuse_symlinked_dir(dir)?;
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -234,6 +236,41 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
             "Check the permissions of the parent folder, then try again.",
         )
     })
+}
+
+/// `folder_is_symlink` when `dir` is a symbolic link. A folder the app creates or makes
+/// private must be a real folder: following a link would put the key, and the 0700, on
+/// whatever it points at (another user's folder, a synced share, `/`).
+pub fn refuse_symlinked_dir(dir: &Path) -> Result<(), Problem> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = fs::read_link(dir).map(|t| format!(" (it points to {})", t.display())).unwrap_or_default();
+            Err(Problem::new(
+                Code::FolderIsSymlink,
+                format!("{} is a symbolic link{target}; the app does not follow links for folders it creates or makes private.", dir.display()),
+                "Replace the link with a real folder (move what it points to into it), or pass --out with the folder to write the key to.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Make an existing folder owner-only (0700), best effort. Opened with `O_NOFOLLOW` and changed
+/// through the handle, so a link swapped in after the check is not followed either.
+pub fn tighten_private_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let opened = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
+            .open(dir);
+        if let Ok(d) = opened {
+            let _ = d.set_permissions(fs::Permissions::from_mode(0o700));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(test)]

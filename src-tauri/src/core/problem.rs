@@ -151,6 +151,7 @@ codes! {
     IndexWriteFailed = "index_write_failed": Storage,
     StorageUnavailable = "storage_unavailable": Storage,
     WriteFailed = "write_failed": Storage,
+    FolderIsSymlink = "folder_is_symlink": Storage,
     // The wizard's own.
     NoKeySelected = "no_key_selected": Usage,
     NoFile = "no_file": Usage,
