@@ -16,5 +16,6 @@ pub mod text;
 pub mod token;
 pub mod upload;
 pub mod vault;
+pub mod wipe;
 
 pub use problem::{Note, Problem};
