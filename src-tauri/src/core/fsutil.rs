@@ -4,7 +4,7 @@
 
 use crate::core::Problem;
 use crate::core::problem::Code;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -149,7 +149,7 @@ fn publish(tmp: tempfile::NamedTempFile, path: &Path, overwrite: Overwrite) -> s
 /// Best effort (some file systems refuse to sync a folder); Windows has no folder handle to sync.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
+    if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
     #[cfg(not(unix))]

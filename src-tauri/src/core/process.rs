@@ -35,11 +35,14 @@ fn no_core_dumps() {
 fn no_core_dumps() {}
 
 /// Whether this process is dumpable (Linux), for `-v` and the tests; `None` elsewhere.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn dumpable() -> Option<bool> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
     // SAFETY: PR_GET_DUMPABLE only reads a flag of this process.
-    return Some(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) } != 0);
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    Some(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) } != 0)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub fn dumpable() -> Option<bool> {
     None
 }
 
@@ -57,17 +60,14 @@ fn sweep_stale_temps(older_than: Duration) {
 /// Keep `len` bytes at `ptr` out of swap (`mlock`, `VirtualLock`). Best effort: `false` when the
 /// OS refuses (e.g. over `RLIMIT_MEMLOCK`), and the caller carries on unlocked.
 pub fn lock_memory(ptr: *const u8, len: usize) -> bool {
-    if len == 0 {
-        return false;
-    }
+    // SAFETY (both): locking only changes how the range is paged; the caller owns `len` bytes.
     #[cfg(unix)]
-    // SAFETY: mlock only changes paging of the range, which the caller owns for `len` bytes.
-    return unsafe { libc::mlock(ptr.cast(), len) } == 0;
+    let locked = || unsafe { libc::mlock(ptr.cast(), len) } == 0;
     #[cfg(windows)]
-    // SAFETY: as above (VirtualLock).
-    return unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr as *const _, len) } != 0;
+    let locked = || unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr.cast(), len) } != 0;
     #[cfg(not(any(unix, windows)))]
-    false
+    let locked = || false;
+    len > 0 && locked()
 }
 
 /// Undo [`lock_memory`] for the same range (after it was wiped).
@@ -83,6 +83,6 @@ pub fn unlock_memory(ptr: *const u8, len: usize) {
     #[cfg(windows)]
     // SAFETY: see lock_memory.
     unsafe {
-        windows_sys::Win32::System::Memory::VirtualUnlock(ptr as *const _, len);
+        windows_sys::Win32::System::Memory::VirtualUnlock(ptr.cast(), len);
     }
 }
