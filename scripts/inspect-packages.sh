@@ -56,6 +56,7 @@ status=0
 expect "check of a non-key exits 1 (got $status)" test "$status" = 1
 # The test-only seams (an env var choosing the picked file) must not be in a shipped binary.
 expect "no e2e seam in the packaged binary" bash -c "! grep -q -a ASC_WIZARD_E2E_ '$app'"
+expect "no test fail point in the packaged binary" bash -c "! grep -q -a ASC_WIZARD_FAIL_AT '$app'"
 
 desktop=("$work"/deb/usr/share/applications/*.desktop)
 expect "one .desktop entry" test ${#desktop[@]} -eq 1

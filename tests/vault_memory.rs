@@ -232,10 +232,8 @@ fn a_failed_replace_puts_the_old_key_back() {
     let f = fixture();
     let (old, new) = (key(), key());
     f.vault.save(&request(&old, None, false)).unwrap();
-    // Make the index write fail: occupy the temp-file name fsutil will use.
-    let dir = f.vault.index_path().parent().unwrap().to_owned();
-    let blocker = dir.join(format!(".keys.json.tmp{}", std::process::id()));
-    std::fs::create_dir(&blocker).unwrap();
+    // Make the index write fail (temp names are random now: no name to occupy).
+    asc_key_wizard::core::fsutil::fail_writes_to(f.vault.index_path());
     let err = f.vault.save(&request(&new, None, true)).unwrap_err();
     assert_eq!(err.code, "index_write_failed", "{err:?}");
     assert_eq!(

@@ -604,6 +604,7 @@ async fn tokens_claim_by_claim() {
         .as_secs();
     let token = &fx.double.tokens()[0];
     let (header, claims, sig) = decode(token);
+    assert_eq!(claims["scope"], serde_json::json!([format!("GET {}", apple::APPS_PATH)]));
     assert_eq!(header["alg"], "ES256");
     assert_eq!(header["kid"], KEY_ID);
     assert_eq!(header["typ"], "JWT");
@@ -617,9 +618,8 @@ async fn tokens_claim_by_claim() {
         iat >= before - 60 && iat <= after - 60,
         "iat backdated 60 s: {iat} vs {before}..{after}"
     );
-    assert_eq!(exp - iat, 600, "default lifetime");
-    assert!(claims.get("scope").is_none());
-    assert_eq!(claims.as_object().unwrap().len(), 4, "{claims}");
+    assert_eq!(exp - iat, 300, "default lifetime: 5 minutes");
+    assert_eq!(claims.as_object().unwrap().len(), 5, "{claims}");
     assert_eq!(sig.len(), 64, "raw r||s");
     let (signed, _) = token.rsplit_once('.').unwrap();
     let sig = p256::ecdsa::Signature::from_slice(&sig).unwrap();
@@ -682,14 +682,12 @@ async fn the_double_refuses_future_and_expired_tokens() {
         async move { req.send().await.unwrap().status().as_u16() }
     };
     let signer = Signer::new(&creds).unwrap();
-    assert_eq!(status(signer.sign().expose().to_owned()).await, 200);
+    let at = |t: SystemTime| signer.sign_request_at(t, "GET", "/v1/apps?limit=1").expose().to_owned();
+    assert_eq!(status(at(SystemTime::now())).await, 200);
     let future = SystemTime::now() + Duration::from_secs(300);
-    assert_eq!(
-        status(signer.sign_at(future).expose().to_owned()).await,
-        401
-    );
+    assert_eq!(status(at(future)).await, 401);
     let past = SystemTime::now() - Duration::from_secs(3600);
-    assert_eq!(status(signer.sign_at(past).expose().to_owned()).await, 401);
+    assert_eq!(status(at(past)).await, 401);
     let reasons: Vec<_> = fx
         .double
         .requests()
@@ -730,7 +728,8 @@ async fn the_double_refuses_overlong_and_der_signed_tokens() {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let claims = |life: u64| serde_json::json!({"iss": ISSUER, "iat": now - 60, "exp": now - 60 + life, "aud": "appstoreconnect-v1"});
+    let claims = |life: u64| serde_json::json!({"iss": ISSUER, "iat": now - 60, "exp": now - 60 + life,
+        "aud": "appstoreconnect-v1", "scope": ["GET /v1/apps?limit=1"]});
     let mut statuses = Vec::new();
     for tok in [
         hand_token(&fx.key, claims(1200), false),
@@ -738,7 +737,12 @@ async fn the_double_refuses_overlong_and_der_signed_tokens() {
         hand_token(&fx.key, claims(600), true),
         hand_token(
             &fx.key,
-            serde_json::json!({"iss": ISSUER, "exp": now + 600, "aud": "other"}),
+            serde_json::json!({"iss": ISSUER, "exp": now + 600, "aud": "other", "scope": ["GET /v1/apps?limit=1"]}),
+            false,
+        ),
+        hand_token(
+            &fx.key,
+            serde_json::json!({"iss": ISSUER, "iat": now - 60, "exp": now + 240, "aud": "appstoreconnect-v1"}),
             false,
         ),
     ] {
@@ -752,7 +756,29 @@ async fn the_double_refuses_overlong_and_der_signed_tokens() {
                 .as_u16(),
         );
     }
-    assert_eq!(statuses, vec![200, 401, 401, 401]);
+    assert_eq!(statuses, vec![200, 401, 401, 401, 401]);
     let reasons: Vec<_> = fx.double.requests().into_iter().map(|r| r.reason).collect();
     assert_eq!(reasons[1].as_deref(), Some("lifetime over 20 minutes"));
+    assert_eq!(reasons[4].as_deref(), Some("no scope"));
+}
+
+#[tokio::test]
+async fn every_request_has_its_own_token_scoped_to_it_alone() {
+    // A transient 401 makes the check request go twice; then come the three probes.
+    let fx = fixture();
+    fx.double.set_scenario(Scenario::unauthorized(Some(1)));
+    let v = run(&fx).await;
+    assert_eq!(v.outcome, "valid", "{v:#?}");
+    let requests = fx.double.requests();
+    assert_eq!(requests.len(), 5, "{requests:#?}");
+    let mut seen = std::collections::HashSet::new();
+    for r in &requests {
+        let token = r.token.as_deref().expect("every request is signed");
+        assert!(seen.insert(token.to_owned()), "a token was used twice: {}", r.target);
+        let (_, claims, _) = decode(token);
+        assert_eq!(claims["scope"], serde_json::json!([format!("{} {}", r.method, r.target)]), "{claims}");
+        let life = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
+        assert!(life <= 1200 && life == Lifetime::DEFAULT.secs(), "{life}");
+    }
+    assert_eq!(Lifetime::DEFAULT.secs(), 300);
 }

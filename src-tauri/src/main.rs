@@ -5,9 +5,12 @@ use asc_key_wizard::cli;
 use clap::Parser;
 
 fn main() {
+    // Before anything can hold a key: no core dumps, no ptrace, stale temp files gone.
+    asc_key_wizard::core::process::harden();
     attach_console();
     let args = cli::Cli::parse();
     cli::init_logging(args.verbose);
+    log::debug!("core dumps off; dumpable: {:?}", asc_key_wizard::core::process::dumpable());
     match args.command {
         Some(command) => std::process::exit(cli::run(command)),
         None => open_wizard(),

@@ -2,7 +2,8 @@
 //! 127.0.0.1 that enforces what Apple enforces on tokens (known `kid`, ES256
 //! signature checked with that key's public key, `aud`, `iss` for team keys or
 //! `sub: "user"` for individual keys, `exp − iat ≤ 1200`, not expired, `iat`
-//! not in the future, `scope`), revoked keys, per-key access for the probes,
+//! not in the future, and a `scope` naming exactly this request: stricter than Apple, which
+//! accepts unscoped tokens, because the app promises to scope every token), revoked keys, per-key access for the probes,
 //! Apple-shaped JSON:API error bodies, and switchable failure scenarios.
 //!
 //! Use from a test with `#[path = "support/apple_double.rs"] mod apple_double;`:
@@ -698,14 +699,14 @@ fn authenticate<'k>(
             }
         }
     }
-    if let Some(scope) = c.get("scope") {
-        let wanted = format!("{method} {target}");
-        let ok = scope
-            .as_array()
-            .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(wanted.as_str())));
-        if !ok {
-            return Err(format!("scope does not cover {wanted}"));
-        }
+    // Method, one space, path and query exactly as requested.
+    let scope = c.get("scope").ok_or("no scope")?;
+    let wanted = format!("{method} {target}");
+    let ok = scope
+        .as_array()
+        .is_some_and(|a| a.iter().any(|s| s.as_str() == Some(wanted.as_str())));
+    if !ok {
+        return Err(format!("scope does not cover {wanted}"));
     }
     if key.revoked {
         return Err("revoked".into());

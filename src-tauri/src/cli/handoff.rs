@@ -129,13 +129,31 @@ fn read_token(
     stdin_is_key: bool,
 ) -> Result<Zeroizing<String>, Problem> {
     if let Some(var) = env {
-        let value = Zeroizing::new(std::env::var(var).unwrap_or_default());
-        if value.trim().is_empty() {
+        let missing = |why: String| {
             let mut p = upload::missing_token(label);
-            p.message = format!(
+            p.message = why;
+            p
+        };
+        // The OS cannot hold such a name: say so rather than "not set".
+        if var.is_empty() || var.contains(['=', '\0']) {
+            return Err(missing(format!(
+                "\"{var}\" is not a valid environment variable name, so there is no {label}."
+            )));
+        }
+        let value = match std::env::var(var) {
+            Ok(v) => Zeroizing::new(v),
+            Err(std::env::VarError::NotUnicode(raw)) => {
+                drop(Zeroizing::new(raw.into_encoded_bytes()));
+                return Err(missing(format!(
+                    "The environment variable {var} holds bytes that are not text, so it is not a {label}."
+                )));
+            }
+            Err(std::env::VarError::NotPresent) => Zeroizing::new(String::new()),
+        };
+        if value.trim().is_empty() {
+            return Err(missing(format!(
                 "The environment variable {var} is empty or not set, so there is no {label}."
-            );
-            return Err(p);
+            )));
         }
         return Ok(Zeroizing::new(value.trim().to_owned()));
     }

@@ -108,11 +108,11 @@ impl Config {
 #[serde(tag = "kind", content = "path", rename_all = "snake_case")]
 pub enum ConfigSource {
     /// `--config PATH`
-    Flag(PathBuf),
+    Flag(#[serde(serialize_with = "crate::core::text::serialize_path")] PathBuf),
     /// `$ASC_WIZARD_CONFIG`
-    Env(PathBuf),
+    Env(#[serde(serialize_with = "crate::core::text::serialize_path")] PathBuf),
     /// `config.json` in the app's config folder.
-    AppDir(PathBuf),
+    AppDir(#[serde(serialize_with = "crate::core::text::serialize_path")] PathBuf),
     /// The embedded default.
     Default,
 }
@@ -236,6 +236,15 @@ pub fn validate_destination_url(raw: &str, field: &str) -> Result<Url, Problem> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_source_path_that_is_not_utf8_serialises() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9/config.json"));
+        let v = serde_json::to_value(ConfigSource::Env(path)).unwrap();
+        assert_eq!(v, serde_json::json!({"kind": "env", "path": "/tmp/caf\u{fffd}/config.json"}));
+    }
 
     #[test]
     fn default_has_no_destination() {

@@ -12,7 +12,7 @@
 //! The PEM alphabet has no `"`, `$`, `` ` `` or `\`, so no escaping is needed.
 
 use crate::core::credentials::Credentials;
-use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
+use crate::core::fsutil::{create_private_dir, refuse_symlinked_dir, tighten_private_dir, write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
@@ -52,6 +52,7 @@ impl std::str::FromStr for ExportFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exported {
     pub format: ExportFormat,
+    #[serde(serialize_with = "crate::core::text::serialize_path")]
     pub path: PathBuf,
     /// Command lines to print (altool / notarytool); empty for other formats.
     pub commands: Vec<String>,
@@ -78,10 +79,18 @@ impl Exported {
 /// current folder, altool in `~/.appstoreconnect/private_keys/`.
 pub fn default_path(format: ExportFormat, key_id: &str) -> Result<PathBuf, Problem> {
     Ok(match format {
-        ExportFormat::Fastlane => PathBuf::from(format!("asc_api_key_{key_id}.json")),
-        ExportFormat::Env => PathBuf::from(format!("asc_api_key_{key_id}.env")),
-        ExportFormat::Altool => altool_dir()?.join(altool_file_name(key_id)),
+        ExportFormat::Altool => altool_dir()?.join(default_file_name(format, key_id)),
+        _ => PathBuf::from(default_file_name(format, key_id)),
     })
+}
+
+/// The file name a format gets inside a folder.
+fn default_file_name(format: ExportFormat, key_id: &str) -> String {
+    match format {
+        ExportFormat::Fastlane => format!("asc_api_key_{key_id}.json"),
+        ExportFormat::Env => format!("asc_api_key_{key_id}.env"),
+        ExportFormat::Altool => altool_file_name(key_id),
+    }
 }
 
 /// `~/.appstoreconnect/private_keys`, one of the folders altool searches.
@@ -111,18 +120,18 @@ pub fn export(
     force: bool,
 ) -> Result<Exported, Problem> {
     let path = match out {
-        Some(p) if p.is_dir() => p.join(
-            default_path(format, req.key_id)?
-                .file_name()
-                .expect("default has a name"),
-        ),
+        Some(p) if p.is_dir() => p.join(default_file_name(format, req.key_id)),
         Some(p) => p.to_owned(),
         None => default_path(format, req.key_id)?,
     };
     if format == ExportFormat::Altool && out.is_none() {
-        let dir = path.parent().expect("altool path has a folder");
-        create_private_dir(dir)?;
-        tighten(dir);
+        // Both ~/.appstoreconnect and private_keys are ours to create and make private.
+        let dir = altool_dir()?;
+        if let Some(parent) = dir.parent() {
+            refuse_symlinked_dir(parent)?;
+        }
+        create_private_dir(&dir)?;
+        tighten_private_dir(&dir);
     }
     let overwrite = if force {
         Overwrite::Replace
@@ -229,41 +238,41 @@ fn render_fastlane(req: &Credentials<'_>) -> Zeroizing<String> {
         duration: FASTLANE_DURATION_S,
         in_house: false,
     };
-    let mut s = Zeroizing::new(serde_json::to_string_pretty(&json).expect("plain JSON"));
-    s.push('\n');
-    s
+    // Strings and numbers always encode; an empty file would fail fastlane's own check loudly.
+    crate::core::wipe::json_pretty(&json).unwrap_or_default()
 }
 
 fn render_env(req: &Credentials<'_>) -> Zeroizing<String> {
     let pem = req.key.canonical_pem();
     let b64 = Zeroizing::new(Base64::encode_string(pem.as_bytes()));
     let issuer = req.issuer_id.unwrap_or("");
-    let mut s = Zeroizing::new(String::with_capacity(1024));
-    s.push_str(&format!(
-        "# App Store Connect API key {}, written by asc-key-wizard on {}.\n\
-         # SECRET: this file holds the private key. Never commit it or share it.\n\
-         # Load with `set -a; . ./this-file; set +a`, or any dotenv loader.\n\n",
-        req.key_id,
-        crate::core::vault::now_rfc3339()
-    ));
-    s.push_str("# codemagic-cli-tools (app-store-connect, fetch-signing-files, …)\n");
-    if req.issuer_id.is_none() {
-        s.push_str("# (individual key: there is no Issuer ID)\n");
-    }
-    s.push_str(&format!("APP_STORE_CONNECT_ISSUER_ID={issuer}\n"));
-    s.push_str(&format!(
-        "APP_STORE_CONNECT_KEY_IDENTIFIER={}\n",
-        req.key_id
-    ));
-    s.push_str(&format!(
-        "APP_STORE_CONNECT_PRIVATE_KEY=\"{}\"\n\n",
-        pem.trim_end()
-    ));
-    s.push_str("# The Go `asc` CLI (ASC_PRIVATE_KEY_B64 = the .p8 file, base64-encoded)\n");
-    s.push_str(&format!("ASC_KEY_ID={}\n", req.key_id));
-    s.push_str(&format!("ASC_ISSUER_ID={issuer}\n"));
-    s.push_str(&format!("ASC_PRIVATE_KEY_B64={}\n", b64.as_str()));
-    s
+    let key_id = req.key_id;
+    let now = crate::core::vault::now_rfc3339();
+    // Written straight into one buffer of the final size: no `format!` copies of the PEM.
+    crate::core::wipe::text(|w| {
+        write!(
+            w,
+            "# App Store Connect API key {key_id}, written by asc-key-wizard on {now}.\n\
+             # SECRET: this file holds the private key. Never commit it or share it.\n\
+             # Load with `set -a; . ./this-file; set +a`, or any dotenv loader.\n\n\
+             # codemagic-cli-tools (app-store-connect, fetch-signing-files, …)\n"
+        )?;
+        if req.issuer_id.is_none() {
+            w.write_str("# (individual key: there is no Issuer ID)\n")?;
+        }
+        write!(
+            w,
+            "APP_STORE_CONNECT_ISSUER_ID={issuer}\n\
+             APP_STORE_CONNECT_KEY_IDENTIFIER={key_id}\n\
+             APP_STORE_CONNECT_PRIVATE_KEY=\"{}\"\n\n\
+             # The Go `asc` CLI (ASC_PRIVATE_KEY_B64 = the .p8 file, base64-encoded)\n\
+             ASC_KEY_ID={key_id}\n\
+             ASC_ISSUER_ID={issuer}\n\
+             ASC_PRIVATE_KEY_B64={}\n",
+            pem.trim_end(),
+            b64.as_str()
+        )
+    })
 }
 
 /// The `xcrun notarytool store-credentials` and `xcrun altool` lines for a key
@@ -302,20 +311,40 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
-/// Make an existing folder owner-only (best effort; ours under $HOME).
-fn tighten(dir: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_and_fastlane_files_are_written_once_into_a_buffer_of_their_size() {
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let pem = key.canonical_pem();
+        for issuer in [Some("57246542-96fe-1a63-e053-0824d011072a"), None] {
+            let kind = if issuer.is_some() { KeyKind::Team } else { KeyKind::Individual };
+            let req = Credentials { key: &key, key_id: "2X9R4HXF34", issuer_id: issuer, kind };
+            let env = render(&req, ExportFormat::Env);
+            assert_eq!(env.capacity(), env.len(), "never grown: no unwiped old buffer");
+            // The bytes are those the earlier push_str/format! rendering produced.
+            let (i, b64) = (issuer.unwrap_or(""), Base64::encode_string(pem.as_bytes()));
+            let individual = if issuer.is_none() { "# (individual key: there is no Issuer ID)\n" } else { "" };
+            let body = format!(
+                "# codemagic-cli-tools (app-store-connect, fetch-signing-files, …)\n{individual}\
+                 APP_STORE_CONNECT_ISSUER_ID={i}\nAPP_STORE_CONNECT_KEY_IDENTIFIER=2X9R4HXF34\n\
+                 APP_STORE_CONNECT_PRIVATE_KEY=\"{}\"\n\n\
+                 # The Go `asc` CLI (ASC_PRIVATE_KEY_B64 = the .p8 file, base64-encoded)\n\
+                 ASC_KEY_ID=2X9R4HXF34\nASC_ISSUER_ID={i}\nASC_PRIVATE_KEY_B64={b64}\n",
+                pem.trim_end()
+            );
+            let (head, tail) = env.split_once("\n\n").unwrap();
+            assert!(head.starts_with("# App Store Connect API key 2X9R4HXF34, written by asc-key-wizard on "));
+            assert_eq!(head.lines().count(), 3);
+            assert_eq!(tail, body);
+            let fastlane = render(&req, ExportFormat::Fastlane);
+            assert_eq!(fastlane.capacity(), fastlane.len());
+            let json = FastlaneJson { key_id: "2X9R4HXF34", issuer_id: issuer, key: pem, duration: 1200, in_house: false };
+            assert_eq!(*fastlane, format!("{}\n", serde_json::to_string_pretty(&json).unwrap()));
+        }
+    }
 
     #[test]
     fn parses_formats_and_quotes() {

@@ -1,12 +1,13 @@
 //! Writing files that hold key material: owner-only permissions, written
-//! atomically (temp file + rename in the same folder), never clobbering an
-//! existing file unless the caller explicitly asked to.
+//! atomically (random temp file + no-replace rename in the same folder), never clobbering an
+//! existing file unless the caller explicitly asked to, and sweeping our own stale temp files.
 
 use crate::core::Problem;
 use crate::core::problem::Code;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// Why [`read_regular`] read nothing.
 #[derive(Debug)]
@@ -57,11 +58,22 @@ pub enum Overwrite {
     Replace,
 }
 
+/// Every temp file this app makes starts with this, so a stale one (a kill between write and
+/// publish) is recognisable and only ours are ever removed.
+pub const TEMP_PREFIX: &str = ".asc-key-wizard-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temp file older than this is dead: a write takes milliseconds.
+pub const STALE_AFTER: Duration = Duration::from_secs(15 * 60);
+
 /// Write `bytes` to `path` with mode 0600, atomically.
 ///
-/// With `Overwrite::Refuse`, an existing file is left untouched and
-/// `file_exists` is returned. On any failure nothing is left behind: the temp
-/// file is removed and the destination is either the old file or absent.
+/// The bytes go to a temp file with a random name in the same folder, synced, then published
+/// under `path`: with `Overwrite::Refuse` by a no-replace rename (`renameat2(RENAME_NOREPLACE)` on
+/// Linux, `renamex_np(RENAME_EXCL)` on macOS, `MoveFileExW` without `REPLACE_EXISTING` on
+/// Windows; a hard link only where that rename is unsupported: `tempfile`'s
+/// `persist_noclobber`), so FAT and exFAT sticks, which have no hard links, work too and an
+/// existing file is never replaced even if it appears meanwhile (`file_exists`). On any failure
+/// the destination is the old file or absent, and only our own temp file is removed.
 pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Result<(), Problem> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -74,15 +86,21 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
             "Create the folder first, or choose another place to write the file.",
         ));
     }
+    if path.file_name().is_none() {
+        return Err(Problem::new(
+            Code::WriteFailed,
+            format!("{} names a folder, not a file.", path.display()),
+            "Give a file name, for example AuthKey_<KEYID>.p8.",
+        ));
+    }
     if overwrite == Overwrite::Refuse && fs::symlink_metadata(path).is_ok() {
         return Err(exists(path));
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
-    let result = write_tmp(&tmp, bytes).and_then(|()| publish(&tmp, path, overwrite));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    remove_stale_temps(&dir, STALE_AFTER);
+    let result = injected_failure(path).and_then(|()| write_tmp(&dir, bytes)).and_then(|tmp| {
+        fail_point("before_publish");
+        publish(tmp, path, overwrite)
+    });
     result.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(path),
         _ => Problem::new(
@@ -90,7 +108,9 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
             format!("Could not write {}: {e}.", path.display()),
             "Check that the folder is writable and the disk is not full, then try again.",
         ),
-    })
+    })?;
+    sync_dir(&dir);
+    Ok(())
 }
 
 fn exists(path: &Path) -> Problem {
@@ -101,33 +121,107 @@ fn exists(path: &Path) -> Problem {
     )
 }
 
-fn write_tmp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
+/// A new temp file in `dir` (random name, created exclusively, 0600), written and synced. If
+/// anything fails, dropping the `NamedTempFile` removes it: ours, never another's.
+fn write_tmp(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).rand_bytes(12);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
     }
-    let mut file: File = options.open(tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
-fn publish(tmp: &Path, path: &Path, overwrite: Overwrite) -> std::io::Result<()> {
+fn publish(tmp: tempfile::NamedTempFile, path: &Path, overwrite: Overwrite) -> std::io::Result<()> {
+    // On failure both return the temp file, which is removed when dropped here.
     match overwrite {
-        // rename() would silently replace; hard_link fails if the target exists,
-        // which closes the race between our exists-check and the write.
-        Overwrite::Refuse => {
-            fs::hard_link(tmp, path)?;
-            fs::remove_file(tmp)
-        }
-        Overwrite::Replace => fs::rename(tmp, path),
+        Overwrite::Refuse => tmp.persist_noclobber(path).map(drop).map_err(|e| e.error),
+        Overwrite::Replace => tmp.persist(path).map(drop).map_err(|e| e.error),
     }
 }
 
-/// Create a directory (and parents) that only the owner can enter (0700).
+/// Make the new name durable: without syncing the folder a power cut can lose the rename.
+/// Best effort (some file systems refuse to sync a folder); Windows has no folder handle to sync.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Remove temp files of ours in `dir` older than `older_than` (left by a kill between write
+/// and publish; each holds a full copy of a key). Only regular files with our prefix and
+/// suffix, never followed through links; a younger one may be another run's write in progress.
+/// Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path, older_than: Duration) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let now = SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let age = meta.modified().ok().and_then(|m| now.duration_since(m).ok());
+        if meta.file_type().is_file() && age.is_some_and(|a| a >= older_than) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Test-only: `ASC_WIZARD_FAIL_AT=<step>` aborts the process at that step, as a kill would.
+/// Compiled only with the `test-support` feature, which release builds never enable.
+#[cfg(feature = "test-support")]
+pub fn fail_point(step: &str) {
+    if std::env::var_os("ASC_WIZARD_FAIL_AT").is_some_and(|v| v == step) {
+        std::process::abort();
+    }
+}
+
+#[cfg(not(feature = "test-support"))]
+#[inline(always)]
+pub fn fail_point(_step: &str) {}
+
+/// Test-only: every later write to `path` fails with an I/O error, as a full disk would, for
+/// tests of what happens when a write fails after other changes were made. Per path, so
+/// parallel tests in one process do not disturb each other.
+#[cfg(feature = "test-support")]
+pub fn fail_writes_to(path: &Path) {
+    FAILING.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_owned());
+}
+
+#[cfg(feature = "test-support")]
+static FAILING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(feature = "test-support")]
+fn injected_failure(path: &Path) -> std::io::Result<()> {
+    let failing = FAILING.lock().unwrap_or_else(|e| e.into_inner());
+    match failing.iter().any(|p| p == path) {
+        true => Err(std::io::Error::other("injected write failure (test)")),
+        false => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "test-support"))]
+#[inline(always)]
+fn injected_failure(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Create a directory (and parents) that only the owner can enter (0700). A symbolic link in
+/// its place is refused (`folder_is_symlink`), never followed.
 pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
+    refuse_symlinked_dir(dir)?;
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -142,6 +236,41 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
             "Check the permissions of the parent folder, then try again.",
         )
     })
+}
+
+/// `folder_is_symlink` when `dir` is a symbolic link. A folder the app creates or makes
+/// private must be a real folder: following a link would put the key, and the 0700, on
+/// whatever it points at (another user's folder, a synced share, `/`).
+pub fn refuse_symlinked_dir(dir: &Path) -> Result<(), Problem> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = fs::read_link(dir).map(|t| format!(" (it points to {})", t.display())).unwrap_or_default();
+            Err(Problem::new(
+                Code::FolderIsSymlink,
+                format!("{} is a symbolic link{target}; the app does not follow links for folders it creates or makes private.", dir.display()),
+                "Replace the link with a real folder (move what it points to into it), or pass --out with the folder to write the key to.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Make an existing folder owner-only (0700), best effort. Opened with `O_NOFOLLOW` and changed
+/// through the handle, so a link swapped in after the check is not followed either.
+pub fn tighten_private_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let opened = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
+            .open(dir);
+        if let Ok(d) = opened {
+            let _ = d.set_permissions(fs::Permissions::from_mode(0o700));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(test)]

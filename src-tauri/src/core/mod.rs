@@ -10,10 +10,12 @@ pub mod fsutil;
 pub mod ids;
 pub mod key;
 pub mod problem;
+pub mod process;
 pub mod session;
 pub mod text;
 pub mod token;
 pub mod upload;
 pub mod vault;
+pub mod wipe;
 
 pub use problem::{Note, Problem};

@@ -154,6 +154,7 @@ codes! {
     WriteFailed = "write_failed": Storage,
     // A file in the way: nothing was written (exit 5, as for every refused local write).
     FileExists = "file_exists": Storage,
+    FolderIsSymlink = "folder_is_symlink": Storage,
     // The wizard's own.
     NoKeySelected = "no_key_selected": Usage,
     IdsNotChecked = "ids_not_checked": Usage,

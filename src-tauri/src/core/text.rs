@@ -1,5 +1,8 @@
-//! Text that arrives from outside (Apple's answers, the dashboard's message) made safe to print:
-//! control characters, terminal escapes among them, become spaces and runs of blanks fold to one.
+//! Text that arrives from outside (Apple's answers, the dashboard's message, paths) made safe to
+//! print and to serialise: control characters become spaces, paths are shown even when not UTF-8.
+
+use serde::Serializer;
+use std::path::Path;
 
 /// `s` without control characters (C0, DEL, C1: ESC sequences cannot reach a terminal), with
 /// blanks folded and trimmed.
@@ -8,9 +11,28 @@ pub fn printable(s: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Serialise a path as text even when it is not valid UTF-8 (`serialize_with`). serde's own
+/// `Path` impl fails on such a path, and `serde_json::json!` turns that failure into a panic:
+/// after an export had already been written. Invalid bytes become U+FFFD, as in `display()`.
+pub fn serialize_path<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
 #[cfg(test)]
 mod tests {
     use super::printable;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_still_serialises() {
+        use std::os::unix::ffi::OsStrExt;
+        #[derive(serde::Serialize)]
+        struct P<'a>(#[serde(serialize_with = "super::serialize_path")] &'a Path);
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9/key.p8"));
+        assert!(serde_json::to_value(path).is_err(), "serde's own impl refuses it");
+        assert_eq!(serde_json::to_value(P(path)).unwrap(), "/tmp/caf\u{fffd}/key.p8");
+    }
 
     #[test]
     fn escapes_and_controls_never_survive() {

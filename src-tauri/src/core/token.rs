@@ -30,8 +30,10 @@ pub struct Lifetime(u16);
 impl Lifetime {
     /// The longest lifetime Apple accepts for `/v1/apps`: 20 minutes.
     pub const MAX: Lifetime = Lifetime(1200);
-    /// What a verify run uses: 10 minutes.
-    pub const DEFAULT: Lifetime = Lifetime(600);
+    /// What a verify run uses: 5 minutes. Each token is made for one request and sent at once
+    /// (retries wait at most the run's 45 s budget), so a longer life would only widen what a
+    /// leaked token could do.
+    pub const DEFAULT: Lifetime = Lifetime(300);
 
     /// `1..=1200` seconds, else `token_lifetime_invalid`.
     pub fn new(secs: u64) -> Result<Self, Problem> {
@@ -176,6 +178,10 @@ impl<'a> Signer<'a> {
 
     /// The claims a token signed at `now` carries.
     pub fn claims_at(&self, now: SystemTime) -> Claims {
+        self.claims_for(now, self.scope.clone())
+    }
+
+    fn claims_for(&self, now: SystemTime, scope: Option<Vec<String>>) -> Claims {
         let now_s = now
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -190,7 +196,7 @@ impl<'a> Signer<'a> {
             iat,
             exp: iat + self.lifetime.secs(),
             aud: AUDIENCE.into(),
-            scope: self.scope.clone(),
+            scope,
         }
     }
 
@@ -200,7 +206,23 @@ impl<'a> Signer<'a> {
     }
 
     pub fn sign_at(&self, now: SystemTime) -> Token {
-        let claims = serde_json::to_vec(&self.claims_at(now)).expect("claims encode");
+        self.sign_claims(&self.claims_at(now))
+    }
+
+    /// A fresh token that opens exactly one request: Apple's `scope` claim holds
+    /// `"<METHOD> <path?query>"` as sent (e.g. `"GET /v1/apps?limit=1"`), so a token that leaks
+    /// cannot be used for anything else. Every request the app makes gets its own.
+    pub fn sign_request(&self, method: &str, path_and_query: &str) -> Token {
+        self.sign_request_at(SystemTime::now(), method, path_and_query)
+    }
+
+    pub fn sign_request_at(&self, now: SystemTime, method: &str, path_and_query: &str) -> Token {
+        let scope = vec![format!("{method} {path_and_query}")];
+        self.sign_claims(&self.claims_for(now, Some(scope)))
+    }
+
+    fn sign_claims(&self, claims: &Claims) -> Token {
+        let claims = serde_json::to_vec(claims).expect("claims encode");
         let claims_b64 = Base64UrlUnpadded::encode_string(&claims);
         let mut out = Zeroizing::new(String::with_capacity(
             self.header_b64.len() + claims_b64.len() + 90,
@@ -244,7 +266,7 @@ mod tests {
             "token_lifetime_invalid"
         );
         assert!(Lifetime::try_from(Duration::from_secs(3600)).is_err());
-        assert_eq!(Lifetime::default().secs(), 600);
+        assert_eq!(Lifetime::default().secs(), 300);
     }
 
     #[test]
@@ -274,8 +296,11 @@ mod tests {
         assert_eq!(c.sub, None);
         assert_eq!(c.aud, AUDIENCE);
         assert_eq!(c.iat, 1_800_000_000 - 60);
-        assert_eq!(c.exp - c.iat, 600);
+        assert_eq!(c.exp - c.iat, 300);
         assert_eq!(c.scope, None);
+        let (_, scoped, _) = split(&Signer::new(&creds).unwrap().sign_request_at(now, "GET", "/v1/apps?limit=1"));
+        assert_eq!(scoped.scope, Some(vec!["GET /v1/apps?limit=1".to_string()]));
+        assert_eq!((scoped.iat, scoped.exp), (c.iat, c.exp));
         assert_eq!(sig.len(), 64, "raw r||s, not DER");
         let (signed, _) = token.expose().rsplit_once('.').unwrap();
         let sig = Signature::from_slice(&sig).unwrap();

@@ -161,6 +161,7 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let started = Instant::now();
     let max = opts.max_attempts.max(1);
+    let pem = pem_body(req);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -169,7 +170,7 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
             .post(url.clone())
             .header(reqwest::header::AUTHORIZATION, auth_header.clone())
             .header("Idempotency-Key", &idem)
-            .multipart(form(req)?)
+            .multipart(form(req, &pem)?)
             .send()
             .await;
         // Only 5xx and transport errors (not time-outs) fall through to a retry.
@@ -213,12 +214,21 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
     }
 }
 
-fn form(req: &Credentials<'_>) -> Result<reqwest::multipart::Form, Problem> {
+/// The key's PEM, copied once per upload into a buffer that is wiped when the last reference
+/// goes. `Bytes` shares it by reference count, so a retry sends the same buffer instead of a
+/// new unwiped `to_vec()` copy per try.
+fn pem_body(req: &Credentials<'_>) -> bytes::Bytes {
+    bytes::Bytes::from_owner(Zeroizing::new(req.key.canonical_pem().as_bytes().to_vec()))
+}
+
+fn form(req: &Credentials<'_>, pem: &bytes::Bytes) -> Result<reqwest::multipart::Form, Problem> {
     let kind = match req.kind {
         KeyKind::Team => "team",
         KeyKind::Individual => "individual",
     };
-    let part = reqwest::multipart::Part::bytes(req.key.canonical_pem().as_bytes().to_vec())
+    // Unavoidable library copies: hyper may gather the parts into its write buffer, and rustls
+    // encrypts into its own records; neither is wiped (docs/security.md, "copies").
+    let part = reqwest::multipart::Part::stream_with_length(pem.clone(), pem.len() as u64)
         .file_name(format!("AuthKey_{}.p8", req.key_id))
         .mime_str("application/x-pem-file")
         .expect("static MIME type parses");
@@ -366,6 +376,16 @@ pub fn missing_token(token_label: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_try_sends_the_one_wiped_copy_of_the_pem() {
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let creds = Credentials { key: &key, key_id: "2X9R4HXF34", issuer_id: None, kind: KeyKind::Individual };
+        let pem = pem_body(&creds);
+        let retry = pem.clone();
+        assert_eq!(&pem[..], key.canonical_pem().as_bytes());
+        assert_eq!(retry.as_ptr(), pem.as_ptr(), "a retry shares the buffer, no new copy");
+    }
 
     #[test]
     fn extracts_server_messages() {

@@ -13,7 +13,20 @@ pub const API_BASE_ENV: &str = "ASC_API_BASE";
 /// `--api-base` > `ASC_API_BASE` (when non-empty) > Apple's address.
 /// `http://` is accepted only for loopback hosts; anything else must be https.
 pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
-    let env = std::env::var(API_BASE_ENV).ok();
+    // An address that is not text must not be dropped silently: the run would then talk to
+    // Apple directly, not to the proxy or double the person set up.
+    let env = match std::env::var(API_BASE_ENV) {
+        Ok(v) => Some(v),
+        Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) if explicit.is_some_and(|s| !s.trim().is_empty()) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(Problem::new(
+                Code::ApiBaseInvalid,
+                format!("The environment variable {API_BASE_ENV} holds bytes that are not text, so it is not a web address."),
+                format!("Set {API_BASE_ENV} to an https:// address, or unset it to talk to Apple directly."),
+            ))
+        }
+    };
     let raw = explicit
         .map(str::trim)
         .filter(|s| !s.is_empty())

@@ -7,6 +7,8 @@
 //! The run: `GET /v1/apps` (401 retried once with a fresh token; 429 and 5xx
 //! retried with backoff, at most 3 tries in all), then — only when that
 //! succeeded — read-only probes of certificates, bundle IDs and users.
+//! Every request, each retry included, carries its own token whose `scope` is exactly that
+//! request and which lives 5 minutes (`Lifetime::DEFAULT`).
 
 pub mod client;
 pub mod outcome;
@@ -47,7 +49,7 @@ pub struct VerifyOptions {
     pub max_tries: u32,
     /// Response bodies larger than this are refused unread (1 MiB).
     pub max_body_bytes: usize,
-    /// Token lifetime (10 minutes).
+    /// Token lifetime (5 minutes).
     pub token_lifetime: Lifetime,
     /// Run the capability probes after a successful check (true).
     pub probe_capabilities: bool,
@@ -179,12 +181,10 @@ impl Run {
     /// `Ok(())` = valid; `Err(code)` = any other outcome (the problem codes of
     /// configuration errors, e.g. `api_base_not_https`, pass through as outcomes).
     async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
-        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| p.code.to_string())?;
+        let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| self.stop(p))?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
-        let signer = Signer::new(creds)
-            .map_err(|p| p.code.to_string())?
-            .with_lifetime(opts.token_lifetime);
-        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| p.code.to_string())?;
+        let signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
+        let http = client::build_client(&base, opts.connect_timeout).map_err(|p| self.stop(p))?;
         let url = client::endpoint(&base, APPS_PATH);
         let max_tries = opts.max_tries.max(1);
         let mut retried_401 = false;
@@ -196,8 +196,9 @@ impl Run {
             if budget.is_zero() {
                 return Err("network_timeout".into());
             }
-            // A fresh token per try: Apple's transient 401s clear with a new one.
-            let token = signer.sign();
+            // A fresh token per try: Apple's transient 401s clear with a new one. Its scope is
+            // this request alone.
+            let token = signer.sign_request("GET", APPS_PATH);
             let x = client::get(
                 &http,
                 &url,
@@ -297,11 +298,11 @@ impl Run {
         if budget.is_zero() {
             return;
         }
-        let token = signer.sign();
-        let one = |path: &str| {
+        // One token per probe: a token scoped to all three would open more than each request.
+        let one = |path: &'static str| {
             let url = client::endpoint(base, path);
-            let token = token.expose();
-            async move { client::get(http, &url, token, budget, opts.max_body_bytes, 1).await }
+            let token = signer.sign_request("GET", path);
+            async move { client::get(http, &url, token.expose(), budget, opts.max_body_bytes, 1).await }
         };
         let (certs, bundles, users) = tokio::join!(
             one(CERTIFICATES_PATH),
@@ -322,6 +323,13 @@ impl Run {
         for x in [&certs, &bundles, &users].into_iter().flatten() {
             self.note(x);
         }
+    }
+
+    /// A problem before any request: its code is the outcome, its words are kept for `finish`.
+    fn stop(&mut self, p: crate::core::Problem) -> String {
+        let code = p.code.to_string();
+        self.cx.stopped_by = Some(p);
+        code
     }
 
     /// Keep what every answer tells: clock offset and rate limit.

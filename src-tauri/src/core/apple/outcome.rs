@@ -131,6 +131,9 @@ pub struct Context {
     pub retry_after_s: Option<u64>,
     pub apple_code: Option<String>,
     pub host: String,
+    /// A problem that stopped the run before any request (`api_base_invalid`, …): its own
+    /// message and hint say exactly what to fix.
+    pub stopped_by: Option<crate::core::Problem>,
 }
 
 /// Message (what happened) and hint (what to do) for an outcome code.
@@ -208,7 +211,10 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
             format!("App Store Connect answered with something unexpected{status}."),
             "Try again in a few minutes. If the API address was changed from Apple's, check that it points at the App Store Connect API.".into(),
         ),
-        other => (format!("Verification stopped ({other})."), "Check the settings and try again.".into()),
+        other => match &cx.stopped_by {
+            Some(p) if p.code.as_str() == other => (p.message.clone(), p.hint.clone()),
+            _ => (format!("Verification stopped ({other})."), "Check the settings and try again.".into()),
+        },
     }
 }
 

@@ -11,8 +11,28 @@ use zeroize::Zeroizing;
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 
 /// Raw input bytes, zeroized on drop. `Debug` shows only the length, so key bytes cannot be
-/// printed by accident.
-pub struct KeyBytes(Zeroizing<Vec<u8>>);
+/// printed by accident. The allocation is locked in RAM while held (best effort, see
+/// `core::process::lock_memory`), so it is not written to swap.
+pub struct KeyBytes(Zeroizing<Vec<u8>>, bool);
+
+impl KeyBytes {
+    fn new(bytes: Zeroizing<Vec<u8>>) -> Self {
+        let locked = crate::core::process::lock_memory(bytes.as_ptr(), bytes.capacity());
+        KeyBytes(bytes, locked)
+    }
+}
+
+impl Drop for KeyBytes {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        // Wipe (the spare capacity too) while still locked, then unlock the same range.
+        let (ptr, cap) = (self.0.as_ptr(), self.0.capacity());
+        self.0.zeroize();
+        if self.1 {
+            crate::core::process::unlock_memory(ptr, cap);
+        }
+    }
+}
 
 impl std::ops::Deref for KeyBytes {
     type Target = [u8];
@@ -29,10 +49,12 @@ impl std::fmt::Debug for KeyBytes {
 
 /// Read at most `MAX_INPUT_BYTES` from a reader; one byte more means `too_large`.
 pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
-    let mut buf = Zeroizing::new(Vec::with_capacity(4096));
+    // Room for the cap plus the one byte that detects "too large": reading never reallocates,
+    // so no copy is left behind in freed memory, and the buffer is locked before the key arrives.
+    let mut buf = KeyBytes::new(Zeroizing::new(Vec::with_capacity(MAX_INPUT_BYTES + 1)));
     reader
         .take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut buf)
+        .read_to_end(&mut buf.0)
         .map_err(|e| {
             Problem::new(
                 Code::ReadFailed,
@@ -43,7 +65,7 @@ pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
     if buf.len() > MAX_INPUT_BYTES {
         return Err(too_large());
     }
-    Ok(KeyBytes(buf))
+    Ok(buf)
 }
 
 /// Read a key file (or stdin for `-`).
@@ -59,7 +81,7 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
         ));
     }
     match read_regular(path, MAX_INPUT_BYTES as u64) {
-        Ok(bytes) => Ok(KeyBytes(bytes)),
+        Ok(bytes) => Ok(KeyBytes::new(bytes)),
         Err(ReadError::NotFound) => Err(Problem::new(
             Code::FileNotFound,
             format!("There is no file at {}.", path.display()),
@@ -85,4 +107,27 @@ pub fn too_large() -> Problem {
         "This is far too big to be an App Store Connect key (over 64 KiB; a real .p8 is about 250 bytes).",
         "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `VmLck` of this process in kB (Linux).
+    #[cfg(target_os = "linux")]
+    fn locked_kb() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmLck:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn key_buffers_are_locked_in_ram_while_held() {
+        let bytes = read_reader(&[b'k'; 1000][..]).unwrap();
+        // 64 KiB + 1 of capacity: at least 15 whole pages are locked (other tests only add).
+        assert!(locked_kb() >= 60, "VmLck {} kB", locked_kb());
+        assert_eq!(bytes.len(), 1000);
+        drop(bytes);
+    }
 }

@@ -10,6 +10,7 @@ use super::parse::{self, Parsed};
 use crate::core::problem::{Code, WayOut};
 use crate::core::{Note, Problem};
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
+use crate::core::wipe;
 use zeroize::Zeroizing;
 
 /// What the repairs learned besides the key: notes and IDs from a fastlane JSON.
@@ -99,8 +100,8 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
             Code::CrlfNormalized,
             "Windows line endings were changed to the plain ones keys use.",
         );
-        // Rebinding drops (and so zeroizes) the previous copy.
-        text = Zeroizing::new(text.replace("\r\n", "\n").replace('\r', "\n"));
+        // Rebinding drops (and so zeroizes) the previous copy; one pass, one sized buffer.
+        text = wipe::replaced(&text, &[("\r\n", "\n"), ("\r", "\n")]);
     }
     note_outer_whitespace(&text, found);
     let mut body: &str = text.trim();
@@ -131,13 +132,9 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
             Code::EscapedNewlines,
             "Line breaks written as the two characters \\n were turned back into real line breaks.",
         );
-        unescaped = Zeroizing::new(
-            body.replace("\\r\\n", "\n")
-                .replace("\\n", "\n")
-                .replace("\\r", "\n")
-                // PHP's json_encode also escapes slashes, which base64 uses.
-                .replace("\\/", "/"),
-        );
+        // PHP's json_encode also escapes slashes, which base64 uses.
+        let escapes = [("\\r\\n", "\n"), ("\\n", "\n"), ("\\r", "\n"), ("\\/", "/")];
+        unescaped = wipe::replaced(body, &escapes);
         body = unescaped.trim();
     }
 
@@ -287,19 +284,13 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
             Code::WhitespaceTrimmed,
             "Extra spaces, indentation or blank lines were removed.",
         );
-        let visible: Zeroizing<String> =
-            Zeroizing::new(section.chars().filter(|c| !invisible(*c)).collect());
+        let visible = wipe::filtered(section, |c| !invisible(c));
         note_layout(&visible, found);
     } else {
         note_layout(section, found);
     }
 
-    let body: Zeroizing<String> = Zeroizing::new(
-        section
-            .chars()
-            .filter(|c| !c.is_whitespace() && !invisible(*c))
-            .collect(),
-    );
+    let body = wipe::filtered(section, |c| !c.is_whitespace() && !invisible(c));
     if body.is_empty() {
         return Err(Problem::new(
             Code::Truncated,
@@ -307,7 +298,7 @@ fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
             "Use the original .p8 file as downloaded from App Store Connect.",
         ));
     }
-    let der = Zeroizing::new(Base64::decode_vec(&body).map_err(|_| bad_base64())?);
+    let der = decode_wiped::<Base64>(&body).ok_or_else(bad_base64)?;
     parse::parse_der(&der)
 }
 
@@ -403,8 +394,7 @@ fn note_layout(section: &str, found: &mut Found) {
 
 /// No PEM block: the whole file base64-encoded once, a bare body, or no key at all.
 fn from_bare_base64(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
-    let compact: Zeroizing<String> =
-        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    let compact = wipe::filtered(text, |c| !c.is_whitespace());
     if let Some(p) = id_lookalike(&compact) {
         return Err(p);
     }
@@ -418,7 +408,7 @@ fn from_bare_base64(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, 
         }
         return Err(not_a_key_default());
     }
-    let decoded = Zeroizing::new(decode_any_base64(&compact).ok_or_else(bad_base64)?);
+    let decoded = decode_any_base64(&compact).ok_or_else(bad_base64)?;
     let inner = decoded.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&decoded);
     if depth < MAX_DEPTH && text_of(inner).is_some_and(|t| t.contains("-----BEGIN")) {
         found.note(
@@ -440,12 +430,20 @@ fn from_bare_base64(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, 
     ))
 }
 
-fn decode_any_base64(s: &str) -> Option<Vec<u8>> {
-    Base64::decode_vec(s)
-        .or_else(|_| Base64Unpadded::decode_vec(s))
-        .or_else(|_| Base64Url::decode_vec(s))
-        .or_else(|_| Base64UrlUnpadded::decode_vec(s))
-        .ok()
+fn decode_any_base64(s: &str) -> Option<Zeroizing<Vec<u8>>> {
+    decode_wiped::<Base64>(s)
+        .or_else(|| decode_wiped::<Base64Unpadded>(s))
+        .or_else(|| decode_wiped::<Base64Url>(s))
+        .or_else(|| decode_wiped::<Base64UrlUnpadded>(s))
+}
+
+/// `s` decoded into a wiped buffer of `s.len()` bytes (never less than the output), so neither
+/// the result nor a failed try's partial output is left in freed memory (`decode_vec` would).
+fn decode_wiped<E: Encoding>(s: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(vec![0u8; s.len()]);
+    let n = E::decode(s, &mut buf).ok()?.len();
+    buf.truncate(n);
+    Some(buf)
 }
 
 /// Someone picked or pasted an ID where the key was expected.

@@ -168,7 +168,7 @@ impl Vault {
                 return Err(keychain::map_error(e));
             }
         };
-        recover::fail_point("after_keychain");
+        crate::core::fsutil::fail_point("after_keychain");
         if !in_keychain && !in_index {
             return Err(not_found(key_id));
         }

@@ -6,6 +6,7 @@
 use super::index::{Index, IndexEntry, Intent};
 use super::record::{parse_record, read_raw};
 use super::Vault;
+use crate::core::fsutil::fail_point;
 use crate::core::Problem;
 
 impl Vault {
@@ -94,16 +95,4 @@ fn apply(index: &mut Index, intent: Intent, kept: Option<Kept>) {
             index.upsert(entry);
         }
     }
-}
-
-/// Test-only crash points: with the `test-support` feature, `ASC_WIZARD_FAIL_AT=<name>` aborts
-/// the process at that step, as a kill or a power cut would. Compiled out of shipped builds.
-pub(crate) fn fail_point(name: &str) {
-    #[cfg(feature = "test-support")]
-    if std::env::var("ASC_WIZARD_FAIL_AT").is_ok_and(|at| at == name) {
-        eprintln!("fail point {name}: aborting");
-        std::process::abort();
-    }
-    #[cfg(not(feature = "test-support"))]
-    let _ = name;
 }

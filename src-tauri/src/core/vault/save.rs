@@ -5,7 +5,7 @@
 use super::index::{now_rfc3339, IndexEntry, IndexLock, LastTest};
 use super::problems::{corrupt, exists_different, label_invalid, label_too_long};
 use super::record::{parse_record, read_raw, restore, write_and_compare, SecretRecord};
-use super::recover::fail_point;
+use crate::core::fsutil::fail_point;
 use super::{store_display_name, Index, Vault, LABEL_MAX_CHARS};
 use crate::core::apple::Verification;
 use crate::core::credentials::Credentials;
