@@ -3,7 +3,7 @@
 //! existing file unless the caller explicitly asked to, and sweeping our own stale temp files.
 
 use crate::core::Problem;
-use crate::core::problem::Code;
+use crate::core::problem::{Code, WayOut};
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -248,8 +248,9 @@ pub fn refuse_symlinked_dir(dir: &Path) -> Result<(), Problem> {
             Err(Problem::new(
                 Code::FolderIsSymlink,
                 format!("{} is a symbolic link{target}; the app does not follow links for folders it creates or makes private.", dir.display()),
-                "Replace the link with a real folder (move what it points to into it), or pass --out with the folder to write the key to.",
-            ))
+                "Replace the link with a real folder (move what it points to into it), or write the key to another folder.",
+            )
+            .way_out(WayOut::OutFolder))
         }
         _ => Ok(()),
     }
