@@ -1,7 +1,7 @@
 //! The running binary, seen from outside: no core file can be written (`RLIMIT_CORE` 0) and it
-//! is not dumpable, so no same-user process may ptrace it or read its memory. Tests run as root
-//! here, so the binary runs as `nobody`: a dumpable process's /proc entries belong to its user,
-//! a non-dumpable one's to root: the kernel's own verdict, read from outside.
+//! is not dumpable, so no same-user process may ptrace it or read its memory. A dumpable
+//! process's /proc entries belong to its user, a non-dumpable one's to root: the kernel's own
+//! verdict, read from outside (as root the binary runs as `nobody` to make the two differ).
 
 #![cfg(target_os = "linux")]
 
@@ -13,18 +13,30 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_asc-key-wizard");
 const NOBODY: u32 = 65534;
 
-/// `check -` waits for the key on stdin, which stays open until the child is killed.
-fn waiting_binary(as_nobody: bool) -> Child {
-    let mut cmd = Command::new(BIN);
+/// `check -` waits for the key on stdin, which stays open until the child is killed. As nobody,
+/// a copy in a world-readable folder runs (the checkout may sit in a folder only root may enter).
+fn waiting_binary(as_nobody: bool) -> (Child, tempfile::TempDir) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = if as_nobody {
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = dir.path().join("asc-key-wizard");
+        std::fs::copy(BIN, &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        copy
+    } else {
+        BIN.into()
+    };
+    let mut cmd = Command::new(bin);
     cmd.args(["check", "-"])
         .env_remove("RUST_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if as_nobody {
-        cmd.uid(NOBODY).gid(NOBODY);
+        cmd.uid(NOBODY).gid(NOBODY).current_dir(dir.path());
     }
-    cmd.spawn().expect("start the binary")
+    (cmd.spawn().expect("start the binary"), dir)
 }
 
 /// Poll `probe` until it holds or 5 s pass (start-up races the first look).
@@ -47,7 +59,7 @@ fn core_limit(pid: u32) -> Option<String> {
 
 #[test]
 fn no_core_file_can_be_written() {
-    let mut child = waiting_binary(false);
+    let (mut child, _dir) = waiting_binary(false);
     let pid = child.id();
     let zero = eventually(|| core_limit(pid).as_deref() == Some("0 0"));
     let seen = core_limit(pid);
@@ -58,24 +70,23 @@ fn no_core_file_can_be_written() {
 
 #[test]
 fn the_running_binary_is_not_dumpable() {
+    // As root the binary runs as nobody (root's own processes are root-owned either way); as
+    // any other user it runs as that user, whose dumpable processes it would own.
     let me = std::fs::metadata("/proc/self").unwrap().uid();
-    if me != 0 {
-        eprintln!("skipped: needs root to start the binary as another user (running as {me})");
-        return;
-    }
-    let mut child = waiting_binary(true);
+    let user = if me == 0 { NOBODY } else { me };
+    let (mut child, _dir) = waiting_binary(me == 0);
     let pid = child.id();
     let status = format!("/proc/{pid}/status");
-    // The child runs as nobody from its first instruction (the uid is set before exec), so
+    // The child runs as that user from its first instruction (the uid is set before exec), so
     // root ownership can only come from PR_SET_DUMPABLE 0.
     let owner = || std::fs::metadata(&status).map(|m| m.uid()).ok();
-    let as_nobody = std::fs::read_to_string(&status)
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.contains(&NOBODY.to_string())))
+    let as_user = std::fs::read_to_string(&status)
+        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.contains(&user.to_string())))
         .unwrap_or(false);
     let root_owned = eventually(|| owner() == Some(0));
     let seen = owner();
     let _ = child.kill();
     let _ = child.wait();
-    assert!(as_nobody, "the binary should run as nobody");
+    assert!(as_user, "the binary should run as uid {user}");
     assert!(root_owned, "/proc/{pid} of a non-dumpable process belongs to root; it belongs to {seen:?}");
 }
