@@ -160,6 +160,10 @@ fn save_without_a_secret_service_fails_with_exit_5_and_writes_no_plaintext() {
         .as_str()
         .unwrap()
         .contains("gnome-keyring"));
+    // Plain words first: the store library's own text is kept apart, in `detail`.
+    let message = v["error"]["message"].as_str().unwrap();
+    assert_eq!(message, "The Secret Service could not be reached.", "{v}");
+    assert!(v["error"]["detail"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
     e.assert_no_copies();
     assert!(!e
         .home
@@ -173,7 +177,11 @@ fn save_without_a_secret_service_fails_with_exit_5_and_writes_no_plaintext() {
         &[],
     );
     assert_eq!(out.status.code(), Some(5));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("what to do:"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("what to do:") && !stderr.contains("details:"), "{stderr}");
+    // With -v the details are printed too.
+    let out = e.run(&["-v", "save", e.key_path(), "--issuer-id", ISSUER, "--no-verify"], &[]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("details:"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

@@ -24,7 +24,14 @@ export function el(tag, attrs = {}, ...children) {
 export function finding(kind, item) {
   return el('li', { class: kind, 'data-code': item.code },
     el('strong', { text: item.message }),
-    item.hint ? el('span', { class: 'hint', text: item.hint }) : null);
+    item.hint ? el('span', { class: 'hint', text: item.hint }) : null,
+    details(item));
+}
+
+/** A problem's library or system text (`detail`), folded under "Details", or null. */
+export function details(problem) {
+  if (!problem || !problem.detail) return null;
+  return el('details', { class: 'detail' }, el('summary', {}, 'Details'), el('code', { text: problem.detail }));
 }
 
 /** Warnings the core attached to a result (e.g. `xcrun_macos_only` on an export), or null. */

@@ -1,5 +1,5 @@
 // Saved keys screen: list, re-test, export, delete (with an inline confirmation).
-import { $, el, formatTime, warningList } from './dom.js';
+import { $, details, el, formatTime, warningList } from './dom.js';
 import { deleteSaved, exportSaved, listSaved, retestSaved } from './api.js';
 
 let ctx;
@@ -29,7 +29,7 @@ async function load() {
   try {
     rows = await listSaved();
   } catch (problem) {
-    list.replaceChildren(el('li', { class: 'problem', 'data-code': problem.code }, `${problem.message} ${problem.hint}`));
+    list.replaceChildren(el('li', { class: 'problem', 'data-code': problem.code }, `${problem.message} ${problem.hint}`, details(problem)));
     list.removeAttribute('aria-busy');
     $('.empty-saved').hidden = true;
     return;
@@ -74,7 +74,7 @@ function renderRow(row) {
       message.textContent = v.outcome === 'valid' ? 'Apple accepted the key.' : `${v.message} ${v.hint}`;
     } catch (p) {
       message.dataset.status = 'error';
-      message.textContent = `${p.message} ${p.hint}`;
+      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
     }
     outcome.dataset.outcome = row.last_outcome || 'not_tested';
     outcome.textContent = outcomeText(row);
@@ -92,7 +92,7 @@ function renderRow(row) {
       warnings.replaceChildren(...[warningList(r.warnings)].filter(Boolean));
     } catch (p) {
       message.dataset.status = 'error';
-      message.textContent = `${p.message} ${p.hint}`;
+      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
       warnings.replaceChildren();
     }
     ctx.announce(`${message.textContent} ${warnings.textContent}`.trim());
@@ -118,7 +118,7 @@ function renderRow(row) {
       } catch (p) {
         actions.replaceChildren(retest, exp, del);
         message.dataset.status = 'error';
-        message.textContent = `${p.message} ${p.hint}`;
+        message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
         ctx.announce(message.textContent);
       }
     });

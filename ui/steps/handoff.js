@@ -1,5 +1,5 @@
 // Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
-import { $, el, copyText, reveal, warningList } from '../dom.js';
+import { $, copyText, details, el, reveal, warningList } from '../dom.js';
 import { exportKey, openDestination, revealKeyFile, saveToKeychain, uploadKey } from '../api.js';
 
 let ctx;
@@ -92,7 +92,7 @@ async function copy(sel, value, what) {
 
 function showInline(problem) {
   const list = $('#handoff-results');
-  list.append(el('div', { 'data-status': 'error', 'data-code': problem.code }, `${problem.message} ${problem.hint}`));
+  list.append(el('div', { 'data-status': 'error', 'data-code': problem.code }, `${problem.message} ${problem.hint}`, details(problem)));
 }
 
 function resultRow(which, status, text, ...extras) {
@@ -107,7 +107,7 @@ function resultRow(which, status, text, ...extras) {
 const REPLACEABLE = new Set(['key_exists_different', 'keychain_item_damaged']);
 
 function keychainFailed(p) {
-  const row = resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`);
+  const row = resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`, details(p));
   row.dataset.code = p.code;
   if (!REPLACEABLE.has(p.code)) return;
   // Pressing this after reading the message above is the confirmation.
@@ -179,7 +179,7 @@ export async function onNext() {
         resultRow('upload', 'ok', r.message);
       },
       (p) => {
-        resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`);
+        resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`, details(p));
         if (p.code === 'upload_unauthorized' || p.code === 'missing_token') {
           $('#upload-token').setAttribute('aria-invalid', 'true');
           $('#upload-token-error').textContent = p.message;
@@ -197,7 +197,7 @@ export async function onNext() {
           r.commands && r.commands.length ? el('pre', {}, r.commands.join('\n')) : null,
           warningList(r.warnings));
       },
-      (p) => resultRow('export', 'error', `Export failed: ${p.message} ${p.hint}`),
+      (p) => resultRow('export', 'error', `Export failed: ${p.message} ${p.hint}`, details(p)),
     ));
   }
   await Promise.all(jobs);

@@ -8,6 +8,7 @@ use crate::core::Problem;
 use crate::core::destination::{has_user_info, is_loopback, redact};
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::{Code, WayOut};
+use crate::core::text::io_plain;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -174,7 +175,7 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
         Ok(b) => b,
         Err(ReadError::NotFound) => return Err(unreadable("there is no such file".into())),
         Err(ReadError::NotRegular) => return Err(unreadable("it is not a regular file".into())),
-        Err(ReadError::Io(e)) => return Err(unreadable(e.to_string())),
+        Err(ReadError::Io(e)) => return Err(unreadable(io_plain(&e).into()).detail(&e)),
         Err(ReadError::TooLarge) => {
             return Err(Problem::new(
                 Code::ConfigInvalid,
@@ -195,9 +196,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Config, Problem> {
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
             Problem::new(
             Code::ConfigInvalid,
-            format!("The settings file {origin} is not valid: {e}."),
+            format!("The settings file {origin} is not valid JSON with the expected fields."),
             "Fix the file (see docs/config.md for the fields), or ask your platform for a new one.",
         )
+        .detail(&e)
         })?;
     config.validate()?;
     Ok(config)

@@ -4,6 +4,7 @@
 
 use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
+use crate::core::text::io_plain;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -105,9 +106,10 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
         std::io::ErrorKind::AlreadyExists => exists(path),
         _ => Problem::new(
             Code::WriteFailed,
-            format!("Could not write {}: {e}.", path.display()),
+            format!("Could not write {}: {}.", path.display(), io_plain(&e)),
             "Check that the folder is writable and the disk is not full, then try again.",
-        ),
+        )
+        .detail(&e),
     })?;
     sync_dir(&dir);
     Ok(())
@@ -232,9 +234,10 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
     builder.create(dir).map_err(|e| {
         Problem::new(
             Code::WriteFailed,
-            format!("Could not create the folder {}: {e}.", dir.display()),
+            format!("Could not create the folder {}: {}.", dir.display(), io_plain(&e)),
             "Check the permissions of the parent folder, then try again.",
         )
+        .detail(&e)
     })
 }
 

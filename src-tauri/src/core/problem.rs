@@ -226,6 +226,10 @@ pub struct Problem {
     pub message: String,
     /// One line: what to do next, complete without naming any face's controls.
     pub hint: String,
+    /// The library's or the operating system's own text, when the problem wraps one: shown
+    /// under "Details" in the wizard, in `--json`, and with `-v`; never part of `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// The control that gets the person out, when a face has one: each face adds its own
     /// words for it (`--replace` in the CLI, a button in the wizard). Never serialised, so
     /// the JSON shape stays `{code, message, hint}`.
@@ -263,7 +267,13 @@ pub enum WayOut {
 
 impl Problem {
     pub fn new(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Problem { code, message: message.into(), hint: hint.into(), way_out: None }
+        Problem { code, message: message.into(), hint: hint.into(), detail: None, way_out: None }
+    }
+
+    /// This problem with the library's or the OS's own text kept apart from the plain words.
+    pub fn detail(mut self, text: impl std::fmt::Display) -> Self {
+        self.detail = Some(crate::core::text::printable(&text.to_string()));
+        self
     }
 
     /// This problem with a way out that each face words itself.

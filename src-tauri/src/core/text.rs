@@ -11,6 +11,21 @@ pub fn printable(s: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// What an I/O error means, in plain words (the error's own text goes to a problem's `detail`).
+pub fn io_plain(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "it or its folder does not exist",
+        PermissionDenied => "you do not have permission",
+        StorageFull | QuotaExceeded => "the disk is full",
+        ReadOnlyFilesystem => "the disk is read-only",
+        FileTooLarge => "the file is too large",
+        IsADirectory => "it is a folder",
+        TimedOut | WouldBlock => "it did not answer in time",
+        _ => "the system refused",
+    }
+}
+
 /// Serialise a path as text even when it is not valid UTF-8 (`serialize_with`). serde's own
 /// `Path` impl fails on such a path, and `serde_json::json!` turns that failure into a panic:
 /// after an export had already been written. Invalid bytes become U+FFFD, as in `display()`.

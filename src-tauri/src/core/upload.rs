@@ -150,9 +150,10 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
         .map_err(|e| {
             Problem::new(
                 Code::NetworkUnreachable,
-                format!("Could not prepare the connection: {e}."),
+                "Could not prepare the connection.",
                 "Try again.",
             )
+            .detail(&e)
         })?;
 
     let idem = opts
@@ -330,6 +331,21 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
 }
 
 fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
+    transport_words(e, opts).detail(causes(e))
+}
+
+/// The error's causes (hyper, the OS), without reqwest's own line, which repeats the address.
+pub(crate) fn causes(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        parts.push(c.to_string());
+        cause = c.source();
+    }
+    if parts.is_empty() { "no further detail".to_owned() } else { parts.join(": ") }
+}
+
+fn transport_words(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
     if e.is_connect() {
         Problem::new(
             Code::NetworkUnreachable,

@@ -4,6 +4,7 @@
 use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
+use crate::core::text::io_plain;
 use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -58,9 +59,10 @@ pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
         .map_err(|e| {
             Problem::new(
                 Code::ReadFailed,
-                format!("The key could not be read: {e}."),
+                format!("The key could not be read: {}.", io_plain(&e)),
                 "Check that the file still exists and that you may read it, then try again.",
             )
+            .detail(&e)
         })?;
     if buf.len() > MAX_INPUT_BYTES {
         return Err(too_large());
@@ -95,9 +97,10 @@ pub fn read_path(path: &Path) -> Result<KeyBytes, Problem> {
         Err(ReadError::TooLarge) => Err(too_large()),
         Err(ReadError::Io(e)) => Err(Problem::new(
             Code::ReadFailed,
-            format!("{} could not be read: {e}.", path.display()),
+            format!("{} could not be read: {}.", path.display(), io_plain(&e)),
             "Check that you may read the file, then try again.",
-        )),
+        )
+        .detail(&e)),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::core::ids::KeyIds;
 use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
+use crate::core::text::io_plain;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -79,12 +80,13 @@ impl IndexLock {
         let failed = |e: &dyn std::fmt::Display| {
             Problem::new(
                 Code::IndexWriteFailed,
-                format!("The list of saved keys could not be locked for a change: {e}."),
+                "The list of saved keys could not be locked for a change.",
                 "Check that your user settings folder is writable, then try again.",
             )
+            .detail(e)
         };
         if let Some(dir) = index_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|p| failed(&p.message))?;
+            create_private_dir(dir).map_err(|p| Problem { message: format!("The list of saved keys could not be locked for a change. {}", p.message), ..p })?;
         }
         let mut name = index_path.as_os_str().to_owned();
         name.push(".lock");
@@ -118,27 +120,32 @@ impl Index {
     /// A missing file is an empty index; an unreadable one is a problem (we
     /// never silently drop what the user saved).
     pub(crate) fn load(path: &Path) -> Result<Index, Problem> {
-        let why = match read_regular(path, MAX_INDEX_BYTES) {
+        let (why, detail) = match read_regular(path, MAX_INDEX_BYTES) {
             Ok(bytes) => return Index::parse(&bytes, path),
             Err(ReadError::NotFound) => return Ok(Index::default()),
-            Err(ReadError::NotRegular) => "it is not a regular file".to_owned(),
-            Err(ReadError::TooLarge) => format!("it is over {} MiB", MAX_INDEX_BYTES >> 20),
-            Err(ReadError::Io(e)) => e.to_string(),
+            Err(ReadError::NotRegular) => ("it is not a regular file".to_owned(), None),
+            Err(ReadError::TooLarge) => (format!("it is over {} MiB", MAX_INDEX_BYTES >> 20), None),
+            Err(ReadError::Io(e)) => (io_plain(&e).to_owned(), Some(e.to_string())),
         };
-        Err(Problem::new(
+        let problem = Problem::new(
             Code::IndexUnreadable,
             format!("The list of saved keys ({}) could not be read: {why}.", path.display()),
             "Check that file (it should be a small JSON file), then try again.",
-        ))
+        );
+        Err(match detail {
+            Some(d) => problem.detail(d),
+            None => problem,
+        })
     }
 
     fn parse(bytes: &[u8], path: &Path) -> Result<Index, Problem> {
         serde_json::from_slice(bytes).map_err(|e| {
             Problem::new(
                 Code::IndexUnreadable,
-                format!("The list of saved keys ({}) is damaged: {e}.", path.display()),
+                format!("The list of saved keys ({}) is damaged.", path.display()),
                 "Move that file away and save your keys again; the keys themselves are still in the keychain.",
             )
+            .detail(&e)
         })
     }
 

@@ -82,14 +82,8 @@ fn unavailable(detail: String) -> Problem {
     } else {
         "Check that Windows Credential Manager works (Control Panel → Credential Manager), then try again."
     };
-    Problem::new(
-        Code::KeychainUnavailable,
-        format!(
-            "The {} could not be reached ({detail}).",
-            store_display_name()
-        ),
-        hint,
-    )
+    Problem::new(Code::KeychainUnavailable, format!("The {} could not be reached.", store_display_name()), hint)
+        .detail(detail)
 }
 
 fn locked(detail: String) -> Problem {
@@ -100,17 +94,19 @@ fn locked(detail: String) -> Problem {
     };
     Problem::new(
         Code::KeychainLocked,
-        format!("The {} is locked ({detail}).", store_display_name()),
+        format!("The {} is locked.", store_display_name()),
         hint,
     )
+    .detail(detail)
 }
 
 fn denied_problem(detail: String) -> Problem {
     Problem::new(
         Code::KeychainDenied,
-        format!("Access to the {} was refused ({detail}).", store_display_name()),
+        format!("Access to the {} was refused.", store_display_name()),
         "Try again and choose Allow when the system asks whether ASC Key Wizard may use the keychain.",
     )
+    .detail(detail)
 }
 
 #[cfg(test)]
