@@ -123,6 +123,7 @@ fn run(c: &Case) -> Vec<String> {
         file_name: c.file_name,
         key_id: c.key_id,
         issuer_id: c.issuer_id,
+        ..Default::default()
     });
     let r = &checked.report;
     let notes = sorted(r.notes.iter().map(|n| n.code.clone()));

@@ -7,6 +7,7 @@ use super::output::{print_json, print_problem, Style};
 use super::words::cli_words;
 use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::key::{self, Checked, Report};
+use crate::core::ids::KeyKind;
 use crate::core::problem::Class;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> Outcome {
     let stdin = args.file.as_os_str() == "-";
     let (mut report, key) =
-        match key::check_path(&args.file, args.key_id.as_deref(), args.issuer_id.as_deref()) {
+        match key::check_path(&args.file, args.key_id.as_deref(), args.issuer_id.as_deref(), KeyKind::Team) {
             Ok(Checked { report, key }) => (report.worded(cli_words), key),
             Err(problem) => (Report::unreadable(problem.worded(cli_words)), None),
         };

@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// Read and check a key file, the report worded for the CLI.
 pub(crate) fn check_file(file: &Path, ids: &IdArgs) -> Result<Checked, Problem> {
-    let mut checked = key::check_path(file, ids.key_id.as_deref(), ids.issuer_id.as_deref())?;
+    let mut checked = key::check_path(file, ids.key_id.as_deref(), ids.issuer_id.as_deref(), ids.kind())?;
     checked.report = checked.report.worded(cli_words);
     Ok(checked)
 }

@@ -110,7 +110,7 @@ impl Session {
     }
 
     fn load_bytes(&mut self, bytes: &[u8], file_name: Option<String>, path: Option<PathBuf>, source: Source) -> Loaded {
-        let checked = key::check(CheckInput { bytes, file_name: file_name.as_deref(), key_id: None, issuer_id: None });
+        let checked = key::check(CheckInput { bytes, file_name: file_name.as_deref(), ..CheckInput::default() });
         let key_ref = match checked.key {
             Some(key) if checked.report.ok => {
                 let id = uuid::Uuid::new_v4().to_string();

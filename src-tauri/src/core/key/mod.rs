@@ -30,8 +30,13 @@ pub fn file_name_of(path: &Path) -> Option<String> {
 
 /// Read a key file (or `-` for stdin) with the size cap and check it: the one way every face
 /// loads a key from a path. `Err` only when nothing could be read (`file_not_found`, …).
-pub fn check_path(path: &Path, key_id: Option<&str>, issuer_id: Option<&str>) -> Result<Checked, Problem> {
+pub fn check_path(
+    path: &Path,
+    key_id: Option<&str>,
+    issuer_id: Option<&str>,
+    kind: crate::core::ids::KeyKind,
+) -> Result<Checked, Problem> {
     let bytes = read_path(path)?;
     let file_name = file_name_of(path);
-    Ok(check(CheckInput { bytes: &bytes, file_name: file_name.as_deref(), key_id, issuer_id }))
+    Ok(check(CheckInput { bytes: &bytes, file_name: file_name.as_deref(), key_id, issuer_id, kind }))
 }

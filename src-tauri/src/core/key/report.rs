@@ -5,7 +5,9 @@
 use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
-use crate::core::ids::{key_id_from_file_name, key_id_mismatch, normalize_issuer_id, normalize_key_id, Normalized};
+use crate::core::ids::{
+    key_id_from_file_name, key_id_mismatch, normalize_issuer_id, normalize_key_id, normalize_key_id_as, KeyKind, Normalized,
+};
 use crate::core::problem::{Code, Words};
 use crate::core::{Note, Problem};
 use serde::Serialize;
@@ -18,6 +20,9 @@ pub struct CheckInput<'a> {
     pub file_name: Option<&'a str>,
     pub key_id: Option<&'a str>,
     pub issuer_id: Option<&'a str>,
+    /// The kind the caller says the key is: an individual key's given Key ID may have another
+    /// length than 10 (a warning, `core::ids::normalize_key_id_as`).
+    pub kind: KeyKind,
 }
 
 /// Only the length of the bytes: they may be a private key.
@@ -28,6 +33,7 @@ impl std::fmt::Debug for CheckInput<'_> {
             .field("file_name", &self.file_name)
             .field("key_id", &self.key_id)
             .field("issuer_id", &self.issuer_id)
+            .field("kind", &self.kind)
             .finish()
     }
 }
@@ -130,8 +136,15 @@ fn trial_signature_works(key: &PrivateKey) -> bool {
 /// Disagreements become warnings. A malformed ID is a problem only when the
 /// caller gave it; otherwise it is a warning.
 fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
+    let mut report_warning = Vec::new();
     // Key ID.
-    let mut key_id = given_id(input.key_id, normalize_key_id, report);
+    let kind = input.kind;
+    let mut key_id = given_id(input.key_id, |raw| {
+        let (normalized, warning) = normalize_key_id_as(raw, kind)?;
+        report_warning.extend(warning);
+        Ok(normalized)
+    }, report);
+    report.warnings.append(&mut report_warning);
     let mut source = "given";
     if let Some(raw) = &found.json_key_id {
         match normalize_key_id(raw) {
@@ -211,7 +224,7 @@ fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
 /// is a problem (the user typed it, so it must not be silently replaced).
 fn given_id(
     given: Option<&str>,
-    normalize: fn(&str) -> Result<Normalized, Problem>,
+    normalize: impl FnOnce(&str) -> Result<Normalized, Problem>,
     report: &mut Report,
 ) -> Option<String> {
     match normalize(given?) {
@@ -235,6 +248,19 @@ fn not_given_id(mut p: Problem, place: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_individual_keys_given_key_id_may_have_another_length() {
+        let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let pem = key.canonical_pem().to_owned();
+        let given = |kind| check(CheckInput { bytes: pem.as_bytes(), key_id: Some("abcdefghijkl"), kind, ..Default::default() });
+        let individual = given(KeyKind::Individual);
+        assert!(individual.report.ok, "{:?}", individual.report);
+        assert_eq!(individual.report.key_id.as_deref(), Some("ABCDEFGHIJKL"));
+        assert!(individual.report.warnings.iter().any(|w| w.code == "key_id_format"));
+        let team = given(KeyKind::Team);
+        assert!(!team.report.ok && team.report.problems.iter().any(|p| p.code == "key_id_format"));
+    }
     use p256::SecretKey;
 
     fn apple_pem() -> (PrivateKey, String) {
