@@ -163,7 +163,7 @@ pub async fn get(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let date = header("date").and_then(|d| httpdate::parse_http_date(d.trim()).ok());
+        let date = header("date").and_then(|d| parse_date(&d));
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
         let rate_limit = header("x-rate-limit");
         let body = read_capped(resp, cap).await?;
@@ -214,6 +214,11 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
     };
     Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// A `Date` header as `get` reads it (public for the fuzz targets in `src-tauri/fuzz`).
+pub fn parse_date(value: &str) -> Option<SystemTime> {
+    httpdate::parse_http_date(value.trim()).ok()
 }
 
 fn url_path(url: &str) -> &str {

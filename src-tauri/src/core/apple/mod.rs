@@ -378,7 +378,8 @@ fn backoff(opts: &VerifyOptions, attempt: u32) -> Duration {
 }
 
 /// Apple's clock minus ours, rounded to whole seconds (HTTP dates have 1 s resolution).
-fn offset_secs(apple: SystemTime, local: SystemTime) -> i64 {
+// `pub` for the fuzz targets (`src-tauri/fuzz`), which feed it any `Date` header.
+pub fn offset_secs(apple: SystemTime, local: SystemTime) -> i64 {
     match apple.duration_since(local) {
         Ok(ahead) => ahead.as_secs_f64().round() as i64,
         Err(behind) => -(behind.duration().as_secs_f64().round() as i64),

@@ -20,6 +20,12 @@ pub use report::{check, CheckInput, Checked, Report};
 use crate::core::Problem;
 use std::path::Path;
 
+/// The strict DER parser alone, without the text repairs in front of it: `Ok` when `der` is a
+/// valid P-256 private key. Public only because the fuzz targets (`src-tauri/fuzz`) drive it.
+pub fn parse_der(der: &[u8]) -> Result<(), Problem> {
+    parse::parse_der(der).map(drop)
+}
+
 /// The name to check a path's key under (`AuthKey_<KEYID>.p8` hints); `None` for `-` (stdin).
 pub fn file_name_of(path: &Path) -> Option<String> {
     if path.as_os_str() == "-" {

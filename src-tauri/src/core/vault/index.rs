@@ -113,6 +113,12 @@ pub(crate) struct Index {
     pub(crate) intents: Vec<Intent>,
 }
 
+/// The saved keys in `keys.json` bytes, as `Index::load` reads them. Public only because the
+/// fuzz targets (`src-tauri/fuzz`) feed it arbitrary bytes.
+pub fn parse_entries(bytes: &[u8]) -> Result<Vec<IndexEntry>, Problem> {
+    Index::parse(bytes, Path::new("keys.json")).map(|index| index.keys)
+}
+
 /// The index lists metadata only (about 400 bytes a key): 4 MiB is thousands of keys.
 const MAX_INDEX_BYTES: u64 = 4 << 20;
 
