@@ -86,3 +86,36 @@ pub fn unlock_memory(ptr: *const u8, len: usize) {
         windows_sys::Win32::System::Memory::VirtualUnlock(ptr.cast(), len);
     }
 }
+
+/// A secret buffer (the parsed key's PEM and DER) locked in RAM while held, best effort, and
+/// wiped before it is unlocked and freed.
+pub struct Locked<T: zeroize::Zeroize + AsRef<[u8]>> {
+    inner: T,
+    /// Whether the OS agreed to lock it.
+    pub(crate) locked: bool,
+}
+
+impl<T: zeroize::Zeroize + AsRef<[u8]>> Locked<T> {
+    pub fn new(inner: T) -> Self {
+        let bytes = inner.as_ref();
+        let locked = lock_memory(bytes.as_ptr(), bytes.len());
+        Locked { inner, locked }
+    }
+}
+
+impl<T: zeroize::Zeroize + AsRef<[u8]>> std::ops::Deref for Locked<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: zeroize::Zeroize + AsRef<[u8]>> Drop for Locked<T> {
+    fn drop(&mut self) {
+        let (ptr, len) = (self.inner.as_ref().as_ptr(), self.inner.as_ref().len());
+        self.inner.zeroize();
+        if self.locked {
+            unlock_memory(ptr, len);
+        }
+    }
+}

@@ -6,6 +6,7 @@ use p256::pkcs8::{EncodePublicKey, ObjectIdentifier};
 use p256::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use crate::core::process::Locked;
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.10045.2.1 (id-ecPublicKey) and 1.2.840.10045.3.1.7 (prime256v1).
@@ -19,8 +20,9 @@ pub struct PrivateKey {
     signer: p256_fast::ecdsa::SigningKey,
     /// PKCS#8 DER in the form Apple ships (150 bytes, curve parameters and
     /// public key inside the ECPrivateKey).
-    pkcs8_der: Zeroizing<Vec<u8>>,
-    pem: Zeroizing<String>,
+    /// Both locked in RAM while held (best effort) and wiped on drop.
+    pkcs8_der: Locked<Vec<u8>>,
+    pem: Locked<String>,
     fingerprint: String,
 }
 
@@ -35,8 +37,8 @@ impl PrivateKey {
         let point = signer.verifying_key().to_sec1_point(false);
         let public = PublicKey::from_sec1_bytes(point.as_bytes())
             .expect("a point p256 0.14 derived is on the curve for p256 0.13");
-        let pkcs8_der = Zeroizing::new(canonical_pkcs8_der(&secret, &public));
-        let pem = Zeroizing::new(
+        let pkcs8_der = Locked::new(canonical_pkcs8_der(&secret, &public));
+        let pem = Locked::new(
             pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &pkcs8_der)
                 .expect("PEM encoding of a fixed-size DER cannot fail"),
         );
@@ -188,6 +190,20 @@ fn canonical_pkcs8_der(secret: &SecretKey, public: &PublicKey) -> Vec<u8> {
 mod tests {
     use super::*;
     use p256::pkcs8::DecodePrivateKey;
+
+    /// The parsed key's PEM and DER are locked in RAM while the key is held (Linux: `VmLck`).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_parsed_key_is_locked_in_ram_while_held() {
+        let vm_lck = || -> u64 {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            let line = status.lines().find(|l| l.starts_with("VmLck:")).unwrap();
+            line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        };
+        let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));
+        assert!(vm_lck() >= 4, "VmLck {} kB with a key held", vm_lck());
+        assert!(key.pem.locked && key.pkcs8_der.locked, "both buffers locked");
+    }
 
     #[test]
     fn canonical_form_matches_apples_shape() {
