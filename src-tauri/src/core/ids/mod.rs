@@ -134,8 +134,10 @@ impl KeyIds {
 }
 
 /// A Key ID on its own (a saved key to show, test, export or delete), normalised.
+/// The saved key may be an individual one, whose Key ID may have another length than 10, so the
+/// individual rule applies (letters and digits, at most 64): the keychain says whether it exists.
 pub fn parse_key_id(raw: &str) -> Result<String, Problem> {
-    let key = field(raw, missing_key_id(), normalize_key_id);
+    let key = field(raw, missing_key_id(), |raw| normalize_key_id_as(raw, KeyKind::Individual).map(|(n, _)| n));
     match key.problem {
         Some(p) => Err(p),
         None => Ok(key.value.unwrap_or_default()),
@@ -225,7 +227,9 @@ mod tests {
     fn a_lone_key_id_and_both_faces_share_the_id_codes() {
         assert_eq!(parse_key_id(" 'AuthKey_2x9r4hxf34.p8' ").unwrap(), "2X9R4HXF34");
         assert_eq!(parse_key_id("  ").unwrap_err().code, "key_id_missing");
-        assert_eq!(parse_key_id("2X9").unwrap_err().code, "key_id_format");
+        assert_eq!(parse_key_id("2X9-R4").unwrap_err().code, "key_id_format");
+        // A saved individual key's Key ID of another length can still be named.
+        assert_eq!(parse_key_id("abcdefghijkl").unwrap(), "ABCDEFGHIJKL");
         let ids = KeyIds::parse("2x9r4hxf34", Some("57246542-96FE-1a63-e053-0824d011072a"), KeyKind::Team).unwrap();
         assert_eq!(ids.issuer_id.as_deref(), Some("57246542-96fe-1a63-e053-0824d011072a"));
         assert_eq!(KeyIds::parse("2X9R4HXF34", Some("x"), KeyKind::Individual).unwrap().issuer_id, None);
