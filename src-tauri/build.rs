@@ -7,6 +7,7 @@
 #[cfg(feature = "gui")]
 const COMMANDS: &[&str] = &[
     "app_info",
+    "remember_place",
     "pick_key_file",
     "load_key_file",
     "load_key_text",

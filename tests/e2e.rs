@@ -253,6 +253,33 @@ async fn e2e_harness_first_step() {
     j.finish().await;
 }
 
+/// (h) Waiting for Apple to grant API access: the wizard closed at step 2 opens there again,
+/// with step 1 ticked; going back to step 1 forgets the place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_h_reopened_where_it_was_left() {
+    if !e2e::tools_ready("h-reopen", false) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let j = Journey::start("h-reopen", home, AppEnv::default()).await;
+    j.wait_step("prereqs").await;
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.click(id).await;
+    }
+    j.click(&next_of("prereqs")).await;
+    j.wait_step("create").await;
+    let mut j = j.reopen("h-reopened", AppEnv::default()).await;
+    j.wait_step("create").await;
+    j.shot("create-after-reopening").await;
+    let ticked = j.js("return ['#pre-holder', '#pre-program', '#pre-2fa'].every((s) => document.querySelector(s).checked);", vec![]).await;
+    assert_eq!(ticked, json!(true), "step 1 stays ticked");
+    j.click("section[data-step=create] [data-action=back]").await;
+    j.wait_step("prereqs").await;
+    let j = j.reopen("h-reopened-after-back", AppEnv::default()).await;
+    j.wait_step("prereqs").await;
+    j.finish().await;
+}
+
 /// (a) The happy path from step 1 to Done, saving to the keychain and uploading.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_a_happy_path() {

@@ -5,9 +5,14 @@
 
 import { call } from './ipc.js';
 
-/** `{name, version, api_override}` of the app (`api_override`: the host tests go to instead of Apple's, or null). */
+/** `{name, version, api_override, place}` of the app (`api_override`: the host tests go to instead of Apple's, or null; `place`: the step to reopen at, or null). */
 export function appInfo() {
   return call('app_info');
+}
+
+/** Keeps the step to reopen at ('create'), or forgets it (null); resolves with nothing. */
+export function rememberPlace({ place }) {
+  return call('remember_place', { place });
 }
 
 /** Native file dialog, then the offline check: `Loaded` (key_ref, file_name, source, report), or `null` when the user cancelled. */

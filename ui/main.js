@@ -4,6 +4,7 @@
 import { $, $$, announce } from './dom.js';
 import { available } from './ipc.js';
 import { handoffConfig } from './api.js';
+import { remember, rememberedPlace } from './place.js';
 import * as prereqs from './steps/prereqs.js';
 import * as create from './steps/create.js';
 import * as file from './steps/file.js';
@@ -73,6 +74,7 @@ function updateRail() {
 function show(name, { initial = false } = {}) {
   for (const sec of $$('section.step')) sec.hidden = sec.dataset.step !== name;
   current = name;
+  remember(name);
   const mod = MODULES[name] || (name === 'saved' ? saved : null);
   if (mod && mod.enter) mod.enter();
   updateRail();
@@ -160,7 +162,12 @@ async function start() {
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
   await loadConfig();
   for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();
-  show('prereqs', { initial: true });
+  if (await rememberedPlace() === 'create') {
+    for (const box of $$('section[data-step="prereqs"] input[type="checkbox"]')) box.checked = true;
+    show('create', { initial: true });
+  } else {
+    show('prereqs', { initial: true });
+  }
 }
 
 start();

@@ -642,6 +642,20 @@ impl Journey {
             .to_string()
     }
 
+    /// Close the app as a merchant would, then open it again on the same HOME (the webview's
+    /// stored data survives, as on a real computer); screenshots go to `name`.
+    pub async fn reopen(mut self, name: &str, env: AppEnv) -> Journey {
+        if let Some(c) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
+        }
+        let Journey { home, _driver, _display, _lock, .. } = self;
+        // The app and its driver go first, then the one-journey-at-a-time lock is handed on.
+        drop(_driver);
+        drop(_lock);
+        drop(_display);
+        Journey::start(name, home, env).await
+    }
+
     /// Close the session (WebKitWebDriver closes the app); children die on drop.
     pub async fn finish(mut self) {
         if let Some(c) = self.client.take() {

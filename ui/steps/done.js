@@ -1,6 +1,7 @@
 // Step 7: summary, advice, and "Test again".
 import { $, el, formatTime } from '../dom.js';
 import { clearKey, retestSaved, verifyKey } from '../api.js';
+import { forgetPlace } from '../place.js';
 
 let ctx;
 
@@ -69,6 +70,7 @@ async function testAgain() {
 export async function onNext() {
   // Forget the key in Rust and start again from the top.
   try { await clearKey(); } catch (_) { /* already gone */ }
+  await forgetPlace();
   window.location.reload();
   return false;
 }

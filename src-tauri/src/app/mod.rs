@@ -30,6 +30,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     use commands::{handoff, key, store, verify};
     builder.manage(AppState::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
         commands::app_info,
+        commands::remember_place,
         key::pick_key_file,
         key::load_key_file,
         key::load_key_text,

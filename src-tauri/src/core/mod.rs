@@ -9,6 +9,7 @@ pub mod export;
 pub mod fsutil;
 pub mod ids;
 pub mod key;
+pub mod place;
 pub mod problem;
 pub mod process;
 pub mod session;

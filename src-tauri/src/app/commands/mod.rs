@@ -8,7 +8,9 @@ pub mod key;
 pub mod store;
 pub mod verify;
 
+use crate::app::error::Result;
 use crate::core::apple::client::api_override;
+use crate::core::place::{self, Place};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -17,9 +19,17 @@ pub struct AppInfo {
     pub version: &'static str,
     /// The host tests are sent to instead of Apple's, when `ASC_API_BASE` overrides it.
     pub api_override: Option<String>,
+    /// Where the wizard was left before any key existed, to reopen there.
+    pub place: Option<Place>,
 }
 
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION"), api_override: api_override() }
+    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION"), api_override: api_override(), place: place::load() }
+}
+
+/// Keep (or, with `null`, forget) the step to reopen at.
+#[tauri::command]
+pub fn remember_place(place: Option<Place>) -> Result<()> {
+    Ok(place::remember(place)?)
 }
