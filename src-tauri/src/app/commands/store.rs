@@ -58,7 +58,7 @@ impl From<SaveOutcome> for SaveResult {
             message: outcome.message(),
             store_name: store_display_name(),
             status: outcome.status,
-            key_id: outcome.entry.ids.key_id,
+            key_id: outcome.entry.ids.key_id.to_string(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! A key's IDs, decided here once: the Key ID and Issuer ID types and rules, the wizard's live
+//! A key's IDs, decided here once: the `KeyId` and `IssuerId` types, `KeyKind`, `KeyIds`, the rules, the wizard's live
 //! field check, and the wording of the ID codes (`key_id_missing`, `issuer_id_missing`,
 //! `key_id_mismatch`). Normalisation itself is in [`normalize`].
 //!
@@ -24,14 +24,76 @@ pub enum KeyKind {
     Individual,
 }
 
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A value that already passed the rules (read back from the keychain or the index,
+            /// or made by the normalisers here).
+            pub(crate) fn normalised(value: String) -> Self {
+                $name(value)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+    };
+}
+
+id_type! {
+    /// A normalised Key ID (`2X9R4HXF34`): made only by the rules in `normalize.rs`.
+    KeyId
+}
+
+id_type! {
+    /// A normalised Issuer ID (`57246542-96fe-1a63-e053-0824d011072a`), lower case.
+    IssuerId
+}
+
 /// A key's IDs, normalised: what verify, save, upload and export take, decided here once. Every
 /// record that names a key (the index, the keychain item, the Saved keys row) embeds it
 /// (`#[serde(flatten)]`: the same three JSON fields as before).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyIds {
-    pub key_id: String,
+    pub key_id: KeyId,
     /// `None` for individual keys.
-    pub issuer_id: Option<String>,
+    pub issuer_id: Option<IssuerId>,
     pub kind: KeyKind,
 }
 
@@ -74,9 +136,9 @@ impl IdsCheck {
             return Err(p);
         }
         Ok(KeyIds {
-            key_id: self.key_id.value.clone().unwrap_or_default(),
+            key_id: KeyId(self.key_id.value.clone().unwrap_or_default()),
             issuer_id: match kind {
-                KeyKind::Team => self.issuer_id.value.clone(),
+                KeyKind::Team => self.issuer_id.value.clone().map(IssuerId),
                 KeyKind::Individual => None,
             },
             kind,

@@ -107,7 +107,7 @@ mod tests {
     fn the_largest_record_fits_its_buffer_without_growing() {
         let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
         let record = SecretRecord {
-            ids: KeyIds { key_id: "2X9R4HXF34".into(), issuer_id: Some("57246542-96fe-1a63-e053-0824d011072a".into()), kind: KeyKind::Team },
+            ids: KeyIds::parse("2X9R4HXF34", Some("57246542-96fe-1a63-e053-0824d011072a"), KeyKind::Team).unwrap(),
             private_key_pem: key.canonical_pem().to_owned(),
             // The longest label allowed: 100 four-byte characters.
             label: "😀".repeat(100),

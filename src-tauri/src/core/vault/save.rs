@@ -9,7 +9,7 @@ use crate::core::fsutil::fail_point;
 use super::{store_display_name, Index, Vault, LABEL_MAX_CHARS};
 use crate::core::apple::Verification;
 use crate::core::credentials::Credentials;
-use crate::core::ids::KeyIds;
+use crate::core::ids::{IssuerId, KeyId, KeyIds};
 use crate::core::Problem;
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +78,11 @@ impl Vault {
         // The raw bytes are kept so a failed write can put them back exactly.
         let previous_raw = read_raw(&entry)?;
         let previous = previous_raw.as_ref().and_then(|b| parse_record(b));
-        let ids = KeyIds { key_id: key_id.to_owned(), issuer_id: creds.issuer_id.map(str::to_owned), kind: creds.kind };
+        let ids = KeyIds {
+            key_id: KeyId::normalised(key_id.to_owned()),
+            issuer_id: creds.issuer_id.map(|i| IssuerId::normalised(i.to_owned())),
+            kind: creds.kind,
+        };
         let status = match (&previous_raw, &previous) {
             (None, _) => SaveStatus::Saved,
             (Some(_), Some(p)) if p.ids == ids && p.key().is_some_and(|k| k.fingerprint() == creds.key.fingerprint()) => {
