@@ -136,7 +136,7 @@ async fn through_prereqs_and_create(j: &mut Journey) {
     j.click("#request-access summary").await;
     let first_time = j.text("#request-access").await;
     assert!(first_time.contains("Request Access") && first_time.contains("Submit"), "{first_time}");
-    j.shot("create-request-access").await;
+    j.shot_at("create-request-access", "#request-access").await;
     j.click(&next_of("create")).await;
     j.wait_step("file").await;
 }
@@ -270,6 +270,9 @@ async fn e2e_h_reopened_where_it_was_left() {
     j.wait_step("create").await;
     let mut j = j.reopen("h-reopened", AppEnv::default()).await;
     j.wait_step("create").await;
+    // As journey (a) does before its shot of this step: its controls are laid out and visible.
+    j.wait_visible("#open-asc").await;
+    j.wait_visible("#copy-name").await;
     j.shot("create-after-reopening").await;
     let ticked = j.js("return ['#pre-holder', '#pre-program', '#pre-2fa'].every((s) => document.querySelector(s).checked);", vec![]).await;
     assert_eq!(ticked, json!(true), "step 1 stays ticked");
