@@ -128,13 +128,23 @@ impl AppState {
     /// drops the previous key: the user moved on from it.
     pub async fn load_path(&self, path: PathBuf) -> Result<Loaded, Problem> {
         self.session().clear();
-        let read = {
+        let bytes = {
             let path = path.clone();
-            tauri::async_runtime::spawn_blocking(move || key::read_path(&path)).await
+            off_thread("Reading the file", move || key::read_path(&path)).await?
         };
-        let bytes = read.map_err(|e| Problem::new(Code::Internal, format!("Reading the file stopped: {e}."), "Try again."))??;
         Ok(self.session().load_read(&bytes, &path).worded(wizard_words))
     }
+}
+
+/// Run blocking work (a file, the keychain's D-Bus, an export) on the blocking pool, never on
+/// the window's thread or an async worker; `what` names it if the task itself dies.
+pub(crate) async fn off_thread<T: Send + 'static>(
+    what: &str,
+    job: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tauri::async_runtime::spawn_blocking(job)
+        .await
+        .map_err(|e| Problem::new(Code::Internal, format!("{what} stopped unexpectedly: {e}."), "Try again."))?
 }
 
 /// The vault, opened lazily. Opening talks to the OS store (D-Bus on Linux,

@@ -86,14 +86,6 @@ impl Session {
         Self::default()
     }
 
-    /// Read and check a key file; on success it becomes the selection.
-    pub fn load_path(&mut self, path: &Path) -> Result<Loaded, Problem> {
-        // A failed read also drops the previous key: the user moved on from it.
-        self.clear();
-        let bytes = key::read_path(path)?;
-        Ok(self.load_read(&bytes, path))
-    }
-
     /// Check the bytes already read from the file at `path` (the wizard reads off the UI thread
     /// and outside the session's lock); on success they become the selection.
     pub fn load_read(&mut self, bytes: &[u8], path: &Path) -> Loaded {

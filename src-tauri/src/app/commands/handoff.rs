@@ -3,7 +3,7 @@
 use crate::app::commands::store::load_saved;
 use crate::app::error::Result;
 use crate::app::open;
-use crate::app::state::{stopped, AppState, Ticket};
+use crate::app::state::{off_thread, stopped, AppState, Ticket};
 use crate::core::config::Config;
 use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyIds;
@@ -124,14 +124,13 @@ fn url_of(state: &AppState, which: Destination) -> std::result::Result<String, P
 /// Write an export where a merchant finds it: altool's own folder, or Downloads
 /// (then home) for fastlane/env. Never overwrites; nothing is written after "Start over".
 async fn write_export(ticket: Ticket, key: PrivateKey, ids: KeyIds, format: ExportFormat) -> std::result::Result<HandResult, Problem> {
-    tauri::async_runtime::spawn_blocking(move || {
+    off_thread("The export", move || {
         if ticket.is_cancelled() {
             return Err(stopped());
         }
         export::export(&ids.credentials(&key), format, export_folder(format).as_deref(), false)
     })
     .await
-    .map_err(|e| Problem::new(Code::Internal, format!("The export stopped unexpectedly: {e}."), "Try again."))?
     .map(HandResult::from)
 }
 

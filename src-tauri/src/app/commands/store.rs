@@ -3,7 +3,7 @@
 
 use crate::app::commands::verify;
 use crate::app::error::Result;
-use crate::app::state::AppState;
+use crate::app::state::{off_thread, AppState};
 use crate::core::apple::Tested;
 use crate::core::ids::{self, KeyIds};
 use crate::core::problem::Code;
@@ -69,9 +69,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
     job: impl FnOnce(Vault) -> std::result::Result<T, Problem> + Send + 'static,
 ) -> std::result::Result<T, Problem> {
     let slot = state.vault_slot();
-    tauri::async_runtime::spawn_blocking(move || job(slot.get()?))
-        .await
-        .map_err(|e| Problem::new(Code::Internal, format!("The keychain task stopped unexpectedly: {e}."), "Try again."))?
+    off_thread("The keychain task", move || job(slot.get()?)).await
 }
 
 /// A saved key read back from the keychain, by the Key ID the webview names.
