@@ -87,32 +87,64 @@ pub fn unlock_memory(ptr: *const u8, len: usize) {
     }
 }
 
-/// A secret buffer (the parsed key's PEM and DER) locked in RAM while held, best effort, and
-/// wiped before it is unlocked and freed.
-pub struct Locked<T: zeroize::Zeroize + AsRef<[u8]>> {
+/// A buffer that may hold key bytes: where its allocation is, so the whole allocation (spare
+/// capacity included) is locked and wiped.
+pub trait SecretBuf: zeroize::Zeroize {
+    fn span(&self) -> (*const u8, usize);
+}
+
+impl SecretBuf for Vec<u8> {
+    fn span(&self) -> (*const u8, usize) {
+        (self.as_ptr(), self.capacity())
+    }
+}
+
+impl SecretBuf for String {
+    fn span(&self) -> (*const u8, usize) {
+        (self.as_ptr(), self.capacity())
+    }
+}
+
+/// A secret buffer (the raw input, the parsed key's PEM and DER) locked in RAM while held, best
+/// effort, and wiped (spare capacity too) before it is unlocked and freed.
+pub struct Locked<T: SecretBuf> {
     inner: T,
     /// Whether the OS agreed to lock it.
     pub(crate) locked: bool,
 }
 
-impl<T: zeroize::Zeroize + AsRef<[u8]>> Locked<T> {
+impl<T: SecretBuf> Locked<T> {
     pub fn new(inner: T) -> Self {
-        let bytes = inner.as_ref();
-        let locked = lock_memory(bytes.as_ptr(), bytes.len());
-        Locked { inner, locked }
+        let (ptr, len) = inner.span();
+        Locked { locked: lock_memory(ptr, len), inner }
+    }
+
+    /// Fill the buffer in place (reading a key into its pre-sized allocation). Should it move
+    /// anyway, the new allocation is locked instead.
+    pub(crate) fn fill<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
+        let before = self.inner.span();
+        let result = f(&mut self.inner);
+        let after = self.inner.span();
+        if after != before {
+            if self.locked {
+                unlock_memory(before.0, before.1);
+            }
+            self.locked = lock_memory(after.0, after.1);
+        }
+        result
     }
 }
 
-impl<T: zeroize::Zeroize + AsRef<[u8]>> std::ops::Deref for Locked<T> {
+impl<T: SecretBuf> std::ops::Deref for Locked<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.inner
     }
 }
 
-impl<T: zeroize::Zeroize + AsRef<[u8]>> Drop for Locked<T> {
+impl<T: SecretBuf> Drop for Locked<T> {
     fn drop(&mut self) {
-        let (ptr, len) = (self.inner.as_ref().as_ptr(), self.inner.as_ref().len());
+        let (ptr, len) = self.inner.span();
         self.inner.zeroize();
         if self.locked {
             unlock_memory(ptr, len);

@@ -1,6 +1,7 @@
 //! Bounded reading of key input. A `.p8` is ~250 bytes; anything over 64 KiB
 //! is rejected without being read whole.
 
+use crate::core::process::Locked;
 use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
@@ -12,26 +13,14 @@ use zeroize::Zeroizing;
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 
 /// Raw input bytes, zeroized on drop. `Debug` shows only the length, so key bytes cannot be
-/// printed by accident. The allocation is locked in RAM while held (best effort, see
-/// `core::process::lock_memory`), so it is not written to swap.
-pub struct KeyBytes(Zeroizing<Vec<u8>>, bool);
+/// printed by accident. The allocation is locked in RAM while held (best effort,
+/// `core::process::Locked`), so it is not written to swap.
+pub struct KeyBytes(Locked<Vec<u8>>);
 
 impl KeyBytes {
-    fn new(bytes: Zeroizing<Vec<u8>>) -> Self {
-        let locked = crate::core::process::lock_memory(bytes.as_ptr(), bytes.capacity());
-        KeyBytes(bytes, locked)
-    }
-}
-
-impl Drop for KeyBytes {
-    fn drop(&mut self) {
-        use zeroize::Zeroize;
-        // Wipe (the spare capacity too) while still locked, then unlock the same range.
-        let (ptr, cap) = (self.0.as_ptr(), self.0.capacity());
-        self.0.zeroize();
-        if self.1 {
-            crate::core::process::unlock_memory(ptr, cap);
-        }
+    fn new(mut bytes: Zeroizing<Vec<u8>>) -> Self {
+        // Moved out, not copied: the allocation itself is what gets locked and wiped.
+        KeyBytes(Locked::new(std::mem::take(&mut *bytes)))
     }
 }
 
@@ -53,9 +42,8 @@ pub fn read_reader(reader: impl Read) -> Result<KeyBytes, Problem> {
     // Room for the cap plus the one byte that detects "too large": reading never reallocates,
     // so no copy is left behind in freed memory, and the buffer is locked before the key arrives.
     let mut buf = KeyBytes::new(Zeroizing::new(Vec::with_capacity(MAX_INPUT_BYTES + 1)));
-    reader
-        .take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut buf.0)
+    buf.0
+        .fill(|bytes| reader.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(bytes))
         .map_err(|e| {
             Problem::new(
                 Code::ReadFailed,
