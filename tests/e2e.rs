@@ -723,6 +723,18 @@ async fn e2e_e_offline_then_retest() {
     );
     j.wait_visible("#continue-untested").await;
     assert!(j.is_disabled(&next_of("test")).await);
+    // Plain words on the page; the OS's own text folded under "Details".
+    let fold = j
+        .js(
+            "const d = document.querySelector('#test-result > details.detail'); \
+             return d ? [d.querySelector('summary').textContent, d.querySelector('code').textContent, d.open] : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(fold[0], json!("Details"), "no Details fold: {fold}");
+    assert!(fold[1].as_str().is_some_and(|d| !d.is_empty()), "{fold}");
+    assert_eq!(fold[2], json!(false), "Details starts folded: {fold}");
+    assert!(!j.text(".result-title").await.contains("os error"));
     j.shot_at("test-offline", "[data-step=\"test\"] .actions")
         .await;
     j.click("#continue-untested").await;

@@ -31,6 +31,7 @@ fn verification(outcome: &str) -> Verification {
         capabilities: Capabilities::default(),
         rate_limit: None,
         clock_offset_s: None,
+        detail: None,
     }
 }
 

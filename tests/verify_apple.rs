@@ -308,6 +308,12 @@ async fn other_403_is_forbidden() {
         "{}",
         v.message
     );
+    // Apple's own title and detail go to `detail`, not into the message.
+    assert_eq!(
+        v.detail.as_deref(),
+        Some("FORBIDDEN.SOMETHING_ELSE: An unexpected error occurred. The server had trouble answering; try again later.")
+    );
+    assert!(!v.message.contains("unexpected error occurred"), "{}", v.message);
 }
 
 #[tokio::test]
@@ -356,6 +362,9 @@ async fn server_error_then_success() {
     let t = Instant::now();
     let v = run(&fx).await;
     expect(&v, "valid", 2, t, QUICK);
+    // The passing 500's words are not carried into the valid answer.
+    assert_eq!(v.detail, None);
+    assert!(serde_json::to_value(&v).unwrap().get("detail").is_none());
 }
 
 #[tokio::test]
@@ -422,6 +431,10 @@ async fn refused_connection_is_unreachable() {
     .await;
     expect(&v, "network_unreachable", 1, t, QUICK);
     assert!(v.message.contains("127.0.0.1"), "{}", v.message);
+    // Plain words in the message, the OS's own text under "Details" (without the address).
+    let detail = v.detail.as_deref().expect("a detail");
+    assert!(detail.to_ascii_lowercase().contains("refused"), "{detail}");
+    assert!(!detail.contains(&port.to_string()) && !v.message.contains("os error"), "{detail} / {}", v.message);
 }
 
 #[tokio::test]
@@ -431,6 +444,7 @@ async fn https_to_a_plain_server_is_a_tls_error() {
     let t = Instant::now();
     let v = run_with(&fx.key, KEY_ID, Some(ISSUER), KeyKind::Team, &fast(&base)).await;
     expect(&v, "tls_error", 1, t, QUICK);
+    assert!(v.detail.as_deref().is_some_and(|d| !d.is_empty() && d != "no further detail"), "{:?}", v.detail);
 }
 
 #[tokio::test]
@@ -452,6 +466,7 @@ async fn plain_text_error_does_not_crash() {
     let v = run(&fx).await;
     expect(&v, "apple_bad_response", 1, t, QUICK);
     assert_eq!(v.http_status, Some(406));
+    assert_eq!(v.detail.as_deref(), Some("HTTP 406 with 14 bytes that are not Apple's JSON"));
 }
 
 #[tokio::test]

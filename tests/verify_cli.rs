@@ -178,6 +178,17 @@ fn no_answer_exits_4() {
     assert_eq!(code(&out), 4, "{v:#}");
     assert_eq!(v["apple"]["outcome"], "network_unreachable");
     assert_eq!(v["apple"]["http_status"], Value::Null);
+    // The library's words: always in --json, in the text output only with -v.
+    assert!(v["apple"]["detail"].as_str().is_some_and(|d| !d.is_empty()), "{v:#}");
+    let plain = verify_args(&fx, &base);
+    let out = run(&plain);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Details:"), "{text}");
+    let mut verbose = plain.clone();
+    verbose.push("-v");
+    let out = run(&verbose);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Details:"), "{text}");
 }
 
 #[test]

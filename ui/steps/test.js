@@ -1,5 +1,5 @@
 // Step 5: ask Apple (through Rust) whether the key works, with cancel.
-import { $, el, reveal } from '../dom.js';
+import { $, details, el, reveal } from '../dom.js';
 import { appInfo, cancelVerify, verifyKey } from '../api.js';
 
 // Whether Apple could be asked comes from Rust with every answer (`class`, core::problem::Class):
@@ -101,8 +101,7 @@ function render(v) {
   checklist.hidden = v.outcome !== 'not_authorized';
   checklist.replaceChildren(...(v.outcome === 'not_authorized' ? NOT_AUTHORIZED_CHECKLIST.map((t) => el('li', {}, t)) : []));
 
-  const details = $('.valid-details', box);
-  details.hidden = !valid;
+  $('.valid-details', box).hidden = !valid;
   if (valid) {
     const caps = v.capabilities || {};
     $('#capabilities').replaceChildren(
@@ -121,6 +120,10 @@ function render(v) {
   if (valid && v.capabilities && v.capabilities.signing === false) {
     $('.result-hint', box).textContent = `${hint} Note: this key may not manage certificates and app IDs, which building and submitting apps needs. If your platform asks for it, create a new key with Admin access.`;
   }
+  // The library's, the OS's or Apple's own words, folded under "Details" (none for a valid key).
+  box.querySelector(':scope > details.detail')?.remove();
+  const more = details(v);
+  if (more) box.append(more);
   $('#continue-untested').hidden = !noAnswer(v);
   reveal(box);
   ctx.announce(valid

@@ -66,14 +66,14 @@ impl Style {
 pub fn print_problem(style: Style, problem: &Problem) {
     println!("{}", style.bad(&problem.message));
     println!("    {} {}", style.dim("What to do:"), problem.hint);
-    if let Some(detail) = shown_detail(problem) {
+    if let Some(detail) = shown_detail(problem.detail.as_deref()) {
         println!("    {} {detail}", style.dim("Details:"));
     }
 }
 
 /// The library's or the OS's own text: printed with `-v` only (`--json` always carries it).
-fn shown_detail(problem: &Problem) -> Option<&str> {
-    problem.detail.as_deref().filter(|_| log::log_enabled!(target: "asc_key_wizard", log::Level::Debug))
+pub fn shown_detail(detail: Option<&str>) -> Option<&str> {
+    detail.filter(|_| log::log_enabled!(target: "asc_key_wizard", log::Level::Debug))
 }
 
 /// Print a problem that stops a command before it could produce its normal
@@ -83,7 +83,7 @@ pub fn print_failure(json: bool, problem: &Problem) {
         print_json(&serde_json::json!({ "error": problem }));
     } else {
         eprintln!("error: {}\n  what to do: {}", problem.message, problem.hint);
-        if let Some(detail) = shown_detail(problem) {
+        if let Some(detail) = shown_detail(problem.detail.as_deref()) {
             eprintln!("  details: {detail}");
         }
     }

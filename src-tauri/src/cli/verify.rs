@@ -7,7 +7,7 @@
 use super::args::IdArgs;
 use super::exit::Outcome;
 use super::load::{check_file, runtime};
-use super::output::{print_json, print_problem, Style};
+use super::output::{print_json, print_problem, shown_detail, Style};
 use crate::core::ids::missing_key_id;
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
 use crate::core::problem::Class;
@@ -160,6 +160,9 @@ fn print_human(style: Style, report: &Report, apple: Option<&Verification>) {
         }
     }
     println!("    {} {}", style.dim("What to do:"), v.hint);
+    if let Some(detail) = shown_detail(v.detail.as_deref()) {
+        println!("    {} {detail}", style.dim("Details:"));
+    }
     let status = v
         .http_status
         .map(|s| format!("HTTP {s}, "))

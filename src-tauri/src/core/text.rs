@@ -26,6 +26,18 @@ pub fn io_plain(e: &std::io::Error) -> &'static str {
     }
 }
 
+/// An error's causes (hyper, rustls, the OS) for a `detail`, without the error's own top line:
+/// reqwest's repeats the address, which may carry a token in its query.
+pub fn causes(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        parts.push(printable(&c.to_string()));
+        cause = c.source();
+    }
+    if parts.is_empty() { "no further detail".to_owned() } else { parts.join(": ") }
+}
+
 /// Serialise a path as text even when it is not valid UTF-8 (`serialize_with`). serde's own
 /// `Path` impl fails on such a path, and `serde_json::json!` turns that failure into a panic:
 /// after an export had already been written. Invalid bytes become U+FFFD, as in `display()`.

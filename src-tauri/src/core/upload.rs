@@ -331,18 +331,7 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
 }
 
 fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
-    transport_words(e, opts).detail(causes(e))
-}
-
-/// The error's causes (hyper, the OS), without reqwest's own line, which repeats the address.
-pub(crate) fn causes(e: &dyn std::error::Error) -> String {
-    let mut parts = Vec::new();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        parts.push(c.to_string());
-        cause = c.source();
-    }
-    if parts.is_empty() { "no further detail".to_owned() } else { parts.join(": ") }
+    transport_words(e, opts).detail(crate::core::text::causes(e))
 }
 
 fn transport_words(e: &reqwest::Error, opts: &UploadOptions) -> Problem {

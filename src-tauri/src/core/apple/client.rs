@@ -128,10 +128,18 @@ pub enum Body {
 
 /// Why no answer came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetError {
+pub enum NetKind {
     Timeout,
     Tls,
     Unreachable,
+}
+
+/// No answer: what kind of failure, and the library's or the OS's own words for it (never the
+/// address, which reqwest's top line repeats) for the outcome's `detail`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetError {
+    pub kind: NetKind,
+    pub detail: String,
 }
 
 /// GET `url` with `Authorization: Bearer <token>`, reading at most `cap`
@@ -176,7 +184,7 @@ pub async fn get(
         })
     })
     .await
-    .unwrap_or(Err(NetError::Timeout));
+    .unwrap_or_else(|_| Err(NetError { kind: NetKind::Timeout, detail: format!("no complete answer within {} ms", timeout.as_millis()) }));
     let ms = started.elapsed().as_millis();
     match &result {
         Ok(x) => log::debug!("GET {path} -> {} (attempt {attempt}, {ms} ms)", x.status),
@@ -231,8 +239,9 @@ fn url_path(url: &str) -> &str {
 /// reqwest does not expose rustls' error type, so TLS failures are told apart
 /// by the messages in the error chain.
 fn classify(err: reqwest::Error) -> NetError {
+    let detail = crate::core::text::causes(&err);
     if err.is_timeout() {
-        return NetError::Timeout;
+        return NetError { kind: NetKind::Timeout, detail };
     }
     let mut chain = String::new();
     // The top-level message holds the URL (whose host could contain "tls"): skip it.
@@ -252,11 +261,8 @@ fn classify(err: reqwest::Error) -> NetError {
         "peer misbehaved",
         "invalidcontenttype",
     ];
-    if TLS_SIGNS.iter().any(|s| chain.contains(s)) {
-        NetError::Tls
-    } else {
-        NetError::Unreachable
-    }
+    let kind = if TLS_SIGNS.iter().any(|s| chain.contains(s)) { NetKind::Tls } else { NetKind::Unreachable };
+    NetError { kind, detail }
 }
 
 #[cfg(test)]

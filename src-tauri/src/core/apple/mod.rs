@@ -16,7 +16,7 @@ pub mod outcome;
 pub use crate::core::credentials::Credentials;
 use crate::core::problem::{Class, Code};
 use crate::core::token::{Lifetime, Signer};
-use client::{Body, Exchange, NetError};
+use client::{Body, Exchange, NetError, NetKind};
 use serde::Serialize;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -111,6 +111,10 @@ pub struct Verification {
     pub rate_limit: Option<RateLimit>,
     /// Apple's clock minus ours, in seconds, from the last `Date` header.
     pub clock_offset_s: Option<i64>,
+    /// The library's, the OS's or Apple's own words behind the outcome (a connection error's
+    /// causes, Apple's error title and detail), shown under "Details"; absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Verification {
@@ -154,7 +158,10 @@ pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verificati
     // A hard stop in case something below forgets its own bound.
     let code = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
         Ok(code) => code,
-        Err(_) => Err("network_timeout".to_string()),
+        Err(_) => {
+            run.cx.detail = Some(format!("no answer within the run's {} s", opts.run_budget.as_secs()));
+            Err("network_timeout".to_string())
+        }
     };
     let code = match code {
         Ok(()) => "valid".to_string(),
@@ -210,10 +217,14 @@ impl Run {
             .await;
             let x = match x {
                 Ok(x) => x,
-                Err(e) => return Err(net_code(e).into()),
+                Err(e) => {
+                    self.cx.detail = Some(e.detail);
+                    return Err(net_code(e.kind).into());
+                }
             };
             self.note(&x);
             self.cx.http_status = Some(x.status);
+            self.cx.detail = answer_detail(&x);
             let can_retry = attempt < max_tries;
             match x.status {
                 200 => {
@@ -328,6 +339,7 @@ impl Run {
     /// A problem before any request: its code is the outcome, its words are kept for `finish`.
     fn stop(&mut self, p: crate::core::Problem) -> String {
         let code = p.code.to_string();
+        self.cx.detail = p.detail.clone();
         self.cx.stopped_by = Some(p);
         code
     }
@@ -356,15 +368,34 @@ impl Run {
             capabilities: self.cx.capabilities,
             rate_limit: self.rate_limit,
             clock_offset_s: self.cx.clock_offset_s,
+            // A valid key needs no details; one from an earlier try (a passing 503) is stale.
+            detail: self.cx.detail.filter(|_| code != "valid"),
         }
     }
 }
 
-fn net_code(e: NetError) -> &'static str {
-    match e {
-        NetError::Timeout => "network_timeout",
-        NetError::Tls => "tls_error",
-        NetError::Unreachable => "network_unreachable",
+/// Apple's own words for an answer that is not a success: its JSON:API error, or what the body
+/// was when it is not Apple's JSON.
+fn answer_detail(x: &Exchange) -> Option<String> {
+    if x.status == 200 {
+        return match &x.body {
+            Body::TooLarge => Some(format!("the answer was longer than {} bytes", VerifyOptions::default().max_body_bytes)),
+            Body::Complete(b) if outcome::parse_apps(b).is_none() => Some(format!("HTTP 200 with {} bytes that are not Apple's JSON", b.len())),
+            Body::Complete(_) => None,
+        };
+    }
+    match &x.body {
+        Body::Complete(b) => outcome::apple_error_text(b)
+            .or_else(|| Some(format!("HTTP {} with {} bytes that are not Apple's JSON", x.status, b.len()))),
+        Body::TooLarge => Some(format!("HTTP {}, answer too long to read", x.status)),
+    }
+}
+
+fn net_code(kind: NetKind) -> &'static str {
+    match kind {
+        NetKind::Timeout => "network_timeout",
+        NetKind::Tls => "tls_error",
+        NetKind::Unreachable => "network_unreachable",
     }
 }
 

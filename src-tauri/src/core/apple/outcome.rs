@@ -5,19 +5,25 @@ use super::{AppSummary, Capabilities, RateLimit};
 use crate::core::text::printable;
 use serde::Deserialize;
 
-/// The first error's `code` of a JSON:API error body, if it is one.
-pub fn apple_error_code(body: &[u8]) -> Option<String> {
+/// One error of a JSON:API error body (Apple sends `errors: [{code, title, detail, …}]`).
+#[derive(Deserialize)]
+struct ApiError {
+    code: Option<String>,
+    title: Option<String>,
+    detail: Option<String>,
+}
+
+fn first_error(body: &[u8]) -> Option<ApiError> {
     #[derive(Deserialize)]
     struct Errors {
         errors: Vec<ApiError>,
     }
-    #[derive(Deserialize)]
-    struct ApiError {
-        code: Option<String>,
-        title: Option<String>,
-    }
-    let errors: Errors = serde_json::from_slice(body).ok()?;
-    let first = errors.errors.into_iter().next()?;
+    serde_json::from_slice::<Errors>(body).ok()?.errors.into_iter().next()
+}
+
+/// The first error's `code` of a JSON:API error body, if it is one.
+pub fn apple_error_code(body: &[u8]) -> Option<String> {
+    let first = first_error(body)?;
     match first.code {
         // The older agreement answer is a bare `FORBIDDEN` titled "Access Unavailable".
         Some(code)
@@ -32,6 +38,20 @@ pub fn apple_error_code(body: &[u8]) -> Option<String> {
         // Printed in messages ("code …"): at most 100 printable characters.
         other => other.map(|c| printable(&c).chars().take(100).collect()),
     }
+}
+
+/// Apple's first error as one line for a `detail`: `CODE: title. detail`, printable, at most
+/// 300 characters (the body is whoever answered's text, not ours).
+pub fn apple_error_text(body: &[u8]) -> Option<String> {
+    let first = first_error(body)?;
+    let words: Vec<String> = [first.title, first.detail].into_iter().flatten().map(|t| printable(&t)).filter(|t| !t.is_empty()).collect();
+    let text = match (first.code.map(|c| printable(&c)), words.join(" ")) {
+        (Some(c), w) if w.is_empty() => c,
+        (Some(c), w) => format!("{c}: {w}"),
+        (None, w) if w.is_empty() => return None,
+        (None, w) => w,
+    };
+    Some(text.chars().take(300).collect())
 }
 
 /// The outcome for a 403, from Apple's hierarchical error code.
@@ -131,6 +151,8 @@ pub struct Context {
     pub retry_after_s: Option<u64>,
     pub apple_code: Option<String>,
     pub host: String,
+    /// The words behind the outcome (see `Verification::detail`).
+    pub detail: Option<String>,
     /// A problem that stopped the run before any request (`api_base_invalid`, …): its own
     /// message and hint say exactly what to fix.
     pub stopped_by: Option<crate::core::Problem>,
