@@ -27,7 +27,46 @@ const COMMANDS: &[&str] = &[
     "export_saved",
 ];
 
+/// The profile's fields and rules, shared with the app (`core::profile::rules`).
+#[path = "src/core/profile/rules.rs"]
+#[allow(dead_code)]
+mod rules;
+
+/// `ASC_WIZARD_PROFILE=platforms/<name>.json` makes a platform build: the profile is checked,
+/// its logo inlined, and the result embedded; without it, the generic build embeds `null`.
+fn embed_profile() {
+    println!("cargo:rerun-if-env-changed=ASC_WIZARD_PROFILE");
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let path = std::env::var_os("ASC_WIZARD_PROFILE").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let Some(path) = path else {
+        std::fs::write(out.join("profile.json"), "null").expect("write OUT_DIR/profile.json");
+        println!("cargo:rustc-env=ASC_WIZARD_IDENTIFIER={}", rules::GENERIC_IDENTIFIER);
+        return;
+    };
+    let fail = |why: String| -> ! { panic!("\n\nThe platform profile {} cannot be built:\n{why}\n(see docs/platforms-profile.md)\n", path.display()) };
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(format!("  it could not be read: {e}")));
+    let mut profile: rules::Profile = serde_json::from_str(&text).unwrap_or_else(|e| fail(format!("  {e}")));
+    if profile.logo_svg.is_some() {
+        fail("  logo_svg is filled in by the build: name an SVG file in \"logo\" instead".into());
+    }
+    if let Some(logo) = &profile.logo {
+        let file = path.parent().unwrap_or(std::path::Path::new(".")).join(logo);
+        println!("cargo:rerun-if-changed={}", file.display());
+        let svg = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(format!("  logo: {} could not be read: {e}", file.display())));
+        profile.logo_svg = Some(svg);
+    }
+    let found = rules::problems(&profile);
+    if !found.is_empty() {
+        fail(found.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n"));
+    }
+    let json = serde_json::to_string(&profile).expect("a profile serializes");
+    std::fs::write(out.join("profile.json"), json).expect("write OUT_DIR/profile.json");
+    println!("cargo:rustc-env=ASC_WIZARD_IDENTIFIER={}", profile.identifier);
+}
+
 fn main() {
+    embed_profile();
     #[cfg(feature = "gui")]
     {
         println!("cargo:rerun-if-changed=src-tauri/capabilities");

@@ -3,7 +3,8 @@
 
 import { $, $$, announce } from './dom.js';
 import { available } from './ipc.js';
-import { handoffConfig } from './api.js';
+import { appInfo, handoffConfig } from './api.js';
+import { applyBrand } from './brand.js';
 import { remember, rememberedPlace } from './place.js';
 import * as prereqs from './steps/prereqs.js';
 import * as create from './steps/create.js';
@@ -30,6 +31,7 @@ const state = {
   testedAt: null,
   untested: false,       // the user chose to go on without an answer
   handoff: null,         // results of the last save/hand-off run
+  brand: null,           // a platform build's name, colours and logo (app_info)
   config: { platform_name: null, has_upload: false, has_dashboard: false, token_label: 'setup token', store_name: 'keychain' },
 };
 
@@ -158,11 +160,15 @@ async function start() {
     const lead = $('section[data-step="prereqs"] .lead');
     if (lead) lead.textContent = 'This page only works inside the ASC Key Wizard app.';
   }
+  // Brand first, so the first paint a merchant reads is already the platform's.
+  const info = await appInfo().catch(() => null);
+  applyBrand(info && info.brand);
+  state.brand = (info && info.brand) || null;
   wireNavigation();
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
   await loadConfig();
   for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();
-  if (await rememberedPlace() === 'create') {
+  if (rememberedPlace(info) === 'create') {
     for (const box of $$('section[data-step="prereqs"] input[type="checkbox"]')) box.checked = true;
     show('create', { initial: true });
   } else {

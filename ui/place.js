@@ -1,7 +1,7 @@
 // Where a merchant stopped before any key exists (Apple may take days to grant API access):
 // reopening the wizard returns to "Create the key" with step 1 ticked. Rust keeps the step's
 // name in the app's settings folder (core/place.rs); nothing secret is kept.
-import { appInfo, rememberPlace } from './api.js';
+import { rememberPlace } from './api.js';
 
 let kept = null;
 
@@ -13,13 +13,9 @@ export function remember(name) {
   rememberPlace({ place }).catch(() => { /* not kept: the wizard starts at step 1 next time */ });
 }
 
-/** The step to reopen at, or null. */
-export async function rememberedPlace() {
-  try {
-    kept = (await appInfo()).place || null;
-  } catch (_) {
-    kept = null;
-  }
+/** The step to reopen at (from app_info), or null. */
+export function rememberedPlace(info) {
+  kept = (info && info.place) || null;
   return kept;
 }
 

@@ -25,7 +25,9 @@ export function init(c) {
 
 export function configure() {
   const platform = ctx.state.config.platform_name;
-  if (platform) $('#suggested-name').textContent = `${platform} Integration`;
+  const suggested = ctx.state.brand && ctx.state.brand.suggested_key_name;
+  if (suggested) $('#suggested-name').textContent = suggested;
+  else if (platform) $('#suggested-name').textContent = `${platform} Integration`;
 }
 
 export function blocker() {

@@ -15,7 +15,10 @@ function whereSaved() {
   const done = (s.handoff && s.handoff.done) || [];
   const parts = [];
   if (done.includes('keychain')) parts.push(`This computer's ${s.config.store_name || 'keychain'}`);
-  if (done.includes('upload')) parts.push(s.config.platform_name ? `the ${s.config.platform_name} dashboard` : 'your dashboard');
+  if (done.includes('upload')) {
+    const board = s.config.platform_name ? `the ${s.config.platform_name} dashboard` : 'your dashboard';
+    parts.push(s.config.upload_host ? `${board} (${s.config.upload_host})` : board);
+  }
   if (done.includes('export')) parts.push(s.exportPath ? `an export file: ${s.exportPath}` : 'an export file');
   return parts.length ? parts.join('; ') : 'Not saved by the wizard (you kept the .p8 file yourself).';
 }

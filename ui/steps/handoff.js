@@ -38,6 +38,8 @@ export function configure() {
   $('#upload-choice').hidden = !cfg.has_upload;
   $('#do-upload').checked = Boolean(cfg.has_upload);
   for (const n of document.querySelectorAll('.platform-name')) n.textContent = cfg.platform_name || 'your platform';
+  // Where the key goes, by host, before anything is sent (the core's words).
+  if (cfg.upload_line) $('#upload-line').textContent = cfg.upload_line;
   const label = cfg.token_label || 'setup token';
   $('.token-label').textContent = label.charAt(0).toUpperCase() + label.slice(1);
   $('#open-dashboard').hidden = !cfg.has_dashboard;

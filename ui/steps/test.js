@@ -109,6 +109,12 @@ function render(v) {
       capItem('Certificates and app IDs (needed to sign and build apps)', caps.signing),
       capItem('See users and roles', caps.users),
     );
+    // "Ready for Acme Shops", or what the key lacks for it (the core decides; only with requirements).
+    const ready = $('#readiness');
+    ready.hidden = !v.readiness;
+    ready.className = v.readiness && v.readiness.ready ? 'readiness ok' : 'readiness missing';
+    $('.readiness-title', ready).textContent = v.readiness ? v.readiness.message : '';
+    $('.readiness-hint', ready).textContent = v.readiness ? v.readiness.hint : '';
     const apps = v.apps || [];
     $('.apps-heading', box).textContent = v.apps_total != null
       ? `Apps Apple lists for this key (${v.apps_total})`
@@ -117,7 +123,7 @@ function render(v) {
       ? apps.map((a) => el('li', {}, el('strong', {}, a.name), ' ', el('span', { class: 'mono explain' }, a.bundle_id)))
       : [el('li', { class: 'explain' }, 'No apps yet. That is fine for a new account.')]));
   }
-  if (valid && v.capabilities && v.capabilities.signing === false) {
+  if (valid && !v.readiness && v.capabilities && v.capabilities.signing === false) {
     $('.result-hint', box).textContent = `${hint} Note: this key may not manage certificates and app IDs, which building and submitting apps needs. If your platform asks for it, create a new key with Admin access.`;
   }
   // The library's, the OS's or Apple's own words, folded under "Details" (none for a valid key).

@@ -113,6 +113,8 @@ pub fn upload(a: UploadArgs) -> Outcome {
         a.key.stored.is_none() && a.key.file.as_deref().is_some_and(|f| f.as_os_str() == "-");
     opts.token = read_token(a.token_env.as_deref(), cfg.token_label(), stdin_is_key)?;
     let (key, ids) = load(&a.key, a.json, style)?;
+    // Where the key goes, said before it is sent (on stderr: stdout stays the result alone).
+    eprintln!("{}", crate::core::destination::upload_line(&opts.platform_name, &opts.url));
     let receipt = runtime()?.block_on(upload::upload(&ids.credentials(&key), &opts))?;
     if a.json {
         print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "upload": receipt }));

@@ -9,6 +9,8 @@ use super::exit::Outcome;
 use super::load::{check_file, runtime};
 use super::output::{print_json, print_problem, shown_detail, Style};
 use crate::core::ids::missing_key_id;
+use crate::core::readiness::{self, Readiness};
+use crate::core::config;
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
 use crate::core::problem::Class;
 use crate::core::ids::KeyKind;
@@ -38,7 +40,7 @@ pub fn run(args: VerifyArgs) -> Outcome {
     let parsed = match checked.key {
         Some(k) if report.ok => k,
         _ => {
-            finish(&args, Style::for_stdout(), &report, None);
+            finish(&args, Style::for_stdout(), &report, None, None);
             return Ok(Class::NotUsable);
         }
     };
@@ -50,7 +52,10 @@ pub fn run(args: VerifyArgs) -> Outcome {
     let creds = Credentials { key: &parsed, key_id: &key_id, issuer_id: issuer_id.as_deref(), kind };
     let opts = VerifyOptions { api_base: args.api_base.clone(), ..VerifyOptions::default() };
     let verification = runtime()?.block_on(apple::verify(&creds, &opts));
-    finish(&args, Style::for_stdout(), &report, Some(&verification));
+    // A broken settings file must not hide Apple's answer: readiness is then left out.
+    let platform = config::load(None).map(|l| l.config).unwrap_or_default();
+    let readiness = readiness::readiness(&platform, &verification);
+    finish(&args, Style::for_stdout(), &report, Some(&verification), readiness.as_ref());
     Ok(verification.class())
 }
 
@@ -66,11 +71,22 @@ pub fn json_value(report: &Report, apple: Option<&Verification>) -> serde_json::
     value
 }
 
-fn finish(args: &VerifyArgs, style: Style, report: &Report, apple: Option<&Verification>) {
+fn finish(args: &VerifyArgs, style: Style, report: &Report, apple: Option<&Verification>, ready: Option<&Readiness>) {
     if args.json {
-        print_json(&json_value(report, apple));
+        let mut value = json_value(report, apple);
+        if let (Some(obj), Some(r)) = (value.as_object_mut(), ready) {
+            obj.insert("readiness".into(), serde_json::to_value(r).unwrap_or_default());
+        }
+        print_json(&value);
     } else {
         print_human(style, report, apple);
+        if let Some(r) = ready {
+            println!();
+            println!("{}", if r.ready { style.good(&r.message) } else { style.warn(&r.message) });
+            if !r.hint.is_empty() {
+                println!("    {} {}", style.dim("What to do:"), r.hint);
+            }
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Precedence: `--config PATH` > `$ASC_WIZARD_CONFIG` > `config.json` in the
 //! app's config folder > the embedded default (no destination: the wizard then
-//! offers exports and the guided hand-off only).
+//! offers exports and the guided hand-off only). A platform build reads none of
+//! these: its profile, compiled in, is the only destination.
 
 use crate::core::Problem;
 use crate::core::destination::{has_user_info, is_loopback, redact};
@@ -116,6 +117,8 @@ pub enum ConfigSource {
     AppDir(#[serde(serialize_with = "crate::core::text::serialize_path")] PathBuf),
     /// The embedded default.
     Default,
+    /// The platform profile compiled into this build (no file or variable is read).
+    Profile,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,6 +135,15 @@ pub fn default_config() -> Config {
 /// Load by precedence. `explicit` is `--config PATH`. A file that was named
 /// (flag or env) must exist; the app-folder file is optional.
 pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, Problem> {
+    if let Some(profile) = crate::core::profile::embedded() {
+        if let Some(path) = explicit {
+            return Err(crate::core::profile::fixed(profile, &format!("the settings file {}", path.display())));
+        }
+        if std::env::var_os(ENV_VAR).is_some_and(|v| !v.is_empty()) {
+            log::info!("{ENV_VAR} is ignored: this build's destination is compiled in");
+        }
+        return Ok(LoadedConfig { config: profile.config(), source: ConfigSource::Profile });
+    }
     if let Some(path) = explicit {
         return load_file(path).map(|config| LoadedConfig {
             config,

@@ -40,6 +40,24 @@ pub fn redact(raw: &str) -> String {
     }
 }
 
+/// The host a key would go to, as the wizard and the CLI show it before sending ("dashboard.acme.example",
+/// with a port only when it is not the scheme's own); the redacted text when it does not parse.
+pub fn host_of(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => redact(raw),
+        },
+        Err(_) => redact(raw),
+    }
+}
+
+/// "Upload to Acme Shops — dashboard.acme.example": said before anything is sent.
+pub fn upload_line(platform_name: &str, url: &str) -> String {
+    format!("Upload to {platform_name} — {}", host_of(url))
+}
+
 /// Apply the proxy and name rules to a client for `url`: no proxy for plain http or loopback
 /// (a proxy would see the token and the key in clear text); `localhost` resolved to 127.0.0.1
 /// here, never by the system resolver.
@@ -67,6 +85,14 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_host_shown_is_where_the_key_goes() {
+        assert_eq!(host_of("https://dashboard.acme.example/api/keys?x=1"), "dashboard.acme.example");
+        assert_eq!(host_of("https://u:p@dashboard.acme.example:8443/k"), "dashboard.acme.example:8443");
+        assert_eq!(host_of("http://127.0.0.1:9/k"), "127.0.0.1:9");
+        assert_eq!(upload_line("Acme Shops", "https://dashboard.acme.example/k"), "Upload to Acme Shops — dashboard.acme.example");
     }
 
     #[test]

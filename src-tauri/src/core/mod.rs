@@ -12,6 +12,8 @@ pub mod key;
 pub mod place;
 pub mod problem;
 pub mod process;
+pub mod profile;
+pub mod readiness;
 pub mod session;
 pub mod text;
 pub mod token;

@@ -132,6 +132,9 @@ codes! {
     ConfigUnreadable = "config_unreadable": Usage,
     ConfigInvalid = "config_invalid": Usage,
     ConfigInvalidUrl = "config_invalid_url": Usage,
+    // A platform build: the destination is compiled in; --config and --to cannot change it.
+    DestinationFixed = "destination_fixed": Usage,
+    ProfileInvalid = "profile_invalid": Usage,
     UnknownFormat = "unknown_format": Usage,
     UploadNotConfigured = "upload_not_configured": Usage,
     MissingToken = "missing_token": Usage,

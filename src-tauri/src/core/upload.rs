@@ -77,6 +77,9 @@ impl UploadOptions {
         url_override: Option<&str>,
         token: Zeroizing<String>,
     ) -> Result<Self, Problem> {
+        if let (Some(profile), Some(to)) = (crate::core::profile::embedded(), url_override) {
+            return Err(crate::core::profile::fixed(profile, &format!("the address {}", crate::core::destination::host_of(to))));
+        }
         let url = url_override.map(str::to_owned).or_else(|| config.upload_url.clone()).ok_or_else(|| {
             Problem::new(
                 Code::UploadNotConfigured,
@@ -107,7 +110,8 @@ pub struct UploadReceipt {
 impl UploadReceipt {
     /// One line saying what happened, the same in the CLI and the wizard.
     pub fn message(&self, platform_name: &str, key_id: &str) -> String {
-        let mut line = format!("Uploaded key {key_id} to {platform_name}.");
+        let host = crate::core::destination::host_of(&self.url);
+        let mut line = format!("Uploaded key {key_id} to {platform_name} ({host}).");
         if let Some(said) = self.message.as_deref().filter(|m| !m.is_empty()) {
             line.push_str(&format!(" The dashboard said: “{said}”"));
         }

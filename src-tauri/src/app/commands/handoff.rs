@@ -5,6 +5,7 @@ use crate::app::error::Result;
 use crate::app::open;
 use crate::app::state::{off_thread, stopped, AppState, Ticket};
 use crate::core::config::Config;
+use crate::core::destination::{host_of, upload_line};
 use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
@@ -27,6 +28,10 @@ pub struct HandoffConfig {
     pub has_upload: bool,
     pub has_dashboard: bool,
     pub token_label: String,
+    /// "Upload to Acme Shops — dashboard.acme.example": shown before anything is sent.
+    pub upload_line: Option<String>,
+    /// The host alone, for Done ("the Acme Shops dashboard (dashboard.acme.example)").
+    pub upload_host: Option<String>,
     /// "Keychain", "Credential Manager", "Secret Service".
     pub store_name: &'static str,
 }
@@ -58,6 +63,8 @@ impl From<&Config> for HandoffConfig {
             has_upload: cfg.has_upload(),
             has_dashboard: cfg.dashboard().is_some(),
             token_label: cfg.token_label().to_owned(),
+            upload_line: cfg.upload_url.as_deref().map(|u| upload_line(cfg.platform_name(), u)),
+            upload_host: cfg.upload_url.as_deref().map(host_of),
             store_name: store_display_name(),
         }
     }

@@ -11,6 +11,7 @@ pub mod verify;
 use crate::app::error::Result;
 use crate::core::apple::client::api_override;
 use crate::core::place::{self, Place};
+use crate::core::profile::{self, Brand};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -21,11 +22,14 @@ pub struct AppInfo {
     pub api_override: Option<String>,
     /// Where the wizard was left before any key existed, to reopen there.
     pub place: Option<Place>,
+    /// A platform build's name, colours and logo; `None` in the generic build.
+    pub brand: Option<Brand>,
 }
 
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    AppInfo { name: "ASC Key Wizard", version: env!("CARGO_PKG_VERSION"), api_override: api_override(), place: place::load() }
+    let (brand, name) = (profile::brand(), profile::embedded().map_or("ASC Key Wizard", |p| p.product_name.as_str()));
+    AppInfo { name, version: env!("CARGO_PKG_VERSION"), api_override: api_override(), place: place::load(), brand }
 }
 
 /// Keep (or, with `null`, forget) the step to reopen at.

@@ -15,7 +15,7 @@ pub async fn verify_key(state: State<'_, AppState>, key_ref: String) -> Result<T
     let ready = state.session().ready(&key_ref)?;
     let verification = run(&state, &ready.key, &ready.ids).await?;
     state.session().record_verification(&key_ref, &ready.ids, &verification);
-    Ok(verification.into())
+    Ok(Tested::for_platform(verification, &state.config().unwrap_or_default()))
 }
 
 /// `true` when a running test was stopped.

@@ -136,11 +136,22 @@ pub struct Tested {
     #[serde(flatten)]
     pub verification: Verification,
     pub class: Class,
+    /// "Ready for Acme Shops" or what the key lacks; only when the platform requires something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<crate::core::readiness::Readiness>,
 }
 
 impl From<Verification> for Tested {
     fn from(verification: Verification) -> Tested {
-        Tested { class: verification.class(), verification }
+        Tested { class: verification.class(), verification, readiness: None }
+    }
+}
+
+impl Tested {
+    /// The answer, with what it means for the platform the keys go to.
+    pub fn for_platform(verification: Verification, cfg: &crate::core::config::Config) -> Tested {
+        let readiness = crate::core::readiness::readiness(cfg, &verification);
+        Tested { readiness, ..Tested::from(verification) }
     }
 }
 

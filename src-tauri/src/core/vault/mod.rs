@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex};
 
 /// The keychain service name: the app identifier from `tauri.conf.json`
 /// (a test checks that the two agree).
-pub const SERVICE: &str = "dev.asckeywizard.wizard";
+pub const SERVICE: &str = crate::core::profile::IDENTIFIER;
 
 /// The longest label a key may be saved under, in characters. Windows Credential Manager keeps at
 /// most 2560 bytes per secret (`CRED_MAX_CREDENTIAL_BLOB_SIZE`); the record is about 560 bytes

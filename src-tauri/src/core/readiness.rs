@@ -1,0 +1,126 @@
+//! "Ready for Acme Shops": what a key Apple accepted may do, against what the platform requires.
+
+use crate::core::apple::{Capabilities, Verification};
+use crate::core::config::Config;
+use serde::Serialize;
+
+/// Said after a valid test when the platform names what it requires.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Readiness {
+    pub ready: bool,
+    /// "Ready for Acme Shops." or "Not ready for Acme Shops: …".
+    pub message: String,
+    /// The required capabilities this key lacks (or that could not be checked).
+    pub missing: Vec<String>,
+    /// What to do; empty when ready.
+    pub hint: String,
+}
+
+/// What each capability lets the platform do, in the merchant's words.
+fn words(capability: &str) -> &'static str {
+    match capability {
+        "signing" => "manage certificates and app IDs, which building and submitting apps needs",
+        "users" => "see the team's users and roles",
+        _ => "do what the platform asks",
+    }
+}
+
+fn has(caps: &Capabilities, capability: &str) -> Option<bool> {
+    match capability {
+        "signing" => caps.signing,
+        "users" => caps.users,
+        _ => None,
+    }
+}
+
+/// `None` unless Apple accepted the key and the platform named what it requires.
+pub fn readiness(cfg: &Config, v: &Verification) -> Option<Readiness> {
+    if !v.is_valid() || cfg.required_capabilities.is_empty() {
+        return None;
+    }
+    let name = cfg.platform_name();
+    let (mut missing, mut unknown) = (Vec::new(), Vec::new());
+    for cap in &cfg.required_capabilities {
+        match has(&v.capabilities, cap) {
+            Some(true) => {}
+            Some(false) => missing.push(cap.clone()),
+            None => unknown.push(cap.clone()),
+        }
+    }
+    if missing.is_empty() && unknown.is_empty() {
+        return Some(Readiness { ready: true, message: format!("Ready for {name}: this key may do everything {name} needs."), missing, hint: String::new() });
+    }
+    if missing.is_empty() {
+        let what: Vec<&str> = unknown.iter().map(|c| words(c)).collect();
+        return Some(Readiness {
+            ready: false,
+            message: format!("Not yet known whether this key may {}, as {name} needs: Apple did not say.", what.join(", or ")),
+            missing: unknown,
+            hint: "Test again in a few minutes.".into(),
+        });
+    }
+    let what: Vec<&str> = missing.iter().map(|c| words(c)).collect();
+    missing.extend(unknown);
+    Some(Readiness {
+        ready: false,
+        message: format!("Not ready for {name}: this key may not {}.", what.join(", or ")),
+        missing,
+        hint: "A key's access cannot be changed afterwards. In App Store Connect, create a new key with Admin access, download it, and choose that file here.".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid(signing: Option<bool>, users: Option<bool>) -> Verification {
+        Verification {
+            outcome: "valid".into(),
+            message: "Valid API Key".into(),
+            hint: String::new(),
+            http_status: Some(200),
+            attempts: 1,
+            elapsed_ms: 1,
+            apps_total: Some(0),
+            apps: Vec::new(),
+            capabilities: Capabilities { signing, users },
+            rate_limit: None,
+            clock_offset_s: None,
+            detail: None,
+        }
+    }
+
+    fn acme(caps: &[&str]) -> Config {
+        Config { platform_name: Some("Acme Shops".into()), required_capabilities: caps.iter().map(|c| c.to_string()).collect(), ..Config::default() }
+    }
+
+    #[test]
+    fn a_key_with_what_the_platform_needs_is_ready() {
+        let r = readiness(&acme(&["signing"]), &valid(Some(true), Some(false))).unwrap();
+        assert!(r.ready && r.missing.is_empty() && r.hint.is_empty());
+        assert_eq!(r.message, "Ready for Acme Shops: this key may do everything Acme Shops needs.");
+    }
+
+    #[test]
+    fn a_missing_capability_is_named_with_what_to_do() {
+        let r = readiness(&acme(&["signing", "users"]), &valid(Some(false), Some(true))).unwrap();
+        assert!(!r.ready);
+        assert_eq!(r.missing, ["signing"]);
+        assert!(r.message.starts_with("Not ready for Acme Shops: this key may not manage certificates"), "{}", r.message);
+        assert!(r.hint.contains("create a new key with Admin access"), "{}", r.hint);
+    }
+
+    #[test]
+    fn an_unchecked_capability_is_not_called_ready() {
+        let r = readiness(&acme(&["users"]), &valid(Some(true), None)).unwrap();
+        assert!(!r.ready && r.missing == ["users"] && r.hint.contains("Test again"));
+    }
+
+    #[test]
+    fn nothing_is_said_without_requirements_or_a_valid_key() {
+        assert_eq!(readiness(&acme(&[]), &valid(Some(true), Some(true))), None);
+        let mut refused = valid(Some(true), Some(true));
+        refused.outcome = "not_authorized".into();
+        assert_eq!(readiness(&acme(&["signing"]), &refused), None);
+    }
+}
