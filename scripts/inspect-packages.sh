@@ -2,10 +2,22 @@
 # Inspect the .deb and .rpm that scripts/package-linux.sh built, as a merchant's machine would see
 # them: unpack the .deb, run the unpacked binary's --version and `check` on a key generated here,
 # read the .desktop entry, the icons and the package metadata. Fails on the first wrong fact.
-#   scripts/inspect-packages.sh [PRODUCT_BINARY_NAME]
+#   scripts/inspect-packages.sh                              the generic build's packages
+#   scripts/inspect-packages.sh --platform platforms/X.json  a platform's (scripts/build-platform.sh):
+#       its own name, binary and identifier, its icons, and the destination compiled in
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin_name="${1:-asc-key-wizard}"
+bin_name=asc-key-wizard
+product="ASC Key Wizard"
+bundle=target/release/bundle
+profile=""
+if [ "${1:-}" = "--platform" ]; then
+  profile=$(realpath "$2")
+  field_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$profile" "$1"; }
+  product=$(field_of product_name)
+  bin_name=$(python3 -c 'import re,sys; print(re.sub(r"[^a-z0-9]+", "-", sys.argv[1].lower()).strip("-"))' "$product")
+  bundle="target/platform/$(field_of identifier)/release/bundle"
+fi
 version=$(awk -F'"' '/^\[package\]/{p=1; next} /^\[/{p=0} p && /^version[[:space:]]*=/{print $2; exit}' Cargo.toml)
 
 passed=0
@@ -18,10 +30,10 @@ expect() { # expect DESCRIPTION COMMAND...
 }
 
 shopt -s nullglob
-debs=(target/release/bundle/deb/*.deb)
-rpms=(target/release/bundle/rpm/*.rpm)
-[ ${#debs[@]} -eq 1 ] || { echo "error: expected one .deb in target/release/bundle/deb, found ${#debs[@]}" >&2; exit 1; }
-[ ${#rpms[@]} -eq 1 ] || { echo "error: expected one .rpm in target/release/bundle/rpm, found ${#rpms[@]}" >&2; exit 1; }
+debs=("$bundle"/deb/*.deb)
+rpms=("$bundle"/rpm/*.rpm)
+[ ${#debs[@]} -eq 1 ] || { echo "error: expected one .deb in $bundle/deb, found ${#debs[@]}" >&2; exit 1; }
+[ ${#rpms[@]} -eq 1 ] || { echo "error: expected one .rpm in $bundle/rpm, found ${#rpms[@]}" >&2; exit 1; }
 deb=${debs[0]}
 rpm=${rpms[0]}
 for tool in dpkg-deb rpm openssl file identify; do
@@ -66,7 +78,21 @@ if [ ${#desktop[@]} -eq 1 ]; then
     expect ".desktop $key_name=$value" test -n "$value"
   done
   expect ".desktop Exec runs $bin_name" grep -q "^Exec=$bin_name" "${desktop[0]}"
+  expect ".desktop Name=$product" grep -qx "Name=$product" "${desktop[0]}"
+  if [ -n "$profile" ]; then
+    scheme=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("setup_link_scheme") or "")' "$profile")
+    [ -n "$scheme" ] && expect ".desktop opens $scheme:// links" grep -q "^MimeType=.*x-scheme-handler/$scheme" "${desktop[0]}"
+  fi
   expect ".desktop Categories include Development" grep -q '^Categories=.*Development' "${desktop[0]}"
+fi
+
+if [ -n "$profile" ]; then
+  # The profile is compiled in: no option can send a key elsewhere (nothing is sent: exit 2 first).
+  status=0
+  refused=$("$app" upload "$key" --issuer-id 57246542-96fe-1a63-e053-0824d011072a --to https://elsewhere.example/k --token-env NONE --json 2>/dev/null) || status=$?
+  expect "--to is refused by the platform build (exit $status)" test "$status" = 2
+  expect "with destination_fixed" grep -q '"destination_fixed"' <<<"$refused"
+  expect "the packaged binary holds the profile's upload address" grep -q -a "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["upload_url"])' "$profile")" "$app"
 fi
 
 # Every icon size the app ships, each a PNG of exactly that size.
@@ -80,6 +106,10 @@ for size in 32x32 128x128 256x256@2; do
     bad "icon $size missing ($png)"
   fi
 done
+
+if [ -n "$profile" ]; then
+  expect "the 128x128 icon is the platform's" cmp -s "$work/deb/usr/share/icons/hicolor/128x128/apps/$bin_name.png" "${bundle%/release/bundle}/icons/128x128.png"
+fi
 
 echo "==> $rpm"
 info=$(rpm -qip "$rpm" 2>/dev/null)

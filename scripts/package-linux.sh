@@ -2,7 +2,8 @@
 # Build the release app and its Linux installers (.deb and .rpm) with the Tauri CLI, offline.
 #   scripts/package-linux.sh                  the generic build
 #   scripts/package-linux.sh --config F.json  merged over tauri.conf.json (name, identifier, icons)
-# The packages land in target/release/bundle/{deb,rpm}/. AppImage is not built here: its bundler
+#   scripts/package-linux.sh --cli-only       install the pinned Tauri CLI and stop (build-platform.sh)
+# The packages land in $CARGO_TARGET_DIR (default target)/release/bundle/{deb,rpm}/. AppImage is not built here: its bundler
 # downloads tools from GitHub at build time, so only the release workflow makes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ if ! "$tauri" --version 2>/dev/null | grep -qx "tauri-cli $TAURI_CLI_VERSION"; t
   npm install --prefix "$tools" --no-audit --no-fund --no-save --silent "@tauri-apps/cli@$TAURI_CLI_VERSION"
 fi
 echo "==> $("$tauri" --version)"
+[ "${1:-}" = "--cli-only" ] && exit 0
 
 # The app's tauri.conf.json is at the top level beside Cargo.toml; name it so the CLI never picks
 # examples/bare_window's by accident.
@@ -37,4 +39,5 @@ echo "==> tauri ${args[*]} -- --locked"
 "$tauri" "${args[@]}" -- --locked
 
 echo "==> packages"
-ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+out="${CARGO_TARGET_DIR:-target}/release/bundle"
+ls -l "$out"/deb/*.deb "$out"/rpm/*.rpm

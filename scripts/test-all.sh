@@ -8,8 +8,8 @@
 #  5. run every test (unit, CLI, property, loopback Apple/dashboard, real Secret Service,
 #     tauri::test mock runtime, WebDriver end-to-end in real WebKitGTK) inside a private D-Bus
 #     session with gnome-keyring unlocked, a throwaway HOME and an Xvfb display;
-#  6. build the release app, its .deb and .rpm (scripts/package-linux.sh) and inspect them
-#     (scripts/inspect-packages.sh).
+#  6. build the example platform's release app, its .deb and .rpm (scripts/build-platform.sh
+#     platforms/example.json) and inspect them (scripts/inspect-packages.sh --platform).
 # Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test check_cli`); then
 # only those tests run, without steps 3, 4 and 6 (said on the way out).
 set -euo pipefail
@@ -54,6 +54,12 @@ fi
 
 echo "==> building every test target (features: $gui_features)"
 cargo test --features "$gui_features" --all-targets --locked --no-run
+# The example platform (Acme Shops) with its dashboard on loopback, for tests/platform_build.rs
+# and tests/e2e_platform.rs: the profile is compiled in, so it is a build of its own.
+echo "==> building the example platform's wizard (tests/e2e/acme-loopback.json)"
+ASC_WIZARD_PROFILE="$root/tests/e2e/acme-loopback.json" \
+  cargo build --features e2e-seam --locked --target-dir "$root/target/platform/e2e"
+export ASC_WIZARD_PLATFORM_APP="$root/target/platform/e2e/debug/asc-key-wizard"
 
 echo "==> starting a private D-Bus session, gnome-keyring and Xvfb; throwaway HOME"
 dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
@@ -63,9 +69,12 @@ if [ $full = 0 ]; then
   echo "==> only the named tests ran: no workflow lint, Windows check or packaging (run with no arguments for all)"
   exit 0
 fi
+# CI packages the example platform (its own name, icons and destination) rather than the generic
+# build, to stay within time: both are the same release build with a different profile, and
+# scripts/package-linux.sh (generic) runs in the release workflow.
 t=$SECONDS
-echo "==> packaging: release build, .deb and .rpm"
-scripts/package-linux.sh
+echo "==> packaging the example platform: release build, .deb and .rpm"
+scripts/build-platform.sh platforms/example.json
 elapsed "packaging" $t
 echo "==> inspecting the packages"
-scripts/inspect-packages.sh
+scripts/inspect-packages.sh --platform platforms/example.json

@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "delete_saved",
     "handoff_config",
     "open_destination",
+    "setup_link",
     "upload_key",
     "export_key",
     "export_saved",

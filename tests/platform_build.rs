@@ -1,8 +1,9 @@
-//! A platform build (platforms/example.json compiled in) sends keys only where its profile says:
-//! no settings file, environment variable or option at run time can redirect an upload. The
-//! generic binary, given the same files and variables, goes to the loopback dashboard: so the
-//! setup would redirect it, and the platform build resists. The platform binary is built by
-//! `scripts/test-all.sh` (`ASC_WIZARD_PLATFORM_CLI`); without it the tests fail under CI.
+//! A platform build sends keys only where its profile says: no settings file, environment
+//! variable or option at run time can redirect an upload. The platform binary is the example
+//! platform built with `tests/e2e/acme-loopback.json` (Acme Shops, uploading to a dashboard on
+//! 127.0.0.1:47615) by `scripts/test-all.sh`, which names it in `ASC_WIZARD_PLATFORM_APP`;
+//! without it the tests fail under CI. The generic binary, given the same files and variables,
+//! follows them: so the setup would redirect it, and the platform build resists.
 
 #![cfg(target_os = "linux")]
 
@@ -21,11 +22,26 @@ use std::time::Duration;
 const KEY_ID: &str = "2X9R4HXF34";
 const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
 
-/// The example platform's CLI, or `None` (a failure under CI / ASC_WIZARD_FULL_TESTS).
+/// The profile's own dashboard (tests/e2e/acme-loopback.json).
+const PROFILE_PORT: u16 = 47615;
+/// One test at a time uses the profile's dashboard.
+static PORT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The dashboard the profile names, started once (its listener lives as long as the process).
+fn own() -> &'static DashboardDouble {
+    static OWN: std::sync::OnceLock<DashboardDouble> = std::sync::OnceLock::new();
+    OWN.get_or_init(|| {
+        let d = DashboardDouble::start_on(PROFILE_PORT, dashboard_double::Scenario::Ok);
+        d.expect_token("tok");
+        d
+    })
+}
+
+/// The example platform's binary, or `None` (a failure under CI / ASC_WIZARD_FULL_TESTS).
 fn platform_cli() -> Option<PathBuf> {
-    let path = std::env::var_os("ASC_WIZARD_PLATFORM_CLI").map(PathBuf::from).filter(|p| p.is_file());
+    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP").map(PathBuf::from).filter(|p| p.is_file());
     if path.is_none() {
-        let why = "ASC_WIZARD_PLATFORM_CLI does not name the example platform's CLI (scripts/test-all.sh builds it)";
+        let why = "ASC_WIZARD_PLATFORM_APP does not name the example platform's build (scripts/test-all.sh builds it)";
         if ["CI", "ASC_WIZARD_FULL_TESTS"].iter().any(|v| std::env::var_os(v).is_some()) {
             panic!("{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
         }
@@ -130,23 +146,27 @@ fn the_generic_build_follows_the_settings_file() {
 #[test]
 fn no_file_or_variable_redirects_a_platform_build() {
     let Some(bin) = platform_cli() else { return };
+    let _port = PORT.lock().unwrap_or_else(|p| p.into_inner());
+    let (own, before) = (own(), own().stored().len());
     let s = setup();
     let (proxy, seen) = recording_proxy();
     let out = s.run(&bin, &[], &proxy);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // Said before sending, with the profile's host; then tried there (through the "proxy", which
-    // refuses), never at the loopback dashboard the files and the variable name.
-    assert!(stderr.starts_with("Upload to Acme Shops — dashboard.acme.example\n"), "{stderr}");
-    assert_ne!(out.status.code(), Some(0));
+    // Said before sending, with the profile's host, and sent there; never to the dashboard the
+    // settings files and ASC_WIZARD_CONFIG name.
+    assert!(stderr.starts_with(&format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}\n")), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(s.dash.request_count(), 0, "a settings file redirected the platform build");
-    let seen = seen.lock().unwrap().clone();
-    assert!(seen.starts_with("CONNECT dashboard.acme.example:443 "), "{seen}");
-    assert!(!seen.contains("tok") && !seen.contains(KEY_ID), "{seen}");
+    assert_eq!(own.stored().len(), before + 1);
+    assert_eq!(own.stored()[before].file_bytes, s.key.canonical_pem().as_bytes());
+    assert!(seen.lock().unwrap().is_empty());
 }
 
 #[test]
 fn a_platform_build_refuses_another_destination_by_option() {
     let Some(bin) = platform_cli() else { return };
+    let _port = PORT.lock().unwrap_or_else(|p| p.into_inner());
+    let (own, before) = (own(), own().request_count());
     let s = setup();
     let (proxy, seen) = recording_proxy();
     let (url, config) = (s.dash.upload_url(), s.config.to_str().unwrap().to_owned());
@@ -156,9 +176,9 @@ fn a_platform_build_refuses_another_destination_by_option() {
         let v = json(&out);
         assert_eq!(v["error"]["code"], "destination_fixed", "{extra:?}: {v}");
         let message = v["error"]["message"].as_str().unwrap();
-        assert!(message.contains("built for Acme Shops") && message.contains("dashboard.acme.example"), "{message}");
+        assert!(message.contains("built for Acme Shops") && message.contains(&format!("127.0.0.1:{PROFILE_PORT}")), "{message}");
     }
-    assert_eq!(s.dash.request_count(), 0);
+    assert_eq!(s.dash.request_count() + own.request_count() - before, 0);
     assert!(seen.lock().unwrap().is_empty(), "nothing may be sent when the option is refused");
 }
 

@@ -401,3 +401,34 @@ fn human_output_is_a_plain_checklist() {
         "offline result stays visible: {text}"
     );
 }
+
+/// With a platform that requires signing: "Ready for Acme" when the key may, and what is missing
+/// (with what to do) when it may not; in --json as `readiness`, and in the text.
+#[test]
+fn readiness_for_the_platform_is_said_after_a_valid_test() {
+    let fx = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("platform.json");
+    std::fs::write(&cfg, r#"{"platform_name":"Acme","required_capabilities":["signing"]}"#).unwrap();
+    let base = fx.double.base_url();
+    let mut args = verify_args(&fx, &base);
+    args.push("--json");
+    let v = json_of(&run_cmd(cmd().args(&args).env("ASC_WIZARD_CONFIG", &cfg)));
+    assert_eq!(v["readiness"]["ready"], true, "{v}");
+    assert_eq!(v["readiness"]["message"], "Ready for Acme: this key may do everything Acme needs.");
+
+    let limited = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+    const LIMITED: &str = "LIM1TED234";
+    fx.double.add_key(DoubleKey::team(LIMITED, limited.public_key(), ISSUER).with_access(apple_double::Access::NO_SIGNING));
+    let file = dir.path().join(format!("AuthKey_{LIMITED}.p8"));
+    std::fs::write(&file, limited.canonical_pem()).unwrap();
+    let text_args = ["verify", file.to_str().unwrap(), "--key-id", LIMITED, "--issuer-id", ISSUER, "--api-base", &base];
+    let out = run_cmd(cmd().args(text_args).env("ASC_WIZARD_CONFIG", &cfg));
+    assert_eq!(code(&out), 0, "the key is valid; readiness does not change the exit code");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Not ready for Acme: this key may not manage certificates and app IDs"), "{text}");
+    assert!(text.contains("create a new key with Admin access"), "{text}");
+    // Without requirements nothing is said.
+    let v = json_of(&run_cmd(cmd().args(&args).env_remove("ASC_WIZARD_CONFIG").env("XDG_CONFIG_HOME", dir.path())));
+    assert!(v.get("readiness").is_none(), "{v}");
+}

@@ -85,9 +85,14 @@ export function openDestination({ which }) {
   return call('open_destination', { which });
 }
 
-/** Uploads the key with its accepted IDs to the platform with the setup `token`: `HandResult` (message, warnings). */
-export function uploadKey({ keyRef, token }) {
-  return call('upload_key', { keyRef, token });
+/** Uploads the key with its accepted IDs to the platform with the setup `token` (empty: the setup link's code, kept in Rust; `confirmedHost`: the host the merchant confirmed for a link naming one): `HandResult` (message, warnings). */
+export function uploadKey({ keyRef, token, confirmedHost = null }) {
+  return call('upload_key', { keyRef, token, confirmedHost });
+}
+
+/** What the dashboard's setup link said: `{message, account, confirm_host, problem}`, or `null` when none came. Never the code. */
+export function setupLink() {
+  return call('setup_link');
 }
 
 /** Writes an export file of the selected key (with its accepted IDs) in `format`: `HandResult` (message, path, commands, warnings). */

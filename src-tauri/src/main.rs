@@ -7,6 +7,16 @@ use clap::Parser;
 fn main() {
     // Before anything can hold a key: no core dumps, no ptrace, stale temp files gone.
     asc_key_wizard::core::process::harden();
+    // Opened by a setup link (`<scheme>://setup?…`, the only argument): the wizard, which reads it.
+    let link = || {
+        let mut rest = std::env::args().skip(1);
+        let scheme = asc_key_wizard::core::setup_link::scheme();
+        matches!((rest.next(), rest.next()), (Some(a), None) if asc_key_wizard::core::setup_link::in_args([a.clone()], scheme).is_some())
+    };
+    if link() {
+        cli::init_logging(false);
+        return open_wizard();
+    }
     attach_console();
     let args = cli::Cli::parse();
     cli::init_logging(args.verbose);

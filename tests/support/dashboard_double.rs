@@ -122,7 +122,12 @@ impl DashboardDouble {
     }
 
     pub fn start_with(scenario: Scenario) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        Self::start_on(0, scenario)
+    }
+
+    /// On a fixed port: a platform build's test profile names its destination at build time.
+    pub fn start_on(port: u16, scenario: Scenario) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind loopback");
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(State {
             scenario: Some(scenario),

@@ -248,6 +248,10 @@ impl Display {
 pub struct AppEnv {
     /// Extra env for the app (ASC_API_BASE, ASC_WIZARD_CONFIG, ASC_WIZARD_E2E_PICK, …).
     pub vars: Vec<(String, String)>,
+    /// Another build of the app (a platform's), instead of [`app_binary`].
+    pub app: Option<PathBuf>,
+    /// Arguments the app is launched with (a setup link, as Linux and Windows hand it on).
+    pub args: Vec<String>,
 }
 
 impl AppEnv {
@@ -342,7 +346,7 @@ impl Journey {
         // wraps these capabilities into alwaysMatch.
         caps.insert(
             "tauri:options".into(),
-            json!({ "application": app_binary() }),
+            json!({ "application": env.app.clone().unwrap_or_else(app_binary), "args": env.args }),
         );
         caps.insert("browserName".into(), json!("wry"));
         // Both ring and aws-lc-rs are compiled in; rustls needs to be told.

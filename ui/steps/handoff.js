@@ -1,6 +1,7 @@
 // Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
 import { $, copyText, details, el, reveal, warningList } from '../dom.js';
 import { exportKey, openDestination, revealKeyFile, saveToKeychain, uploadKey } from '../api.js';
+import { confirmedHost, linkBlocker, linkReady, linkUsed, refreshLink, watchLinks } from './link.js';
 
 let ctx;
 let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
@@ -8,8 +9,9 @@ const succeeded = new Set(); // actions already done for this key (not repeated 
 
 export function init(c) {
   ctx = c;
+  watchLinks(() => ctx.refresh());
   $('#do-export').addEventListener('change', () => { $('#export-options').hidden = !$('#do-export').checked; });
-  for (const sel of ['#do-keychain', '#do-upload', '#do-export', '#export-format']) {
+  for (const sel of ['#do-keychain', '#do-upload', '#do-export', '#export-format', '#confirm-host']) {
     $(sel).addEventListener('change', () => { setPhase('run'); ctx.refresh(); });
   }
   $('#upload-token').addEventListener('input', () => {
@@ -46,6 +48,7 @@ export function configure() {
   $('#guided-choice .choice-title strong').textContent = cfg.has_upload
     ? 'Or add it to the dashboard yourself'
     : `Add it to ${cfg.platform_name ? `the ${cfg.platform_name} dashboard` : 'your dashboard'} yourself`;
+  refreshLink().then(() => ctx.refresh && ctx.refresh());
 }
 
 export function enter() {
@@ -173,9 +176,10 @@ export async function onNext() {
     ));
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
-    jobs.push(uploadKey({ ...base, token: $('#upload-token').value }).then(
+    jobs.push(uploadKey({ ...base, token: $('#upload-token').value, confirmedHost: confirmedHost() }).then(
       (r) => {
         succeeded.add('upload');
+        linkUsed();
         // The token did its job: do not leave it in the page.
         $('#upload-token').value = '';
         resultRow('upload', 'ok', r.message);
@@ -215,7 +219,8 @@ export async function onNext() {
 export function blocker() {
   const uploading = $('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload');
   if (uploading && !$('#upload-token').value.trim()) {
-    return `Paste the ${ctx.state.config.token_label || 'setup token'} to upload, or untick the upload.`;
+    if (!linkReady()) return `Paste the ${ctx.state.config.token_label || 'setup token'} to upload, or untick the upload.`;
+    if (linkBlocker()) return linkBlocker();
   }
   if (!ctx.state.keyRef) return 'Go back and choose the key file first.';
   return '';

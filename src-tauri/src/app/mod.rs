@@ -9,10 +9,14 @@ pub mod state;
 pub mod words;
 
 use crate::core::session::Loaded;
+use crate::core::setup_link;
 use crate::core::Problem;
 use serde::Serialize;
 use state::AppState;
 use tauri::{Builder, DragDropEvent, Emitter, Manager, Runtime, Window, WindowEvent};
+
+/// Sent to the webview when a second launch handed on a setup link (no payload: it asks Rust).
+pub const SETUP_LINK_EVENT: &str = "setup-link";
 
 /// Sent to the webview after a file was dropped on the window.
 pub const KEY_DROPPED_EVENT: &str = "key-dropped";
@@ -45,6 +49,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         store::delete_saved,
         handoff::handoff_config,
         handoff::open_destination,
+        handoff::setup_link,
         handoff::upload_key,
         handoff::export_key,
         handoff::export_saved,
@@ -87,7 +92,26 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
-/// Open the wizard window and run until it is closed.
+/// Open the wizard window and run until it is closed. A setup link given as an argument (how
+/// Linux and Windows open `<scheme>://…`) is read before the first step shows.
 pub fn run() {
-    build(tauri::Builder::default()).run(context()).expect("the wizard window could not start");
+    build(tauri::Builder::default())
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if let Some(link) = setup_link::in_args(args, setup_link::scheme()) {
+                app.state::<AppState>().links().receive(&link);
+                let _ = app.emit_to("main", SETUP_LINK_EVENT, ());
+            }
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .setup(|app| {
+            if let Some(link) = setup_link::in_args(std::env::args(), setup_link::scheme()) {
+                app.state::<AppState>().links().receive(&link);
+            }
+            Ok(())
+        })
+        .run(context())
+        .expect("the wizard window could not start");
 }

@@ -7,6 +7,7 @@ use crate::core::config::{self, Config};
 use crate::core::key;
 use crate::core::problem::Code;
 use crate::core::session::{Loaded, Session};
+use crate::core::setup_link::Links;
 use crate::core::vault::Vault;
 use crate::core::Problem;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct AppState {
     config: Mutex<Option<Config>>,
     /// Bumped by "Start over" and by closing the window: uploads and exports begun before stop.
     work: Work,
+    /// The dashboard's setup link (its code never leaves Rust).
+    links: Mutex<Links>,
 }
 
 struct Work(watch::Sender<u64>);
@@ -66,6 +69,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl AppState {
     pub fn session(&self) -> MutexGuard<'_, Session> {
         lock(&self.session)
+    }
+
+    /// The setup link received at launch or from a second launch.
+    pub fn links(&self) -> MutexGuard<'_, Links> {
+        lock(&self.links)
     }
 
     /// Replace the pending cancel handle; returns the receiver for the new run.

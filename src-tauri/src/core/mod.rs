@@ -15,6 +15,7 @@ pub mod process;
 pub mod profile;
 pub mod readiness;
 pub mod session;
+pub mod setup_link;
 pub mod text;
 pub mod token;
 pub mod upload;

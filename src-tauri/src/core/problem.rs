@@ -135,6 +135,10 @@ codes! {
     // A platform build: the destination is compiled in; --config and --to cannot change it.
     DestinationFixed = "destination_fixed": Usage,
     ProfileInvalid = "profile_invalid": Usage,
+    // The dashboard's setup link: damaged, already used, or naming a host not yet confirmed.
+    SetupLinkInvalid = "setup_link_invalid": Usage,
+    SetupLinkUsed = "setup_link_used": Usage,
+    DestinationUnconfirmed = "destination_unconfirmed": Usage,
     UnknownFormat = "unknown_format": Usage,
     UploadNotConfigured = "upload_not_configured": Usage,
     MissingToken = "missing_token": Usage,

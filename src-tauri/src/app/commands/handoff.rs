@@ -6,6 +6,7 @@ use crate::app::open;
 use crate::app::state::{off_thread, stopped, AppState, Ticket};
 use crate::core::config::Config;
 use crate::core::destination::{host_of, upload_line};
+use crate::core::setup_link::{self, LinkInfo};
 use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
@@ -98,13 +99,26 @@ pub fn open_destination(state: State<'_, AppState>, which: Destination) -> Resul
     Ok(open::open_url(&url_of(&state, which)?)?)
 }
 
-/// Upload the selected key with its accepted IDs; stops if the wizard is started over.
+/// What the dashboard's setup link said, if one came (never its code).
 #[tauri::command]
-pub async fn upload_key(state: State<'_, AppState>, key_ref: String, token: String) -> Result<HandResult> {
-    let (token, mut ticket) = (Zeroizing::new(token), state.ticket());
-    let (ready, opts) = (state.session().ready(&key_ref)?, UploadOptions::from_config(&state.config()?, None, token)?);
+pub fn setup_link(state: State<'_, AppState>) -> Option<LinkInfo> {
+    state.links().info()
+}
+
+/// Upload the selected key with its accepted IDs; stops if the wizard is started over. An empty
+/// `token` means the setup link's; `confirmed_host` is the host the merchant confirmed for a link
+/// that names its own destination (generic build).
+#[tauri::command]
+pub async fn upload_key(state: State<'_, AppState>, key_ref: String, token: String, confirmed_host: Option<String>) -> Result<HandResult> {
+    let mut ticket = state.ticket();
+    let link = state.links().token();
+    let (token, to, from_link) = setup_link::choose(Zeroizing::new(token), link, confirmed_host.as_deref())?;
+    let (ready, opts) = (state.session().ready(&key_ref)?, UploadOptions::from_config(&state.config()?, to.as_deref(), token)?);
     let creds = ready.credentials();
     let receipt = tokio::select! { r = upload::upload(&creds, &opts) => r?, () = ticket.cancelled() => return Err(stopped().into()) };
+    if from_link {
+        state.links().used();
+    }
     Ok(HandResult::said(receipt.message(&opts.platform_name, &ready.ids.key_id)))
 }
 

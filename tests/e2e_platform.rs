@@ -1,0 +1,214 @@
+//! The example platform's own wizard, end to end (issue 14): a build of Acme Shops
+//! (`tests/e2e/acme-loopback.json`: platforms/example.json with its dashboard on 127.0.0.1:47615)
+//! launched through its setup link, walked to Done with nothing typed but the Issuer ID; and a
+//! second link handed to the running wizard by a second launch. `scripts/test-all.sh` builds the
+//! binary and names it in `ASC_WIZARD_PLATFORM_APP`. Screenshots: target/e2e-screenshots/p-*/.
+
+#![cfg(target_os = "linux")]
+
+#[path = "support/apple_double.rs"]
+mod apple_double;
+#[path = "support/dashboard_double.rs"]
+mod dashboard_double;
+#[path = "support/e2e.rs"]
+mod e2e;
+
+use apple_double::{AppleDouble, DoubleKey};
+use e2e::fixtures::{self, TestKey};
+use e2e::{AppEnv, Journey, WAIT};
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const NEXT: &str = "[data-action=\"next\"]";
+/// The dashboard tests/e2e/acme-loopback.json names.
+const PROFILE_PORT: u16 = 47615;
+
+fn next_of(step: &str) -> String {
+    format!("[data-step=\"{step}\"] {NEXT}")
+}
+
+/// The platform build, or `None` (a failure under CI / ASC_WIZARD_FULL_TESTS).
+fn platform_app() -> Option<PathBuf> {
+    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP").map(PathBuf::from).filter(|p| p.is_file());
+    if path.is_none() {
+        let why = "ASC_WIZARD_PLATFORM_APP does not name the example platform's build (scripts/test-all.sh builds it)";
+        assert!(!e2e::strict(), "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
+        eprintln!("NOT RUN: {why}");
+    }
+    path
+}
+
+/// The profile's dashboard, started once for this test binary (its port is fixed at build time).
+fn dashboard() -> &'static dashboard_double::DashboardDouble {
+    static DASH: std::sync::OnceLock<dashboard_double::DashboardDouble> = std::sync::OnceLock::new();
+    DASH.get_or_init(|| dashboard_double::DashboardDouble::start_on(PROFILE_PORT, dashboard_double::Scenario::Ok))
+}
+
+struct Setup {
+    key: TestKey,
+    key_id: String,
+    issuer: String,
+    apple: AppleDouble,
+}
+
+/// A key known to a loopback Apple, in the HOME's Downloads, picked through the seam.
+fn setup(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
+    let key = TestKey::new();
+    let (key_id, issuer) = (fixtures::key_id(), fixtures::issuer_id());
+    let apple = AppleDouble::start();
+    apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("Downloads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("AuthKey_{key_id}.p8"));
+    std::fs::write(&path, &key.pem).unwrap();
+    let mut env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &path).var("ASC_API_BASE", apple.base_url());
+    env.app = Some(app);
+    (Setup { key, key_id, issuer, apple }, home, env)
+}
+
+/// Steps 1 to 5 with the platform's look; ends on step 6. Types only the Issuer ID.
+async fn to_handoff(j: &mut Journey, s: &Setup) {
+    j.wait_step("prereqs").await;
+    assert_eq!(j.text(".brand").await.trim(), "Acme Shops Key Setup");
+    let accent = j.js("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();", vec![]).await;
+    assert!(matches!(accent.as_str(), Some("#0b6e4f" | "#5fd3a6")), "the platform's accent: {accent}");
+    assert_eq!(j.js("return document.querySelector('.brand img')?.src.startsWith('data:image/svg+xml');", vec![]).await, json!(true));
+    j.shot("prereqs").await;
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.click(id).await;
+    }
+    j.click(&next_of("prereqs")).await;
+    j.wait_step("create").await;
+    assert_eq!(j.text("#suggested-name").await.trim(), "Acme Shops", "the profile's key name");
+    j.shot("create").await;
+    j.click(&next_of("create")).await;
+    j.wait_step("file").await;
+    j.mark_stale("#file-name").await;
+    j.click("#choose-file").await;
+    j.wait_rerendered("#file-name", WAIT).await;
+    assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "true");
+    j.click(&next_of("file")).await;
+    j.wait_step("ids").await;
+    j.type_into("#issuer-id", &s.issuer).await;
+    j.wait_js(
+        "Next on step ids to be enabled",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+        vec![json!(next_of("ids"))],
+        WAIT,
+    )
+    .await;
+    j.click(&next_of("ids")).await;
+    j.wait_step("test").await;
+    j.mark_stale("#test-result .result-title").await;
+    j.click("#test-key").await;
+    j.wait_rerendered("#test-result .result-title", Duration::from_secs(60)).await;
+    assert_eq!(j.wait_attr("#test-result", "data-outcome", WAIT).await, "valid");
+    // The profile requires signing; the double's key may: "Ready for Acme Shops".
+    j.wait_visible("#readiness").await;
+    let ready = j.text("#readiness").await;
+    assert!(ready.starts_with("Ready for Acme Shops"), "{ready}");
+    j.shot_at("test-ready", "#test-result").await;
+    j.click(&next_of("test")).await;
+    j.wait_step("handoff").await;
+}
+
+/// Step 6 with the link's code: nothing to paste; the host is shown before sending. Then Done.
+async fn upload_with_link(j: &mut Journey, s: &Setup, account: &str, token: &str) {
+    let line = j.text("#upload-line").await;
+    assert_eq!(line.trim(), format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}"));
+    let received = j.wait_visible("#link-received").await.text().await.unwrap();
+    assert_eq!(received, format!("Setup code received from your dashboard, for {account}."));
+    assert_eq!(j.js("return document.querySelector('#upload-token-field').hidden;", vec![]).await, json!(true));
+    assert!(!j.page_text().await.contains(token), "the link's code reached the page");
+    j.shot_at("handoff-link", "[data-step=\"handoff\"] .actions").await;
+    let before = dashboard().stored().len();
+    j.click(&next_of("handoff")).await;
+    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
+    let result = j.text("#handoff-results [data-result=\"upload\"]").await;
+    assert!(result.contains(&format!("to Acme Shops (127.0.0.1:{PROFILE_PORT})")), "{result}");
+    let kc = j.wait_attr("#handoff-results [data-result=\"keychain\"]", "data-status", Duration::from_secs(30)).await;
+    assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
+    j.click(&next_of("handoff")).await;
+    j.wait_step("done").await;
+    let summary = j.text("#summary").await;
+    assert!(summary.contains(&format!("the Acme Shops dashboard (127.0.0.1:{PROFILE_PORT})")), "{summary}");
+    j.shot_at("done", "#summary").await;
+    let stored = dashboard().stored();
+    assert_eq!(stored.len(), before + 1, "one upload");
+    let u = &stored[before];
+    assert_eq!(u.fields["key_id"], s.key_id);
+    assert_eq!(u.header("authorization"), Some(format!("Bearer {token}").as_str()));
+    let html = j.page_text().await;
+    assert!(!html.contains(&s.key.body), "key material in the page");
+    // The keychain item and index are the platform's own, under its identifier.
+    assert!(j.home.path().join(".config/example.acme.keysetup/keys.json").is_file());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_p_platform_through_its_setup_link() {
+    let Some(app) = platform_app() else { return };
+    if !e2e::tools_ready("p-setup-link", true) {
+        return;
+    }
+    let (s, home, mut env) = setup(app);
+    let token = format!("link-{}", fixtures::key_id());
+    env.args = vec![format!("acme-keys://setup?token={token}&account=Blue%20Shoes")];
+    let mut j = Journey::start("p-setup-link", home, env).await;
+    // Journeys run one at a time: the shared dashboard expects this one's code only from now.
+    dashboard().expect_token(&token);
+    to_handoff(&mut j, &s).await;
+    upload_with_link(&mut j, &s, "Blue Shoes", &token).await;
+    let _ = &s.apple;
+    j.finish().await;
+}
+
+/// A second launch with a link hands it to the open wizard (single instance) and exits; the
+/// open wizard then shows it. Before any link: the code must be pasted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_q_second_link_to_the_running_wizard() {
+    let Some(app) = platform_app() else { return };
+    if !e2e::tools_ready("q-second-link", true) {
+        return;
+    }
+    let (s, home, env) = setup(app.clone());
+    let vars = env.vars.clone();
+    let mut j = Journey::start("q-second-link", home, env).await;
+    to_handoff(&mut j, &s).await;
+    assert_eq!(j.js("return document.querySelector('#upload-token-field').hidden;", vec![]).await, json!(false));
+    assert!(j.is_disabled(&next_of("handoff")).await, "no link yet: the code must be pasted");
+    j.shot("handoff-no-link").await;
+
+    let token = format!("second-{}", fixtures::key_id());
+    dashboard().expect_token(&token);
+    let mut second = std::process::Command::new(&app);
+    second
+        .arg(format!("acme-keys://setup?token={token}&account=Red%20Hats"))
+        .env("HOME", j.home.path())
+        .env("XDG_CONFIG_HOME", j.home.path().join(".config"))
+        .env("XDG_DATA_HOME", j.home.path().join(".local/share"))
+        .env("XDG_CACHE_HOME", j.home.path().join(".cache"))
+        .env("DISPLAY", std::env::var("DISPLAY").expect("the journey runs on DISPLAY"))
+        .envs(vars)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = second.spawn().expect("launch the app a second time");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the second launch did not hand its link on and exit within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "second launch: {status}");
+    j.wait_visible("#link-received").await;
+    upload_with_link(&mut j, &s, "Red Hats", &token).await;
+    j.finish().await;
+}
