@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "upload_key",
     "export_key",
     "export_saved",
+    "update_status",
+    "install_update",
 ];
 
 /// The profile's fields and rules, shared with the app (`core::profile::rules`).

@@ -104,3 +104,13 @@ export function exportKey({ keyRef, format }) {
 export function exportSaved({ keyId, format }) {
   return call('export_saved', { keyId, format });
 }
+
+/** The update the background check found (platform builds with an update endpoint): `{version, message, notes}`, or `null`. */
+export function updateStatus() {
+  return call('update_status');
+}
+
+/** Downloads the update, verifies its signature, installs it and restarts the app; rejects with a Problem (`update_signature_invalid`, …) and installs nothing when any step fails. */
+export function installUpdate() {
+  return call('install_update');
+}

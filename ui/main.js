@@ -5,6 +5,7 @@ import { $, $$, announce } from './dom.js';
 import { available } from './ipc.js';
 import { appInfo, handoffConfig } from './api.js';
 import { applyBrand } from './brand.js';
+import { watchUpdates } from './update.js';
 import { remember, rememberedPlace } from './place.js';
 import * as prereqs from './steps/prereqs.js';
 import * as create from './steps/create.js';
@@ -165,6 +166,7 @@ async function start() {
   applyBrand(info && info.brand);
   state.brand = (info && info.brand) || null;
   wireNavigation();
+  watchUpdates();
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
   await loadConfig();
   for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();

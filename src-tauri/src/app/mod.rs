@@ -6,6 +6,7 @@ pub mod error;
 pub mod open;
 pub mod picker;
 pub mod state;
+pub mod updates;
 pub mod words;
 
 use crate::core::session::Loaded;
@@ -32,7 +33,7 @@ pub struct DropPayload {
 /// pass `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     use commands::{handoff, key, store, verify};
-    builder.manage(AppState::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
+    builder.manage(AppState::default()).manage(updates::Pending::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
         commands::app_info,
         commands::remember_place,
         key::pick_key_file,
@@ -53,6 +54,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         handoff::upload_key,
         handoff::export_key,
         handoff::export_saved,
+        updates::update_status,
+        updates::install_update,
     ])
 }
 
@@ -95,7 +98,13 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 /// Open the wizard window and run until it is closed. A setup link given as an argument (how
 /// Linux and Windows open `<scheme>://…`) is read before the first step shows.
 pub fn run() {
-    build(tauri::Builder::default())
+    let mut context = context();
+    let wants_updates = updates::configure(&mut context);
+    let mut builder = build(tauri::Builder::default());
+    if wants_updates {
+        builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
+    }
+    builder
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if let Some(link) = setup_link::in_args(args, setup_link::scheme()) {
                 app.state::<AppState>().links().receive(&link);
@@ -106,12 +115,15 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .setup(|app| {
+        .setup(move |app| {
             if let Some(link) = setup_link::in_args(std::env::args(), setup_link::scheme()) {
                 app.state::<AppState>().links().receive(&link);
             }
+            if wants_updates {
+                updates::check_later(app.handle().clone());
+            }
             Ok(())
         })
-        .run(context())
+        .run(context)
         .expect("the wizard window could not start");
 }

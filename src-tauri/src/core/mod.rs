@@ -18,6 +18,7 @@ pub mod session;
 pub mod setup_link;
 pub mod text;
 pub mod token;
+pub mod updates;
 pub mod upload;
 pub mod vault;
 pub mod wipe;

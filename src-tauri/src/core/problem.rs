@@ -139,6 +139,10 @@ codes! {
     SetupLinkInvalid = "setup_link_invalid": Usage,
     SetupLinkUsed = "setup_link_used": Usage,
     DestinationUnconfirmed = "destination_unconfirmed": Usage,
+    // A platform build's updates.
+    UpdateSignatureInvalid = "update_signature_invalid": Refused,
+    UpdateUnavailable = "update_unavailable": NoAnswer,
+    UpdateFailed = "update_failed": Storage,
     UnknownFormat = "unknown_format": Usage,
     UploadNotConfigured = "upload_not_configured": Usage,
     MissingToken = "missing_token": Usage,
