@@ -12,6 +12,8 @@ mod apple_double;
 mod dashboard_double;
 #[path = "support/e2e.rs"]
 mod e2e;
+#[path = "support/update_server.rs"]
+mod update_server;
 
 use apple_double::{AppleDouble, DoubleKey};
 use e2e::fixtures::{self, TestKey};
@@ -23,6 +25,9 @@ use std::time::Duration;
 const NEXT: &str = "[data-action=\"next\"]";
 /// The dashboard tests/e2e/acme-loopback.json names.
 const PROFILE_PORT: u16 = 47615;
+/// Its update endpoint (its `updates.pubkey` has no secret key anywhere: nothing offered to this
+/// build can carry a signature it trusts, which is what the update journey shows).
+const UPDATE_PORT: u16 = 47616;
 
 fn next_of(step: &str) -> String {
     format!("[data-step=\"{step}\"] {NEXT}")
@@ -210,5 +215,44 @@ async fn e2e_q_second_link_to_the_running_wizard() {
     assert!(status.success(), "second launch: {status}");
     j.wait_visible("#link-received").await;
     upload_with_link(&mut j, &s, "Red Hats", &token).await;
+    j.finish().await;
+}
+
+/// The background check finds an update a few seconds after start-up and the banner says so,
+/// without downloading it; "Install and restart" downloads it, and its signature (not from the
+/// profile's key) is refused with the core's words: nothing installed, the wizard still running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_r_update_offered_and_refused() {
+    let Some(app) = platform_app() else { return };
+    if !e2e::tools_ready("r-update", true) {
+        return;
+    }
+    let (_s, home, env) = setup(app);
+    let mut j = Journey::start("r-update", home, env).await;
+    let server = update_server::UpdateServer::start_on(UPDATE_PORT);
+    let (_, stranger) = update_server::signer();
+    server.offer("9.9.9", &update_server::sign(&stranger, update_server::ARTIFACT, "9.9.9"));
+    j.wait_step("prereqs").await;
+    let banner = j.wait_visible("#update-banner").await;
+    let said = banner.text().await.unwrap();
+    assert!(said.contains("Version 9.9.9 is ready. It installs only when you choose"), "{said}");
+    assert!(!server.hits.lock().unwrap().iter().any(|p| p == "/app.tar.gz"), "nothing is downloaded before the merchant asks");
+    j.shot_at("update-ready", "#update-banner").await;
+    j.click("#install-update").await;
+    let refused = j
+        .wait_js(
+            "the update's refusal",
+            "const t = document.querySelector('#update-problem').textContent; return t ? t : null;",
+            vec![],
+            Duration::from_secs(30),
+        )
+        .await;
+    let refused = refused.as_str().unwrap_or_default();
+    assert!(refused.starts_with("The update to version 9.9.9 was refused: its signature is not from the publisher"), "{refused}");
+    assert!(server.hits.lock().unwrap().iter().any(|p| p == "/app.tar.gz"), "downloaded when asked");
+    assert_eq!(j.js("return document.querySelector('#install-update').hidden;", vec![]).await, json!(true), "a refused update is not offered again");
+    j.shot_at("update-refused", "#update-banner").await;
+    // Still the same wizard, on its first step.
+    j.wait_step("prereqs").await;
     j.finish().await;
 }

@@ -10,71 +10,11 @@
 use asc_key_wizard::app::updates;
 use asc_key_wizard::core::problem::Code;
 use asc_key_wizard::core::profile::rules::Updates;
-use base64ct::{Base64, Encoding};
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
-const ARTIFACT: &[u8] = b"not really an installer, but signed bytes all the same";
+#[path = "support/update_server.rs"]
+mod update_server;
 
-/// A loopback update server: `/latest.json` answers the manifest it holds, `/app.tar.gz` the artifact.
-struct UpdateServer {
-    base: String,
-    manifest: Arc<Mutex<String>>,
-    hits: Arc<Mutex<Vec<String>>>,
-}
-
-impl UpdateServer {
-    fn start() -> UpdateServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (manifest, hits) = (Arc::new(Mutex::new(String::new())), Arc::new(Mutex::new(Vec::new())));
-        let (m, h) = (manifest.clone(), hits.clone());
-        std::thread::spawn(move || {
-            for mut stream in listener.incoming().flatten() {
-                let mut buf = [0u8; 8192];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
-                let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
-                h.lock().unwrap().push(path.clone());
-                let (kind, body): (&str, Vec<u8>) = if path.starts_with("/latest.json") {
-                    let text = m.lock().unwrap().clone();
-                    if text.is_empty() { ("", Vec::new()) } else { ("application/json", text.into_bytes()) }
-                } else {
-                    ("application/octet-stream", ARTIFACT.to_vec())
-                };
-                let status = if kind.is_empty() { "204 No Content" } else { "200 OK" };
-                let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-                let _ = stream.write_all(&body);
-            }
-        });
-        UpdateServer { base, manifest, hits }
-    }
-
-    fn offer(&self, version: &str, signature: &str) {
-        *self.manifest.lock().unwrap() = serde_json::json!({
-            "version": version,
-            "notes": "Clearer words in step 2.",
-            "pub_date": "2026-12-01T10:00:00Z",
-            "url": format!("{}/app.tar.gz", self.base),
-            "signature": signature,
-        })
-        .to_string();
-    }
-}
-
-/// A minisign key pair as `tauri signer generate` makes one: (pubkey for the profile, secret key).
-fn signer() -> (String, minisign::SecretKey) {
-    let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    (Base64::encode_string(kp.pk.to_box().unwrap().into_string().as_bytes()), kp.sk)
-}
-
-/// The `.sig` text, base64, with the version in the trusted comment as the Tauri CLI records it.
-fn sign(sk: &minisign::SecretKey, data: &[u8], version: &str) -> String {
-    let comment = format!("timestamp:1764583200\tfile:app.tar.gz\tversion:{version}");
-    let sig = minisign::sign(None, sk, data, Some(&comment), Some("signature from tauri secret key")).unwrap();
-    Base64::encode_string(sig.into_string().as_bytes())
-}
+use update_server::{sign, signer, UpdateServer, ARTIFACT};
 
 fn app(server: &UpdateServer, pubkey: &str) -> tauri::App<tauri::test::MockRuntime> {
     let profile = Updates { endpoint: format!("{}/latest.json", server.base), pubkey: pubkey.to_owned() };

@@ -24,6 +24,8 @@ export function watchUpdates() {
       $('#update-problem').textContent = `${p.message} ${p.hint}`;
       btn.textContent = 'Install and restart';
       btn.disabled = false;
+      // Only a download that did not get through may be tried again; a refused one is gone.
+      btn.hidden = p.code !== 'update_unavailable';
     }
   });
 }

@@ -78,7 +78,16 @@ pub fn update_status(pending: State<'_, Pending>) -> Option<UpdateNotice> {
 #[tauri::command]
 pub async fn install_update<R: Runtime>(app: AppHandle<R>, pending: State<'_, Pending>) -> Result<()> {
     let Some(update) = pending.get().take() else { return Ok(()) };
-    let bytes = fetch(&update).await?;
+    let bytes = match fetch(&update).await {
+        Ok(bytes) => bytes,
+        Err(problem) => {
+            // Unreachable: offer it again later. A refused signature: never again this run.
+            if problem.code == crate::core::problem::Code::UpdateUnavailable {
+                *pending.get() = Some(update);
+            }
+            return Err(problem.into());
+        }
+    };
     update.install(bytes).map_err(|e| updates::refused(Refusal::Install, &update.version, e))?;
     app.restart();
 }
