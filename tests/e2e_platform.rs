@@ -68,7 +68,10 @@ fn setup(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("AuthKey_{key_id}.p8"));
     std::fs::write(&path, &key.pem).unwrap();
-    let mut env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &path).var("ASC_API_BASE", apple.base_url());
+    let mut env = AppEnv::default()
+        .var("ASC_WIZARD_E2E_PICK", &path)
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
     env.app = Some(app);
     (Setup { key, key_id, issuer, apple }, home, env)
 }
@@ -81,6 +84,15 @@ async fn to_handoff(j: &mut Journey, s: &Setup) {
     assert!(matches!(accent.as_str(), Some("#0b6e4f" | "#5fd3a6")), "the platform's accent: {accent}");
     assert_eq!(j.js("return document.querySelector('.brand img')?.src.startsWith('data:image/svg+xml');", vec![]).await, json!(true));
     j.shot("prereqs").await;
+    // The profile's help link: the page names an index, Rust opens the URL the build checked.
+    assert_eq!(j.text("#brand-help button").await.trim(), "Acme's guide to Apple keys ↗");
+    j.click("#brand-help button").await;
+    let opened = j.home.path().join("opened.log");
+    let deadline = std::time::Instant::now() + WAIT;
+    while !opened.is_file() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().trim(), "https://help.acme.example/apple-keys");
     for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
         j.click(id).await;
     }

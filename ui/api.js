@@ -80,7 +80,7 @@ export function handoffConfig() {
   return call('handoff_config');
 }
 
-/** Opens `which` ('app_store_connect' or 'dashboard') in the browser; resolves with nothing. */
+/** Opens `which` ('app_store_connect', 'dashboard', or `{help: i}` for the platform's i-th help link) in the browser; resolves with nothing. */
 export function openDestination({ which }) {
   return call('open_destination', { which });
 }

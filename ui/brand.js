@@ -1,5 +1,6 @@
 // A platform build's look: its name, logo and accent colours (checked for contrast at build time).
-import { $ } from './dom.js';
+import { $, el } from './dom.js';
+import { openDestination } from './api.js';
 
 /** Apply `brand` from app_info; the generic build sends none and keeps its own look. */
 export function applyBrand(brand) {
@@ -25,4 +26,12 @@ export function applyBrand(brand) {
     parts.push(img);
   }
   mark.replaceChildren(...parts, name);
+  // The profile's help links: the page names an index, Rust opens the URL the build checked.
+  const help = $('#brand-help');
+  help.replaceChildren(...(brand.help_links || []).map((link, i) => {
+    const b = el('button', { type: 'button', class: 'small' }, `${link.label} `, el('span', { 'aria-hidden': 'true' }, '↗'));
+    b.addEventListener('click', () => openDestination({ which: { help: i } }).catch(() => {}));
+    return b;
+  }));
+  help.hidden = !help.children.length;
 }

@@ -95,8 +95,20 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
+/// A setup link arrived while the wizard runs (a second launch, or macOS's "open URL"): keep it
+/// and tell the window, which asks `setup_link` for what it may show.
+fn hand_link<R: Runtime>(app: &tauri::AppHandle<R>, raw: &str) {
+    app.state::<AppState>().links().receive(raw);
+    let _ = app.emit_to("main", SETUP_LINK_EVENT, ());
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
 /// Open the wizard window and run until it is closed. A setup link given as an argument (how
-/// Linux and Windows open `<scheme>://…`) is read before the first step shows.
+/// Linux and Windows open `<scheme>://…`) is read before the first step shows; macOS hands links
+/// over as an "open URL" event instead, at launch as later.
 pub fn run() {
     let mut context = context();
     let wants_updates = updates::configure(&mut context);
@@ -104,15 +116,10 @@ pub fn run() {
     if wants_updates {
         builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     }
-    builder
+    let app = builder
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if let Some(link) = setup_link::in_args(args, setup_link::scheme()) {
-                app.state::<AppState>().links().receive(&link);
-                let _ = app.emit_to("main", SETUP_LINK_EVENT, ());
-            }
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
+                hand_link(app, &link);
             }
         }))
         .setup(move |app| {
@@ -124,6 +131,14 @@ pub fn run() {
             }
             Ok(())
         })
-        .run(context)
+        .build(context)
         .expect("the wizard window could not start");
+    app.run(|_app, _event| {
+        #[cfg(target_os = "macos")]
+        if let tauri::RunEvent::Opened { urls } = &_event {
+            for url in urls.iter().filter(|u| u.scheme().eq_ignore_ascii_case(setup_link::scheme())) {
+                hand_link(_app, url.as_str());
+            }
+        }
+    });
 }

@@ -43,6 +43,8 @@ pub struct HandoffConfig {
 pub enum Destination {
     AppStoreConnect,
     Dashboard,
+    /// The platform profile's help link at this index (`{"help": 0}`).
+    Help(usize),
 }
 
 #[derive(Debug, Serialize)]
@@ -139,6 +141,11 @@ fn url_of(state: &AppState, which: Destination) -> std::result::Result<String, P
     match which {
         Destination::AppStoreConnect => Ok(ASC_INTEGRATIONS_URL.to_owned()),
         Destination::Dashboard => Ok(state.config()?.dashboard().ok_or_else(no_dashboard)?.to_string()),
+        // Checked at build time (https only); the webview names an index, never a URL.
+        Destination::Help(i) => crate::core::profile::embedded()
+            .and_then(|p| p.help_links.get(i))
+            .map(|l| l.url.clone())
+            .ok_or_else(no_dashboard),
     }
 }
 
