@@ -33,3 +33,15 @@ if [ $want_test = 1 ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "==> installing tauri-driver 2.x"
   cargo install tauri-driver --locked --version '^2'
 fi
+
+# axe-core for the e2e accessibility audit, pinned by tests/e2e/axe/package-lock.json; it lives in
+# the test tree only and is never shipped in the app.
+if [ $want_test = 1 ]; then
+  axe_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/axe"
+  want_axe=$(sed -n 's/.*"axe-core": *"\([0-9.]*\)".*/\1/p' "$axe_dir/package.json")
+  have_axe=$( (sed -n 's/.*"version": *"\([0-9.]*\)".*/\1/p' "$axe_dir/node_modules/axe-core/package.json" 2>/dev/null || true) | head -n 1)
+  if [ "$have_axe" != "$want_axe" ]; then
+    echo "==> installing axe-core $want_axe for the e2e audit"
+    npm ci --prefix "$axe_dir" --no-audit --no-fund --silent
+  fi
+fi

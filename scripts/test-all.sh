@@ -8,6 +8,8 @@
 #  5. run every test (unit, CLI, property, loopback Apple/dashboard, real Secret Service,
 #     tauri::test mock runtime, WebDriver end-to-end in real WebKitGTK) inside a private D-Bus
 #     session with gnome-keyring unlocked, a throwaway HOME and an Xvfb display;
+#     then the WebDriver journeys once more with the desktop in dark mode; axe-core audits
+#     every screen of both runs (zero WCAG 2.0/2.1 A and AA violations);
 #  6. build the example platform's release app, its .deb and .rpm (scripts/build-platform.sh
 #     platforms/example.json) and inspect them (scripts/inspect-packages.sh --platform).
 # Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test check_cli`); then
@@ -64,6 +66,16 @@ export ASC_WIZARD_PLATFORM_APP="$root/target/platform/e2e/debug/asc-key-wizard"
 echo "==> starting a private D-Bus session, gnome-keyring and Xvfb; throwaway HOME"
 dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
   cargo test --features "$gui_features" --all-targets --locked "$@"
+
+if [ $full = 1 ]; then
+  # Every journey again with the desktop set to dark: the dark palette, its own screenshots
+  # (<journey>-dark/), and axe on every screen of it.
+  t=$SECONDS
+  echo "==> the e2e journeys again in the dark theme"
+  ASC_WIZARD_E2E_THEME=dark dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
+    cargo test --features "$gui_features" --locked --test e2e --test e2e_platform
+  elapsed "dark e2e" $t
+fi
 
 if [ $full = 0 ]; then
   echo "==> only the named tests ran: no workflow lint, Windows check or packaging (run with no arguments for all)"

@@ -53,7 +53,7 @@ function renderRow(row) {
       `Issuer ID: ${row.issuer_id || 'none (individual key)'} · Saved ${formatTime(row.saved_at)}`,
       row.fingerprint ? el('span', { class: 'mono' }, ` · ${row.fingerprint.slice(0, 23)}…`) : null),
   );
-  const retest = el('button', { type: 'button', class: 'retest small', 'aria-label': `Test ${row.key_id} again` }, 'Test again');
+  const retest = el('button', { type: 'button', class: 'retest small', 'aria-label': `Test again: ${row.key_id}` }, 'Test again');
   const exp = el('button', { type: 'button', class: 'export small', 'aria-label': `Export ${row.key_id}` }, 'Export');
   const del = el('button', { type: 'button', class: 'delete small', 'aria-label': `Delete ${row.key_id} from this computer` }, 'Delete');
   const actions = el('div', { class: 'saved-actions' }, retest, exp, del);

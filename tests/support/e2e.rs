@@ -9,6 +9,9 @@
 
 #![allow(dead_code)]
 
+#[path = "axe.rs"]
+pub mod axe;
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -140,6 +143,32 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The colour scheme the journeys run in: `ASC_WIZARD_E2E_THEME=dark`, or light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+pub fn theme() -> Theme {
+    match std::env::var("ASC_WIZARD_E2E_THEME").as_deref() {
+        Ok("dark") => Theme::Dark,
+        Ok("light") | Err(_) => Theme::Light,
+        Ok(other) => panic!("ASC_WIZARD_E2E_THEME={other}: use light or dark"),
+    }
+}
+
+impl Theme {
+    /// GTK's dark preference in the journey's HOME: WebKitGTK then reports
+    /// `prefers-color-scheme: dark` to the page, as on a desktop set to dark.
+    pub fn prepare(self, home: &Path) {
+        let dir = home.join(".config/gtk-3.0");
+        std::fs::create_dir_all(&dir).unwrap();
+        let prefer = if self == Theme::Dark { 1 } else { 0 };
+        std::fs::write(dir.join("settings.ini"), format!("[Settings]\ngtk-application-prefer-dark-theme={prefer}\n")).unwrap();
+    }
+}
+
 /// Where screenshots land: `<target>/e2e-screenshots/`.
 pub fn screenshot_root() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -268,6 +297,9 @@ pub struct Journey {
     pub home: tempfile::TempDir,
     pub shots: PathBuf,
     shot_no: u32,
+    /// Screens audited with axe, and every violation found, as `screen: rule …` lines.
+    audited: u32,
+    violations: Vec<String>,
     // Field order = drop order: the driver (and its app) go before the display.
     _driver: Group,
     _display: Display,
@@ -282,6 +314,12 @@ impl Journey {
         let display = Display::get();
         let port = free_port();
         let native_port = free_port();
+        // The dark run of every journey (ASC_WIZARD_E2E_THEME=dark) keeps its own screenshots.
+        let name = &match theme() {
+            Theme::Dark => format!("{name}-dark"),
+            Theme::Light => name.to_string(),
+        };
+        theme().prepare(home.path());
 
         let log_dir = screenshot_root().join(name);
         let _ = std::fs::remove_dir_all(&log_dir);
@@ -368,6 +406,8 @@ impl Journey {
             home,
             shots: log_dir,
             shot_no: 0,
+            audited: 0,
+            violations: Vec::new(),
             _driver: driver,
             _display: display,
             _lock: lock,
@@ -470,7 +510,44 @@ impl Journey {
         assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
         std::fs::write(&path, png).unwrap();
         eprintln!("[{}] {}", self.name, path.display());
+        self.audit(&format!("{:02}-{step}", self.shot_no)).await;
         path
+    }
+
+    /// Run axe (WCAG 2.0/2.1 A and AA) on the page as it is; print the screen's result and keep
+    /// its violations for `finish`. Every screenshot is audited.
+    pub async fn audit(&mut self, screen: &str) {
+        let Some(src) = axe::source() else {
+            let why = "axe-core is not installed in tests/e2e/axe (scripts/setup-linux.sh --test installs it)";
+            assert!(!strict(), "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
+            eprintln!("[{}] axe: NOT RUN: {why}", self.name);
+            return;
+        };
+        let ready = self.js(&axe::inject_script(src), vec![]).await;
+        assert_eq!(ready, json!(true), "axe could not be loaded into the page");
+        let found = self.cmd("axe.run", self.c().execute_async(&axe::run_script(), vec![])).await;
+        let lines = axe::describe(&found);
+        self.audited += 1;
+        if lines.is_empty() {
+            eprintln!("[{}] axe: {screen}: 0 violations", self.name);
+        } else {
+            for line in &lines {
+                eprintln!("[{}] axe: {screen}: {line}", self.name);
+            }
+            self.violations.extend(lines.into_iter().map(|l| format!("{screen}: {l}")));
+        }
+    }
+
+    /// Fail with every screen's violations, if any.
+    fn assert_accessible(&self) {
+        assert!(
+            self.violations.is_empty(),
+            "[{}] axe found {} violation(s) of WCAG 2.0/2.1 A/AA on {} audited screen(s):\n{}",
+            self.name,
+            self.violations.len(),
+            self.audited,
+            self.violations.join("\n")
+        );
     }
 
     /// Wait until the step `name` is shown (not hidden) with a non-empty heading;
@@ -649,6 +726,7 @@ impl Journey {
     /// Close the app as a merchant would, then open it again on the same HOME (the webview's
     /// stored data survives, as on a real computer); screenshots go to `name`.
     pub async fn reopen(mut self, name: &str, env: AppEnv) -> Journey {
+        self.assert_accessible();
         if let Some(c) = self.client.take() {
             let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
         }
@@ -666,6 +744,8 @@ impl Journey {
             let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
         }
         eprintln!("[{}] screenshots: {}", self.name, self.shots.display());
+        eprintln!("[{}] axe: {} screen(s) audited, {} violation(s)", self.name, self.audited, self.violations.len());
+        self.assert_accessible();
     }
 }
 
