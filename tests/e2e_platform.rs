@@ -79,6 +79,12 @@ fn setup(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
 /// Steps 1 to 5 with the platform's look; ends on step 6. Types only the Issuer ID.
 async fn to_handoff(j: &mut Journey, s: &Setup) {
     j.wait_step("prereqs").await;
+    brand_and_help(j).await;
+    through_steps(j, s, true).await;
+}
+
+/// The platform's look in step 1, and its help link opened through Rust.
+async fn brand_and_help(j: &mut Journey) {
     assert_eq!(j.text(".brand").await.trim(), "Acme Shops Key Setup");
     let accent = j.js("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();", vec![]).await;
     assert!(matches!(accent.as_str(), Some("#0b6e4f" | "#5fd3a6")), "the platform's accent: {accent}");
@@ -93,12 +99,18 @@ async fn to_handoff(j: &mut Journey, s: &Setup) {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().trim(), "https://help.acme.example/apple-keys");
+}
+
+/// Steps 1 to 5 by mouse, typing only the Issuer ID; `platform`: the profile's words are checked.
+async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
     for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
         j.click(id).await;
     }
     j.click(&next_of("prereqs")).await;
     j.wait_step("create").await;
-    assert_eq!(j.text("#suggested-name").await.trim(), "Acme Shops", "the profile's key name");
+    if platform {
+        assert_eq!(j.text("#suggested-name").await.trim(), "Acme Shops", "the profile's key name");
+    }
     j.shot("create").await;
     j.click(&next_of("create")).await;
     j.wait_step("file").await;
@@ -122,10 +134,12 @@ async fn to_handoff(j: &mut Journey, s: &Setup) {
     j.click("#test-key").await;
     j.wait_rerendered("#test-result .result-title", Duration::from_secs(60)).await;
     assert_eq!(j.wait_attr("#test-result", "data-outcome", WAIT).await, "valid");
-    // The profile requires signing; the double's key may: "Ready for Acme Shops".
-    j.wait_visible("#readiness").await;
-    let ready = j.text("#readiness").await;
-    assert!(ready.starts_with("Ready for Acme Shops"), "{ready}");
+    if platform {
+        // The profile requires signing; the double's key may: "Ready for Acme Shops".
+        j.wait_visible("#readiness").await;
+        let ready = j.text("#readiness").await;
+        assert!(ready.starts_with("Ready for Acme Shops"), "{ready}");
+    }
     j.shot_at("test-ready", "#test-result").await;
     j.click(&next_of("test")).await;
     j.wait_step("handoff").await;
@@ -267,4 +281,52 @@ async fn e2e_r_update_offered_and_refused() {
     // Still the same wizard, on its first step.
     j.wait_step("prereqs").await;
     j.finish().await;
+}
+
+/// The generic build takes a destination from a link, but sends nothing until the merchant
+/// confirms its host: Next waits with the reason, then the upload goes there with the link's code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_s_generic_link_with_a_destination_to_confirm() {
+    if !e2e::tools_ready("s-generic-link", true) {
+        return;
+    }
+    let dash = dashboard_double::DashboardDouble::start();
+    let (s, home, mut env) = setup(e2e::app_binary());
+    let token = format!("generic-{}", fixtures::key_id());
+    dash.expect_token(&token);
+    let host = dash.upload_url().split('/').nth(2).unwrap().to_owned();
+    let to: String = url_escape(&dash.upload_url());
+    env.args = vec![format!("asc-key-wizard://setup?token={token}&upload_url={to}")];
+    let mut j = Journey::start("s-generic-link", home, env).await;
+    j.wait_step("prereqs").await;
+    assert_eq!(j.text(".brand").await.trim(), "ASC Key Wizard", "the generic build keeps its name");
+    through_steps(&mut j, &s, false).await;
+    j.wait_visible("#link-received").await;
+    j.wait_visible("#link-confirm").await;
+    assert_eq!(j.text("#confirm-host-label").await.trim(), format!("Send it to {host}"));
+    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the host is confirmed");
+    let why = j.text("[data-step=\"handoff\"] .blocker").await;
+    assert!(why.contains(&format!("Tick “Send it to {host}”")), "{why}");
+    j.shot_at("handoff-confirm-host", "[data-step=\"handoff\"] .actions").await;
+    j.click("#confirm-host").await;
+    j.click("#do-keychain").await; // this journey is about the upload alone
+    j.click(&next_of("handoff")).await;
+    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
+    let stored = dash.stored();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].header("authorization"), Some(format!("Bearer {token}").as_str()));
+    assert!(!j.page_text().await.contains(&token));
+    j.finish().await;
+}
+
+/// Percent-encode a URL for a query value.
+fn url_escape(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

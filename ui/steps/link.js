@@ -9,11 +9,14 @@ let info = null;
 
 /** Ask Rust what link came (if any) and show it in the upload choice. */
 export async function refreshLink() {
+  const before = JSON.stringify(info);
   try {
     info = await setupLink();
   } catch (_) {
     info = null;
   }
+  // A new link means "upload with this": tick the upload (the merchant may untick it again).
+  if (linkReady() && JSON.stringify(info) !== before) $('#do-upload').checked = true;
   show();
   return info;
 }
