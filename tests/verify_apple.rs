@@ -278,7 +278,7 @@ async fn role_too_low_for_apps_is_forbidden_role() {
 
 #[tokio::test]
 async fn agreement_missing_new_and_old_forms() {
-    for scenario in [Scenario::agreement(), Scenario::agreement_old()] {
+    for scenario in [Scenario::agreement(), Scenario::agreement_old(), Scenario::agreement_pla()] {
         let fx = fixture();
         fx.double.set_scenario(scenario);
         let t = Instant::now();

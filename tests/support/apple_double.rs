@@ -160,6 +160,13 @@ impl Scenario {
             times: None,
         }
     }
+    /// 403 `FORBIDDEN.PLA_NOT_ACCEPTED`, as field reports show it.
+    pub fn agreement_pla() -> Self {
+        Scenario::Fail {
+            canned: error_response(403, "FORBIDDEN.PLA_NOT_ACCEPTED"),
+            times: None,
+        }
+    }
     /// The older 403 `FORBIDDEN` "Access Unavailable".
     pub fn agreement_old() -> Self {
         Scenario::Fail {
@@ -379,6 +386,10 @@ pub fn error_body(status: u16, code: &str) -> Value {
         ),
         "FORBIDDEN_ERROR" => ("This request is forbidden for security reasons", "The API key in use does not allow this request"),
         "FORBIDDEN" => ("Access Unavailable", "You currently don't have access to this membership resource."),
+        "FORBIDDEN.PLA_NOT_ACCEPTED" => (
+            "The Program License Agreement has not been accepted.",
+            "The Account Holder must accept the latest Program License Agreement.",
+        ),
         c if c.starts_with("FORBIDDEN.REQUIRED_AGREEMENTS") => (
             "A required agreement is missing or has expired.",
             "This request requires an in-effect agreement that has not been signed or has expired.",

@@ -145,7 +145,7 @@ fn url_of(state: &AppState, which: Destination) -> std::result::Result<String, P
         Destination::Help(i) => crate::core::profile::embedded()
             .and_then(|p| p.help_links.get(i))
             .map(|l| l.url.clone())
-            .ok_or_else(no_dashboard),
+            .ok_or_else(|| Problem::new(Code::BadDestination, "That help link is not part of this wizard.", "Use the help links the wizard shows.")),
     }
 }
 

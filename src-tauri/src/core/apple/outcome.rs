@@ -59,8 +59,10 @@ pub fn forbidden_outcome(code: Option<&str>) -> &'static str {
     match code {
         Some("FORBIDDEN_ERROR") => "forbidden_role",
         Some(c)
+            // PLA_NOT_ACCEPTED (seen in the field): the Program License Agreement is not accepted.
             if c.starts_with("FORBIDDEN.REQUIRED_AGREEMENTS")
-                || c == "FORBIDDEN.ACCESS_UNAVAILABLE" =>
+                || c == "FORBIDDEN.ACCESS_UNAVAILABLE"
+                || c == "FORBIDDEN.PLA_NOT_ACCEPTED" =>
         {
             "agreement_required"
         }

@@ -39,8 +39,8 @@ use keyring_core::{CredentialStore, Entry};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// The keychain service name: the app identifier from `tauri.conf.json`
-/// (a test checks that the two agree).
+/// The keychain service name: the app identifier (`tauri.conf.json`'s in the generic build, a
+/// test checks that the two agree; the profile's in a platform build).
 pub const SERVICE: &str = crate::core::profile::IDENTIFIER;
 
 /// The longest label a key may be saved under, in characters. Windows Credential Manager keeps at
@@ -52,7 +52,7 @@ pub const LABEL_MAX_CHARS: usize = 100;
 /// Name of the index file inside [`app_config_dir`].
 pub const INDEX_FILE: &str = "keys.json";
 
-/// The app's config folder: `<config dir>/dev.asckeywizard.wizard`
+/// The app's config folder: `<config dir>/<identifier>` (`dev.asckeywizard.wizard` in the generic build)
 /// (`$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Application Support`
 /// on macOS, `%APPDATA%` on Windows). Not created here.
 pub fn app_config_dir() -> Result<PathBuf, Problem> {
