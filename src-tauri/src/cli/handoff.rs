@@ -60,6 +60,12 @@ pub enum FormatArg {
     Altool,
     /// A .env file for codemagic-cli-tools and the asc CLI.
     Env,
+    /// AuthKey_<KEYID>.p8 plus xcodebuild's -authenticationKey… flags.
+    Xcodebuild,
+    /// AuthKey_<KEYID>.p8 plus the eas.json submit fields.
+    Eas,
+    /// AuthKey_<KEYID>.p8 plus the `gh secret set` commands (values from the file or stdin).
+    Github,
 }
 
 impl From<FormatArg> for ExportFormat {
@@ -68,6 +74,9 @@ impl From<FormatArg> for ExportFormat {
             FormatArg::Fastlane => ExportFormat::Fastlane,
             FormatArg::Altool => ExportFormat::Altool,
             FormatArg::Env => ExportFormat::Env,
+            FormatArg::Xcodebuild => ExportFormat::Xcodebuild,
+            FormatArg::Eas => ExportFormat::Eas,
+            FormatArg::Github => ExportFormat::Github,
         }
     }
 }
@@ -187,7 +196,7 @@ pub fn export(a: ExportArgs) -> Outcome {
     }
     println!("{}", style.good(&written.message()));
     if !written.commands.is_empty() {
-        println!("{}", style.bold("Commands for this key:"));
+        println!("{}", style.bold(written.commands_title()));
         for c in &written.commands {
             println!("  {c}");
         }

@@ -1,6 +1,7 @@
 //! Writing a key for CI tools: fastlane's `api_key.json`, the `AuthKey_<ID>.p8`
-//! where `xcrun altool`/`notarytool` look, and a `.env` file for
-//! codemagic-cli-tools and the Go `asc` CLI.
+//! where `xcrun altool`/`notarytool` look, a `.env` file for
+//! codemagic-cli-tools and the Go `asc` CLI, and the `.p8` with what to run for
+//! xcodebuild, EAS and GitHub secrets (`tools.rs`).
 //!
 //! Every file goes through `fsutil::write_private_file`: mode 0600, temp file
 //! + rename in the same folder, never replacing a file without `force`.
@@ -21,6 +22,8 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
+mod tools;
+
 /// fastlane refuses tokens living longer than 20 minutes; 1200 s is its maximum.
 pub const FASTLANE_DURATION_S: u32 = 1200;
 
@@ -30,6 +33,12 @@ pub enum ExportFormat {
     Fastlane,
     Altool,
     Env,
+    /// The `.p8` and xcodebuild's `-authenticationKeyPath/-ID/-IssuerID` flags.
+    Xcodebuild,
+    /// The `.p8` and the `eas.json` submit fields.
+    Eas,
+    /// The `.p8` and the `gh secret set` commands for the `env` export's names.
+    Github,
 }
 
 impl std::str::FromStr for ExportFormat {
@@ -39,10 +48,13 @@ impl std::str::FromStr for ExportFormat {
             "fastlane" => Ok(ExportFormat::Fastlane),
             "altool" | "notarytool" => Ok(ExportFormat::Altool),
             "env" | "dotenv" | ".env" => Ok(ExportFormat::Env),
+            "xcodebuild" | "xcode" => Ok(ExportFormat::Xcodebuild),
+            "eas" | "expo" => Ok(ExportFormat::Eas),
+            "github" | "gh" => Ok(ExportFormat::Github),
             _ => Err(Problem::new(
                 Code::UnknownFormat,
                 format!("\"{s}\" is not an export format."),
-                "Use fastlane, altool or env.",
+                "Use fastlane, altool, env, xcodebuild, eas or github.",
             )),
         }
     }
@@ -70,8 +82,16 @@ impl Exported {
             ExportFormat::Fastlane => "fastlane API key file",
             ExportFormat::Altool => "Key file for altool and notarytool",
             ExportFormat::Env => ".env file",
+            ExportFormat::Xcodebuild => "Key file for xcodebuild",
+            ExportFormat::Eas => "Key file for EAS Submit",
+            ExportFormat::Github => "Key file for GitHub secrets",
         };
         format!("{what} written to {}", self.path.display())
+    }
+
+    /// The heading over `commands`: EAS's are fields to paste, the others lines to run.
+    pub fn commands_title(&self) -> &'static str {
+        if self.format == ExportFormat::Eas { "Fields for eas.json:" } else { "Commands for this key:" }
     }
 }
 
@@ -89,7 +109,7 @@ fn default_file_name(format: ExportFormat, key_id: &str) -> String {
     match format {
         ExportFormat::Fastlane => format!("asc_api_key_{key_id}.json"),
         ExportFormat::Env => format!("asc_api_key_{key_id}.env"),
-        ExportFormat::Altool => altool_file_name(key_id),
+        ExportFormat::Altool | ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => altool_file_name(key_id),
     }
 }
 
@@ -173,6 +193,10 @@ pub fn export(
                 shell_quote(&path.display().to_string())
             ));
         }
+        ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => {
+            commands = tools::lines(format, req.key_id, req.issuer_id, &path);
+            notes.extend(tools::note(format, req.kind == KeyKind::Individual));
+        }
     }
     if req.kind == KeyKind::Individual {
         notes.push("This is an individual key: it has no Issuer ID, and Apple does not let it notarize or manage signing.".to_owned());
@@ -214,7 +238,9 @@ fn xcrun_macos_only(key_id: &str) -> Problem {
 /// The file content for a format.
 pub fn render(req: &Credentials<'_>, format: ExportFormat) -> Zeroizing<String> {
     match format {
-        ExportFormat::Altool => Zeroizing::new(req.key.canonical_pem().to_owned()),
+        ExportFormat::Altool | ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => {
+            Zeroizing::new(req.key.canonical_pem().to_owned())
+        }
         ExportFormat::Fastlane => render_fastlane(req),
         ExportFormat::Env => render_env(req),
     }
@@ -300,7 +326,7 @@ pub fn altool_commands(key_id: &str, issuer_id: Option<&str>, key_path: &Path) -
 }
 
 /// Single-quote for POSIX shells when needed.
-fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@~".contains(c))
@@ -352,6 +378,9 @@ mod tests {
             "Fastlane".parse::<ExportFormat>().unwrap(),
             ExportFormat::Fastlane
         );
+        assert_eq!("GitHub".parse::<ExportFormat>().unwrap(), ExportFormat::Github);
+        assert_eq!("xcodebuild".parse::<ExportFormat>().unwrap(), ExportFormat::Xcodebuild);
+        assert_eq!("eas".parse::<ExportFormat>().unwrap(), ExportFormat::Eas);
         assert_eq!(
             "nope".parse::<ExportFormat>().unwrap_err().code,
             "unknown_format"
@@ -370,7 +399,7 @@ mod tests {
             assert_eq!(altool[0].code, "xcrun_macos_only");
             assert!(altool[0].hint.contains("AuthKey_2X9R4HXF34.p8"));
         }
-        for other in [ExportFormat::Fastlane, ExportFormat::Env] {
+        for other in [ExportFormat::Fastlane, ExportFormat::Env, ExportFormat::Xcodebuild, ExportFormat::Eas, ExportFormat::Github] {
             assert!(platform_warnings(other, "2X9R4HXF34").is_empty());
         }
     }
