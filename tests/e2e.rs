@@ -250,6 +250,14 @@ async fn e2e_harness_first_step() {
     assert!(!heading.is_empty());
     let shot = j.shot("prereqs").await;
     assert!(std::fs::metadata(&shot).unwrap().len() > 1000);
+    // The audit can fail: a button with no name, added for a moment, is reported by axe.
+    if let Some(src) = e2e::axe::source() {
+        j.js("const b = document.createElement('button'); b.id = 'nameless'; document.body.append(b); return true;", vec![]).await;
+        let found = j.axe_lines(src).await;
+        assert!(found.iter().any(|l| l.starts_with("button-name (critical)")), "{found:?}");
+        j.js("document.getElementById('nameless').remove(); return true;", vec![]).await;
+        assert!(j.axe_lines(src).await.is_empty());
+    }
     j.finish().await;
 }
 

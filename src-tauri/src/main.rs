@@ -9,7 +9,7 @@ fn main() {
     asc_key_wizard::core::process::harden();
     // Opened by a setup link (`<scheme>://setup?…`, the only argument): the wizard, which reads it.
     let link = || {
-        let mut rest = std::env::args().skip(1);
+        let mut rest = std::env::args_os().skip(1).map(|a| a.into_string().unwrap_or_default());
         let scheme = asc_key_wizard::core::setup_link::scheme();
         matches!((rest.next(), rest.next()), (Some(a), None) if asc_key_wizard::core::setup_link::in_args([a.clone()], scheme).is_some())
     };

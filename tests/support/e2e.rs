@@ -523,10 +523,7 @@ impl Journey {
             eprintln!("[{}] axe: NOT RUN: {why}", self.name);
             return;
         };
-        let ready = self.js(&axe::inject_script(src), vec![]).await;
-        assert_eq!(ready, json!(true), "axe could not be loaded into the page");
-        let found = self.cmd("axe.run", self.c().execute_async(&axe::run_script(), vec![])).await;
-        let lines = axe::describe(&found);
+        let lines = self.axe_lines(src).await;
         self.audited += 1;
         if lines.is_empty() {
             eprintln!("[{}] axe: {screen}: 0 violations", self.name);
@@ -536,6 +533,14 @@ impl Journey {
             }
             self.violations.extend(lines.into_iter().map(|l| format!("{screen}: {l}")));
         }
+    }
+
+    /// axe's violations on the page as it is, as lines (nothing recorded).
+    pub async fn axe_lines(&self, src: &str) -> Vec<String> {
+        let ready = self.js(&axe::inject_script(src), vec![]).await;
+        assert_eq!(ready, json!(true), "axe could not be loaded into the page");
+        let found = self.cmd("axe.run", self.c().execute_async(&axe::run_script(), vec![])).await;
+        axe::describe(&found)
     }
 
     /// Fail with every screen's violations, if any.

@@ -123,7 +123,7 @@ pub fn run() {
             }
         }))
         .setup(move |app| {
-            if let Some(link) = setup_link::in_args(std::env::args(), setup_link::scheme()) {
+            if let Some(link) = setup_link::in_args(setup_link::process_args(), setup_link::scheme()) {
                 app.state::<AppState>().links().receive(&link);
             }
             if wants_updates {

@@ -173,7 +173,13 @@ pub fn choose(
 /// The first argument that is a link for `scheme` (how Linux and Windows hand a link to the app).
 pub fn in_args(args: impl IntoIterator<Item = String>, scheme: &str) -> Option<String> {
     let prefix = format!("{scheme}:");
-    args.into_iter().find(|a| a.len() > prefix.len() && a[..prefix.len()].eq_ignore_ascii_case(&prefix))
+    args.into_iter().find(|a| a.len() > prefix.len() && a.is_char_boundary(prefix.len()) && a[..prefix.len()].eq_ignore_ascii_case(&prefix))
+}
+
+/// This process's arguments as text, skipping any that are not UTF-8 (`std::env::args` would
+/// panic on those; a file path may well be one, and it is never a link).
+pub fn process_args() -> impl Iterator<Item = String> {
+    std::env::args_os().filter_map(|a| a.into_string().ok())
 }
 
 #[cfg(test)]
@@ -251,5 +257,7 @@ mod tests {
         let args = ["/usr/bin/app", "--flag", "ACME-KEYS://setup?token=x"].map(String::from);
         assert_eq!(in_args(args, "acme-keys").as_deref(), Some("ACME-KEYS://setup?token=x"));
         assert_eq!(in_args(["app".to_string()], "acme-keys"), None);
+        // A multi-byte character where the scheme would end is not a link, and no panic.
+        assert_eq!(in_args(["acme-keyé://x".to_string()], "acme-keys"), None);
     }
 }
