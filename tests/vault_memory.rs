@@ -379,3 +379,44 @@ fn save_outcomes_say_what_happened() {
     let replaced = f.vault.save(&request(&new, Some(&v), true)).unwrap();
     assert!(replaced.message().contains("replaced"), "{}", replaced.message());
 }
+
+/// `check - --same-as KEYID` (the real binary, reading the index a save wrote): the same key as
+/// a CI secret hands it back (base64 of the file) is the same, exit 0, with the repair it needed;
+/// another key is not, exit 1; an unknown Key ID is `not_found`, exit 1.
+#[test]
+fn check_same_as_compares_with_a_saved_key_by_fingerprint() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("asc_key_wizard_cfg").join(SERVICE).join("keys.json");
+    let vault = Vault::with_store(MemoryStore::new().as_store(), index);
+    let saved = key();
+    vault.save(&request(&saved, None, false)).unwrap();
+    let check = |text: &[u8], id: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"))
+            .args(["check", "-", "--same-as", id, "--json"])
+            .env("XDG_CONFIG_HOME", dir.path().join("asc_key_wizard_cfg"))
+            .env("HOME", dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(text).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v)
+    };
+    use base64ct::{Base64, Encoding};
+    let secret = Base64::encode_string(saved.canonical_pem().as_bytes());
+    let (code, v) = check(secret.as_bytes(), KEY_ID);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["same_as"]["same"], true);
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n["code"] == "base64_file_decoded"), "{v}");
+    assert!(v["same_as"]["message"].as_str().unwrap().starts_with(&format!("The same key as the saved {KEY_ID} (after 1 repair(s)")), "{v}");
+    let (code, v) = check(key().canonical_pem().as_bytes(), KEY_ID);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["same_as"]["same"], false);
+    assert_ne!(v["same_as"]["fingerprint"], v["same_as"]["saved_fingerprint"]);
+    let (code, v) = check(saved.canonical_pem().as_bytes(), "ZZZZZZZZZZ");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["error"]["code"], "not_found", "{v}");
+}

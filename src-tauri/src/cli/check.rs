@@ -8,7 +8,10 @@ use super::words::cli_words;
 use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::key::{self, Checked, Report};
 use crate::core::ids::KeyKind;
+use crate::core::ids::parse_key_id;
 use crate::core::problem::Class;
+use crate::core::vault::compare::compare;
+use crate::core::vault::Vault;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -33,6 +36,11 @@ pub struct CheckArgs {
     /// (readable only by you; an existing file is never replaced).
     #[arg(long, value_name = "PATH")]
     pub fix_to: Option<PathBuf>,
+
+    /// Say whether this is the same key as one saved in the keychain (by fingerprint, from the
+    /// index: the keychain is not opened). Exit 0 the same, 1 not.
+    #[arg(long, value_name = "KEYID")]
+    pub same_as: Option<String>,
 }
 
 pub fn run(args: CheckArgs) -> Outcome {
@@ -55,8 +63,23 @@ pub fn run(args: CheckArgs) -> Outcome {
         }
     }
 
+    // Looked up before anything is printed: an unknown Key ID is the one failure (exit 1).
+    let comparison = match &args.same_as {
+        Some(id) => Some(compare(&report, &Vault::open()?.show(&parse_key_id(id)?)?)),
+        None => None,
+    };
+
     if args.json {
-        print_json(&report);
+        match &comparison {
+            Some(c) => {
+                let mut v = serde_json::to_value(&report).unwrap_or_default();
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("same_as".into(), serde_json::to_value(c).unwrap_or_default());
+                }
+                print_json(&v);
+            }
+            None => print_json(&report),
+        }
     } else {
         let source = if stdin {
             "standard input".to_owned()
@@ -71,7 +94,12 @@ pub fn run(args: CheckArgs) -> Outcome {
             written.as_deref(),
         );
     }
-    Ok(if report.ok { Class::Usable } else { Class::NotUsable })
+    if let (Some(c), false) = (&comparison, args.json) {
+        let style = Style::for_stdout();
+        println!("{}", if c.same { style.good(&c.message) } else { style.bad(&c.message) });
+    }
+    let same = comparison.as_ref().is_none_or(|c| c.same);
+    Ok(if report.ok && same { Class::Usable } else { Class::NotUsable })
 }
 
 /// A short checklist a non-engineer can follow: found, repaired, IDs, what to do.

@@ -12,6 +12,7 @@
 //! runtime). From async code call them via `tokio::task::spawn_blocking`, never
 //! directly on a runtime worker thread.
 
+pub mod compare;
 pub mod index;
 pub mod keychain;
 mod problems;
