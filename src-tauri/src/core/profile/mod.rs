@@ -40,7 +40,7 @@ pub fn fixed(profile: &Profile, what: &str) -> Problem {
     )
 }
 
-/// Read and check a profile file as `build.rs` does (for `asc-key-wizard profile check`).
+/// Read and check a profile file as `build.rs` does (the tests check platforms/example.json with it).
 pub fn check_text(text: &str, origin: &str) -> Result<Profile, Problem> {
     let profile: Profile = serde_json::from_str(text).map_err(|e| {
         Problem::new(
