@@ -30,10 +30,17 @@ const COMMANDS: &[&str] = &[
     "install_update",
 ];
 
-/// The profile's fields and rules, shared with the app (`core::profile::rules`).
+/// The profile's fields and rules, shared with the app (`core::profile::rules`), and the
+/// `core::url_rule` they use, reachable here at the same path as in the app.
+#[path = "src/core/url_rule.rs"]
+#[allow(dead_code)]
+mod url_rule;
 #[path = "src/core/profile/rules.rs"]
 #[allow(dead_code)]
 mod rules;
+mod core {
+    pub(crate) use super::url_rule;
+}
 
 /// `ASC_WIZARD_PROFILE=platforms/<name>.json` makes a platform build: the profile is checked,
 /// its logo inlined, and the result embedded; without it, the generic build embeds `null`.

@@ -6,21 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use url::{Host, Url};
 
-/// 127.0.0.0/8, ::1, and `localhost` spelled exactly (any case). `localhost.` (a fully
-/// qualified name) or `localhost.example` go to DNS, so they are not this computer.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-/// `user:password@` in the address: refused (it would add a second Authorization header).
-pub fn has_user_info(url: &Url) -> bool {
-    !url.username().is_empty() || url.password().is_some()
-}
+pub use crate::core::url_rule::{has_user_info, is_loopback};
 
 /// The address as it may be shown: without any user info, or a placeholder when it does not parse.
 pub fn redact(raw: &str) -> String {

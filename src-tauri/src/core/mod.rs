@@ -20,6 +20,7 @@ pub mod text;
 pub mod token;
 pub mod updates;
 pub mod upload;
+pub mod url_rule;
 pub mod vault;
 pub mod wipe;
 

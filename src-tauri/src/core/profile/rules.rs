@@ -1,5 +1,6 @@
 //! A platform profile's fields and the rules it must pass; shared by `build.rs` (which refuses
-//! to embed a bad profile) and the app, so this file uses no other module of the crate.
+//! to embed a bad profile) and the app, so this file uses no other module of the crate than
+//! `core::url_rule` (which `build.rs` makes reachable at the same path).
 
 use serde::{Deserialize, Serialize};
 
@@ -155,16 +156,18 @@ pub fn problems(p: &Profile) -> Vec<String> {
 }
 
 /// https only, with a host and no user name or password. Plain http is allowed to this computer
-/// alone (127.0.0.1, ::1, localhost), for test builds; `build-platform.sh --release` refuses it.
+/// alone (the destination rule's loopback), for test profiles; `build-platform.sh` refuses it
+/// without `--test`.
 pub fn url_problem(raw: &str) -> Option<String> {
+    use crate::core::url_rule::{has_user_info, is_loopback};
     let url = match url::Url::parse(raw.trim()) {
         Ok(u) => u,
         Err(e) => return Some(format!("\"{raw}\" is not an address ({e})")),
     };
-    if !url.username().is_empty() || url.password().is_some() {
+    if has_user_info(&url) {
         return Some("must not contain a user name or password".into());
     }
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"));
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" if url.host_str().is_some_and(|h| !h.is_empty()) => None,
         "http" if loopback => None,
