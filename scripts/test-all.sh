@@ -42,7 +42,10 @@ echo "    no WebKit/GTK in $(ls -l "$headless" | awk '{print $5}') bytes: ok"
 
 full=1
 [ $# -gt 0 ] && full=0
-elapsed() { echo "    ($1 took $(( SECONDS - $2 )) s)"; }
+elapsed() { echo "    ($1 took $(( SECONDS - $2 )) s; $(disk))"; }
+# A run fills four target folders; a full disk once failed CI halfway, so every step says what is left.
+disk() { echo "disk: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free, target/ $(du -sh target 2>/dev/null | cut -f1)"; }
+echo "    $(disk)"
 
 if [ $full = 1 ]; then
   t=$SECONDS
@@ -51,6 +54,8 @@ if [ $full = 1 ]; then
   elapsed "workflow lint" $t
   t=$SECONDS
   scripts/check-windows.sh
+  # CI's clone is thrown away: its Windows check folder is not needed again.
+  [ "${CI:-}" = true ] && rm -rf target/windows-check
   elapsed "Windows type-check" $t
 fi
 
@@ -62,6 +67,7 @@ echo "==> building the example platform's wizard (tests/e2e/acme-loopback.json)"
 ASC_WIZARD_PROFILE="$root/tests/e2e/acme-loopback.json" \
   cargo build --features e2e-seam --locked --target-dir "$root/target/platform/e2e"
 export ASC_WIZARD_PLATFORM_APP="$root/target/platform/e2e/debug/asc-key-wizard"
+echo "    $(disk)"
 
 echo "==> starting a private D-Bus session, gnome-keyring and Xvfb; throwaway HOME"
 dbus-run-session -- bash "$root/scripts/with-test-services.sh" \
@@ -88,5 +94,6 @@ t=$SECONDS
 echo "==> packaging the example platform: release build, .deb and .rpm"
 scripts/build-platform.sh platforms/example.json
 elapsed "packaging" $t
+echo "    $(disk)"
 echo "==> inspecting the packages"
 scripts/inspect-packages.sh --platform platforms/example.json
