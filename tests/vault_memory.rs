@@ -32,6 +32,8 @@ fn verification(outcome: &str) -> Verification {
         rate_limit: None,
         clock_offset_s: None,
         detail: None,
+        warnings: Vec::new(),
+        tried: Vec::new(),
     }
 }
 

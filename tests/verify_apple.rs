@@ -153,15 +153,23 @@ async fn wrong_key_is_not_authorized_after_one_retry() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    expect(&v, "not_authorized", 2, t, QUICK);
+    // Two tries, then the one follow-up that applies: the team key signed as an individual one.
+    expect(&v, "not_authorized", 3, t, QUICK);
     assert_eq!(v.class(), Class::Refused);
     assert_eq!(v.http_status, Some(401));
-    assert_eq!(fx.double.request_count(), 2, "no probes after a refusal");
+    assert_eq!(fx.double.request_count(), 3, "no probes after a refusal");
+    assert_eq!(v.tried, ["other_kind"]);
+    let claims = decode(&fx.double.tokens()[2]).1;
+    assert_eq!(claims["sub"], "user");
+    assert!(claims.get("iss").is_none(), "{claims}");
     assert!(
         v.hint.contains("Issuer ID") && v.hint.contains("revoked"),
         "{}",
         v.hint
     );
+    // What the follow-up ruled out is said once, and no longer asked of the person.
+    assert!(v.message.contains("Also tried, and refused too: the other kind of key"), "{}", v.message);
+    assert!(!v.hint.contains("Team vs Individual"), "{}", v.hint);
     assert_eq!(v.capabilities.signing, None);
     // Each try carried a freshly signed token.
     let tokens = fx.double.tokens();
@@ -180,7 +188,7 @@ async fn wrong_key_id_is_not_authorized() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    expect(&v, "not_authorized", 2, t, QUICK);
+    expect(&v, "not_authorized", 3, t, QUICK);
     assert!(fx.double.requests()[0]
         .reason
         .as_deref()
@@ -201,7 +209,7 @@ async fn wrong_issuer_is_not_authorized() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    expect(&v, "not_authorized", 2, t, QUICK);
+    expect(&v, "not_authorized", 3, t, QUICK);
     assert_eq!(fx.double.requests()[0].reason.as_deref(), Some("wrong iss"));
 }
 
@@ -211,7 +219,7 @@ async fn revoked_key_is_not_authorized() {
     fx.double.revoke(KEY_ID);
     let t = Instant::now();
     let v = run(&fx).await;
-    expect(&v, "not_authorized", 2, t, QUICK);
+    expect(&v, "not_authorized", 3, t, QUICK);
     assert_eq!(fx.double.requests()[1].reason.as_deref(), Some("revoked"));
 }
 
@@ -485,18 +493,95 @@ async fn fifty_mib_body_is_refused_without_reading_it() {
 }
 
 #[tokio::test]
-async fn clock_ten_minutes_off_is_clock_skew() {
+async fn clock_ten_minutes_off_signs_on_apples_clock() {
     for offset in [600i64, -600] {
         let fx = fixture();
         fx.double.set_date_offset(offset);
         let t = Instant::now();
         let v = run(&fx).await;
-        expect(&v, "clock_skew", 2, t, QUICK);
+        // Two refused tries, then one signed on Apple's clock (its Date header) that Apple takes.
+        expect(&v, "valid", 3, t, QUICK);
         let got = v.clock_offset_s.unwrap();
         assert!((got - offset).abs() <= 2, "offset {got} vs {offset}");
-        assert!(v.message.contains("10 minutes"), "{}", v.message);
-        assert!(v.hint.contains("automatic"), "{}", v.hint);
+        assert_eq!(v.warnings.len(), 1, "{v:#?}");
+        assert_eq!(v.warnings[0].code, "clock_offset");
+        assert!(v.warnings[0].message.contains("10 minutes"), "{}", v.warnings[0].message);
+        assert!(v.warnings[0].message.contains("The key is fine"), "{}", v.warnings[0].message);
+        assert!(v.tried.is_empty());
+        let reqs = fx.double.requests();
+        assert_eq!(reqs.iter().filter(|r| r.target.starts_with("/v1/apps")).map(|r| r.status).collect::<Vec<_>>(), [401, 401, 200]);
+        // The accepted token's iat is on Apple's clock, and so are the probes' (they answered).
+        let ours = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+        let iat = decode(reqs[2].token.as_deref().unwrap()).1["iat"].as_i64().unwrap();
+        assert!((iat - (ours + offset)).abs() <= 65, "iat {iat} vs Apple's now {}", ours + offset);
+        assert_eq!(v.capabilities.signing, Some(true), "{v:#?}");
+        assert_eq!(v.class(), Class::Usable);
     }
+}
+
+#[tokio::test]
+async fn a_refusal_that_lasts_on_apples_clock_is_clock_skew_with_what_was_tried() {
+    let fx = fixture();
+    fx.double.set_date_offset(600);
+    fx.double.revoke(KEY_ID);
+    let mut opts = fast(&fx.double.base_url());
+    opts.file_key_id = Some("AAAAAAAAAA".into());
+    let t = Instant::now();
+    let v = run_with(&fx.key, KEY_ID, Some(ISSUER), KeyKind::Team, &opts).await;
+    // Never more than three follow-ups: Apple's clock, the file name's Key ID, the other kind.
+    expect(&v, "clock_skew", 5, t, QUICK);
+    assert_eq!(v.tried, ["apple_clock", "file_key_id", "other_kind"]);
+    assert!(v.hint.contains("still refused"), "{}", v.hint);
+    assert!(v.warnings.is_empty());
+    let reqs = fx.double.requests();
+    assert_eq!(reqs.len(), 5, "no probes: {reqs:#?}");
+    let kid = |i: usize| jsonwebtoken::decode_header(reqs[i].token.as_deref().unwrap()).unwrap().kid.unwrap();
+    assert_eq!(kid(3), "AAAAAAAAAA");
+    // Once the clock is known to be off, the later follow-ups sign on Apple's clock too.
+    for i in [3, 4] {
+        assert_ne!(reqs[i].reason.as_deref(), Some("iat in the future"));
+        assert_ne!(reqs[i].reason.as_deref(), Some("expired"));
+    }
+    let last = decode(reqs[4].token.as_deref().unwrap()).1;
+    assert_eq!(last["sub"], "user", "the other kind: {last}");
+    assert!(last.get("iss").is_none(), "{last}");
+}
+
+#[tokio::test]
+async fn the_key_id_from_the_file_name_is_tried_when_it_differs() {
+    let fx = fixture();
+    let mut opts = fast(&fx.double.base_url());
+    opts.file_key_id = Some(KEY_ID.into());
+    let t = Instant::now();
+    let v = run_with(&fx.key, "ZZZZZZZZZZ", Some(ISSUER), KeyKind::Team, &opts).await;
+    expect(&v, "key_id_from_file_name", 3, t, QUICK);
+    assert_eq!(v.class(), Class::Usage);
+    assert!(v.message.contains(KEY_ID) && v.message.contains("ZZZZZZZZZZ"), "{}", v.message);
+    assert!(v.hint.contains(&format!("Use {KEY_ID}")), "{}", v.hint);
+    assert_eq!(fx.double.request_count(), 3, "no probes for a key given with the wrong ID");
+
+    // The same file name as the Key ID given: nothing to try, the other kind is.
+    fx.double.clear_requests();
+    let v = run_with(&fx.key, KEY_ID, Some("11111111-2222-3333-4444-555555555555"), KeyKind::Team, &opts).await;
+    assert_eq!((v.outcome.as_str(), v.attempts), ("not_authorized", 3), "{v:#?}");
+    assert_eq!(v.tried, ["other_kind"]);
+}
+
+#[tokio::test]
+async fn a_follow_up_that_gets_no_answer_ends_the_follow_ups() {
+    let fx = fixture();
+    fx.double.set_date_offset(600);
+    // Two 401s, then Apple has an outage: the follow-up's 503 says nothing about who the key is.
+    fx.double.set_scenario(Scenario::Script(vec![
+        apple_double::error_response(401, "NOT_AUTHORIZED"),
+        apple_double::error_response(401, "NOT_AUTHORIZED"),
+        apple_double::error_response(503, "SERVICE_UNAVAILABLE"),
+    ]));
+    let t = Instant::now();
+    let v = run(&fx).await;
+    expect(&v, "clock_skew", 3, t, QUICK);
+    assert!(v.tried.is_empty(), "{v:#?}");
+    assert_eq!(fx.double.request_count(), 3, "nothing asked after the 503");
 }
 
 #[tokio::test]
@@ -527,7 +612,10 @@ async fn individual_key_signs_with_sub_user() {
     assert_eq!(claims["sub"], "user");
     assert!(claims.get("iss").is_none(), "{claims}");
 
-    // The same key presented as a team key is refused, as Apple does.
+    // The same key presented as a team key: Apple refuses it, and the follow-up signed as an
+    // individual key is accepted, so the outcome says which kind the key is.
+    fx.double.clear_requests();
+    let t = Instant::now();
     let v = run_with(
         &key,
         "INDIV12345",
@@ -536,8 +624,11 @@ async fn individual_key_signs_with_sub_user() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    assert_eq!(v.outcome, "not_authorized");
-    // And a team key presented as individual.
+    expect(&v, "key_is_individual", 3, t, QUICK);
+    assert_eq!(v.class(), Class::Usage);
+    assert!(v.hint.contains("team key"), "{}", v.hint);
+    assert_eq!(fx.double.request_count(), 3, "no probes");
+    // A team key presented as individual: with no Issuer ID at hand, nothing else to try.
     let v = run_with(
         &fx.key,
         KEY_ID,
@@ -546,7 +637,16 @@ async fn individual_key_signs_with_sub_user() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    assert_eq!(v.outcome, "not_authorized");
+    assert_eq!((v.outcome.as_str(), v.attempts), ("not_authorized", 2), "{v:#?}");
+    assert!(v.tried.is_empty());
+    assert!(v.hint.contains("Team vs Individual"), "{}", v.hint);
+    // With the Issuer ID the person typed, the follow-up signs it as a team key.
+    let mut opts = fast(&fx.double.base_url());
+    opts.issuer_id_to_try = Some(ISSUER.into());
+    let t = Instant::now();
+    let v = run_with(&fx.key, KEY_ID, None, KeyKind::Individual, &opts).await;
+    expect(&v, "key_is_team", 3, t, QUICK);
+    assert!(v.hint.contains("Issuer ID"), "{}", v.hint);
 }
 
 #[tokio::test]

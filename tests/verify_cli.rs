@@ -157,7 +157,9 @@ fn rejected_key_exits_3_with_nulls() {
     assert_eq!(v["ok"], true, "the offline result stays visible");
     let a = &v["apple"];
     assert_eq!(a["outcome"], "not_authorized");
-    assert_eq!(a["attempts"], 2);
+    // Two tries and one follow-up (the team key signed as an individual one).
+    assert_eq!(a["attempts"], 3);
+    assert_eq!(a["tried"], serde_json::json!(["other_kind"]));
     assert_eq!(a["apps_total"], Value::Null);
     assert_eq!(
         a["capabilities"],
@@ -391,7 +393,17 @@ fn human_output_is_a_plain_checklist() {
         "no colour when NO_COLOR is set / not a terminal"
     );
 
+    // A clock ten minutes off: Apple takes the key signed on its own clock, and says the clock is off.
     fx.double.set_date_offset(-600);
+    let out = run(&verify_args(&fx, &base));
+    assert_eq!(code(&out), 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Apple accepted this key"), "{text}");
+    assert!(text.contains("only when it was signed on Apple's clock"), "{text}");
+    assert!(text.contains("10 minutes ahead of Apple's"), "{text}");
+
+    // Refused on Apple's clock too: clock_skew, exit 3, the offline result still visible.
+    fx.double.revoke(KEY_ID);
     let out = run(&verify_args(&fx, &base));
     assert_eq!(code(&out), 3);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -431,4 +443,22 @@ fn readiness_for_the_platform_is_said_after_a_valid_test() {
     // Without requirements nothing is said.
     let v = json_of(&run_cmd(cmd().args(&args).env_remove("ASC_WIZARD_CONFIG").env("XDG_CONFIG_HOME", dir.path())));
     assert!(v.get("readiness").is_none(), "{v}");
+}
+
+/// After Apple's 401 the CLI tries the Key ID in the file name (issue 15 §2): a typed Key ID that
+/// is not the file's ends in `key_id_from_file_name` (exit 2) naming the one Apple accepts.
+#[test]
+fn a_wrong_typed_key_id_is_caught_by_the_file_name() {
+    let fx = fixture();
+    let base = fx.double.base_url();
+    let file = fx.file.to_str().unwrap();
+    let out = run(&["verify", file, "--key-id", "ZZZZZZZZZZ", "--issuer-id", ISSUER, "--api-base", &base, "--json"]);
+    let v = json_of(&out);
+    assert_eq!(code(&out), 2, "{v:#}");
+    let a = &v["apple"];
+    assert_eq!(a["outcome"], "key_id_from_file_name", "{a:#}");
+    assert_eq!(a["attempts"], 3);
+    assert!(a["hint"].as_str().unwrap().contains(KEY_ID), "{a:#}");
+    let kids: Vec<String> = fx.double.tokens().iter().map(|t| jsonwebtoken::decode_header(t).unwrap().kid.unwrap()).collect();
+    assert_eq!(kids, ["ZZZZZZZZZZ", "ZZZZZZZZZZ", KEY_ID]);
 }

@@ -131,6 +131,8 @@ pub enum Scenario {
         canned: Canned,
         times: Option<u32>,
     },
+    /// Answer the next requests with these, in order (tokens unchecked), then behave normally.
+    Script(Vec<Canned>),
     /// Wait this long before answering normally.
     Slow(Duration),
     /// Read the request, then close the connection without a word.
@@ -441,6 +443,10 @@ fn serve(mut conn: TcpStream, state: Arc<Mutex<State>>) {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         let active = match &s.scenario {
             Scenario::Fail { times: Some(n), .. } if s.scenario_hits >= *n => Scenario::Normal,
+            Scenario::Script(list) => match list.get(s.scenario_hits as usize) {
+                Some(canned) => Scenario::Fail { canned: canned.clone(), times: None },
+                None => Scenario::Normal,
+            },
             other => other.clone(),
         };
         s.scenario_hits += 1;
@@ -504,6 +510,8 @@ fn serve(mut conn: TcpStream, state: Arc<Mutex<State>>) {
             body: b"<html><body>Service temporarily moved</body></html>".to_vec(),
         },
         Scenario::Fail { canned, .. } => canned,
+        // Resolved to `Fail` or `Normal` under the lock above.
+        Scenario::Script(_) => unreachable!("a script is resolved per request"),
         Scenario::Slow(wait) => {
             let (canned, reason) = route(&method, &target, token.as_deref(), &keys, now, &apps);
             record(canned.status, reason);

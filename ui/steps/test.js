@@ -14,6 +14,13 @@ const NOT_AUTHORIZED_CHECKLIST = [
   'It is an App Store Connect API key, not a push notification (APNs) or In-App Purchase key.',
   'Team key or Individual key is chosen correctly on the previous step.',
 ];
+// The item a follow-up already ruled out (core::apple::diagnose: `tried`) is not asked again.
+const RULED_OUT = { other_kind: NOT_AUTHORIZED_CHECKLIST.length - 1 };
+
+function checklistFor(v) {
+  const skip = new Set((v.tried || []).map((t) => RULED_OUT[t]));
+  return NOT_AUTHORIZED_CHECKLIST.filter((_, i) => !skip.has(i));
+}
 
 let ctx;
 let running = false;
@@ -99,7 +106,11 @@ function render(v) {
   $('.result-hint', box).textContent = hint || '';
   const checklist = $('.checklist-hint', box);
   checklist.hidden = v.outcome !== 'not_authorized';
-  checklist.replaceChildren(...(v.outcome === 'not_authorized' ? NOT_AUTHORIZED_CHECKLIST.map((t) => el('li', {}, t)) : []));
+  checklist.replaceChildren(...(v.outcome === 'not_authorized' ? checklistFor(v).map((t) => el('li', {}, t)) : []));
+  // Usable, but worth a look (a clock that is off): said under the result, from the core's words.
+  const warnings = $('.result-warnings', box);
+  warnings.replaceChildren(...(v.warnings || []).map((w) => el('li', { 'data-code': w.code }, w.message)));
+  warnings.hidden = !(v.warnings || []).length;
 
   $('.valid-details', box).hidden = !valid;
   if (valid) {

@@ -50,7 +50,12 @@ pub fn run(args: VerifyArgs) -> Outcome {
         KeyKind::Individual => None,
     };
     let creds = Credentials { key: &parsed, key_id: &key_id, issuer_id: issuer_id.as_deref(), kind };
-    let opts = VerifyOptions { api_base: args.api_base.clone(), ..VerifyOptions::default() };
+    let file_name = crate::core::key::file_name_of(&args.file);
+    let opts = VerifyOptions {
+        api_base: args.api_base.clone(),
+        ..VerifyOptions::default()
+    }
+    .for_file(file_name.as_deref());
     let verification = runtime()?.block_on(apple::verify(&creds, &opts));
     // A broken settings file must not hide Apple's answer: readiness is then left out.
     let platform = config::load(None).map(|l| l.config).unwrap_or_default();
@@ -176,6 +181,9 @@ fn print_human(style: Style, report: &Report, apple: Option<&Verification>) {
         }
     }
     println!("    {} {}", style.dim("What to do:"), v.hint);
+    for w in &v.warnings {
+        println!("{}", style.warn(&w.message));
+    }
     if let Some(detail) = shown_detail(v.detail.as_deref()) {
         println!("    {} {detail}", style.dim("Details:"));
     }

@@ -81,6 +81,8 @@ codes! {
     SubscriptionKey = "subscription_key": Usable,
     IndividualKey = "individual_key": Usable,
     XcrunMacosOnly = "xcrun_macos_only": Usable,
+    // Apple accepted the key only when signed on its own clock: this computer's clock is off.
+    ClockOffset = "clock_offset": Usable,
     // The offline check: problems (the key is not usable).
     Empty = "empty": NotUsable,
     TooLarge = "too_large": NotUsable,
@@ -111,6 +113,11 @@ codes! {
     NotTested = "not_tested": Usable,
     NotAuthorized = "not_authorized": Refused,
     ClockSkew = "clock_skew": Refused,
+    // After a 401, a follow-up found what was wrong: the key is the other kind, or its Key ID is
+    // the one in the file name (the request was wrong; the key works).
+    KeyIsIndividual = "key_is_individual": Usage,
+    KeyIsTeam = "key_is_team": Usage,
+    KeyIdFromFileName = "key_id_from_file_name": Usage,
     ForbiddenRole = "forbidden_role": Refused,
     AgreementRequired = "agreement_required": Refused,
     Forbidden = "forbidden": Refused,

@@ -87,6 +87,8 @@ mod tests {
             rate_limit: None,
             clock_offset_s: None,
             detail: None,
+            warnings: Vec::new(),
+            tried: Vec::new(),
         }
     }
 

@@ -63,6 +63,8 @@ pub struct Ready {
     pub ids: KeyIds,
     /// Apple's last answer, if it found the key valid (an offline try saves as "not yet tested").
     pub valid: Option<Verification>,
+    /// The key's file name, for the follow-ups after Apple's 401 (`None` for pasted text).
+    pub file_name: Option<String>,
 }
 
 impl Ready {
@@ -156,7 +158,7 @@ impl Session {
         let sel = self.get(key_ref)?;
         let ids = sel.ids.clone().ok_or_else(ids_not_checked)?;
         let valid = sel.verification.clone().filter(Verification::is_valid);
-        Ok(Ready { key: sel.key.clone(), ids, valid })
+        Ok(Ready { key: sel.key.clone(), ids, valid, file_name: sel.file_name.clone() })
     }
 
     /// Remember Apple's answer, if the selection still has the IDs it was asked with.

@@ -122,6 +122,9 @@ pub struct Signer<'a> {
     kind: KeyKind,
     lifetime: Lifetime,
     scope: Option<Vec<String>>,
+    /// Seconds added to this computer's clock when signing (Apple's clock minus ours): set only
+    /// when Apple refused a token from a clock that is off and its `Date` said by how much.
+    clock_offset_s: i64,
 }
 
 impl fmt::Debug for Signer<'_> {
@@ -158,11 +161,18 @@ impl<'a> Signer<'a> {
             kind: creds.kind,
             lifetime: Lifetime::DEFAULT,
             scope: None,
+            clock_offset_s: 0,
         })
     }
 
     pub fn with_lifetime(mut self, lifetime: Lifetime) -> Self {
         self.lifetime = lifetime;
+        self
+    }
+
+    /// Sign on Apple's clock: `offset_s` = Apple's clock minus this computer's.
+    pub fn with_clock_offset(mut self, offset_s: i64) -> Self {
+        self.clock_offset_s = offset_s;
         self
     }
 
@@ -213,7 +223,10 @@ impl<'a> Signer<'a> {
     /// `"<METHOD> <path?query>"` as sent (e.g. `"GET /v1/apps?limit=1"`), so a token that leaks
     /// cannot be used for anything else. Every request the app makes gets its own.
     pub fn sign_request(&self, method: &str, path_and_query: &str) -> Token {
-        self.sign_request_at(SystemTime::now(), method, path_and_query)
+        let now = SystemTime::now();
+        let off = Duration::from_secs(self.clock_offset_s.unsigned_abs());
+        let now = if self.clock_offset_s >= 0 { now + off } else { now.checked_sub(off).unwrap_or(now) };
+        self.sign_request_at(now, method, path_and_query)
     }
 
     pub fn sign_request_at(&self, now: SystemTime, method: &str, path_and_query: &str) -> Token {

@@ -4,7 +4,7 @@
 use crate::app::commands::verify;
 use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
-use crate::core::apple::Tested;
+use crate::core::apple::{Tested, VerifyOptions};
 use crate::core::ids::{self, KeyIds};
 use crate::core::problem::Code;
 use crate::core::vault::{store_display_name, IndexEntry, SaveOutcome, SaveStatus, StoredKey, Vault};
@@ -101,7 +101,7 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>> {
 #[tauri::command]
 pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Tested> {
     let stored = load_saved(&state, &key_id).await?;
-    let verification = verify::run(&state, &stored.key, &stored.ids).await?;
+    let verification = verify::run(&state, &stored.key, &stored.ids, &VerifyOptions::default()).await?;
     let (v, id) = (verification.clone(), stored.ids.key_id);
     blocking(&state, move |vault| vault.record_test(&id, &v)).await?;
     Ok(verification.into())

@@ -13,7 +13,8 @@ use tauri::State;
 #[tauri::command]
 pub async fn verify_key(state: State<'_, AppState>, key_ref: String) -> Result<Tested> {
     let ready = state.session().ready(&key_ref)?;
-    let verification = run(&state, &ready.key, &ready.ids).await?;
+    let opts = VerifyOptions::default().for_file(ready.file_name.as_deref());
+    let verification = run(&state, &ready.key, &ready.ids, &opts).await?;
     state.session().record_verification(&key_ref, &ready.ids, &verification);
     Ok(Tested::for_platform(verification, &state.config().unwrap_or_default()))
 }
@@ -25,12 +26,11 @@ pub fn cancel_verify(state: State<'_, AppState>) -> bool {
 }
 
 /// Verify, racing the cancel signal: dropping the request future aborts it.
-pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds) -> std::result::Result<Verification, Problem> {
+pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds, opts: &VerifyOptions) -> std::result::Result<Verification, Problem> {
     let cancel = state.start_verify();
     let creds = ids.credentials(key);
-    let opts = VerifyOptions::default();
     tokio::select! {
-        v = apple::verify(&creds, &opts) => Ok(v),
+        v = apple::verify(&creds, opts) => Ok(v),
         Ok(()) = cancel => Err(Problem::new(
             Code::Cancelled,
             "The test was cancelled before Apple answered.",

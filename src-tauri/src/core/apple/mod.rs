@@ -11,10 +11,12 @@
 //! request and which lives 5 minutes (`Lifetime::DEFAULT`).
 
 pub mod client;
+mod diagnose;
 pub mod outcome;
 
 pub use crate::core::credentials::Credentials;
 use crate::core::problem::{Class, Code};
+use crate::core::Note;
 use crate::core::token::{Lifetime, Signer};
 use client::{Body, Exchange, NetError, NetKind};
 use serde::Serialize;
@@ -53,6 +55,11 @@ pub struct VerifyOptions {
     pub token_lifetime: Lifetime,
     /// Run the capability probes after a successful check (true).
     pub probe_capabilities: bool,
+    /// The Key ID in the key's file name (`AuthKey_<ID>.p8`): tried after a 401 when it is not
+    /// the one given.
+    pub file_key_id: Option<String>,
+    /// An Issuer ID to try a key given as individual with, as a team key, after a 401.
+    pub issuer_id_to_try: Option<String>,
 }
 
 impl Default for VerifyOptions {
@@ -71,7 +78,21 @@ impl Default for VerifyOptions {
             max_body_bytes: 1024 * 1024,
             token_lifetime: Lifetime::DEFAULT,
             probe_capabilities: true,
+            file_key_id: None,
+            issuer_id_to_try: None,
         }
+    }
+}
+
+impl VerifyOptions {
+    /// These options with what the 401 follow-ups may try for a key read from `file_name`: the
+    /// Key ID in `AuthKey_<ID>.p8`.
+    pub fn for_file(mut self, file_name: Option<&str>) -> Self {
+        self.file_key_id = file_name
+            .and_then(crate::core::ids::key_id_from_file_name)
+            .and_then(|raw| crate::core::ids::normalize_key_id(&raw).ok())
+            .map(|n| n.value);
+        self
     }
 }
 
@@ -115,6 +136,14 @@ pub struct Verification {
     /// causes, Apple's error title and detail), shown under "Details"; absent when there are none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Usable, but worth a look: `clock_offset` when Apple accepted the key only when signed on
+    /// its own clock.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Note>,
+    /// The follow-ups after a 401 that Apple refused too, so they are ruled out: `apple_clock`,
+    /// `file_key_id`, `other_kind` (see `diagnose.rs`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tried: Vec<&'static str>,
 }
 
 impl Verification {
@@ -163,8 +192,10 @@ pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verificati
         deadline: started + opts.run_budget,
         cx: outcome::Context::default(),
         attempts: 0,
+        follow_ups: 0,
         apps: Vec::new(),
         rate_limit: None,
+        warnings: Vec::new(),
     };
     // A hard stop in case something below forgets its own bound.
     let code = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
@@ -187,8 +218,11 @@ struct Run {
     deadline: Instant,
     cx: outcome::Context,
     attempts: u32,
+    /// Requests made by `diagnose` after a lasting 401 (at most `diagnose::MAX_FOLLOW_UPS`).
+    follow_ups: u32,
     apps: Vec<AppSummary>,
     rate_limit: Option<RateLimit>,
+    warnings: Vec<Note>,
 }
 
 impl Run {
@@ -201,7 +235,8 @@ impl Run {
     async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
         let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| self.stop(p))?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
-        let signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
+        let mut signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
+        self.cx.given_key_id = creds.key_id.to_owned();
         let http = client::build_client(&base, opts.connect_timeout).map_err(|p| self.stop(p))?;
         let url = client::endpoint(&base, APPS_PATH);
         let max_tries = opts.max_tries.max(1);
@@ -252,16 +287,11 @@ impl Run {
                     continue;
                 }
                 401 => {
-                    let skewed = self
-                        .cx
-                        .clock_offset_s
-                        .is_some_and(|o| o.abs() > CLOCK_SKEW_LIMIT_S);
-                    return Err(if skewed {
-                        "clock_skew"
-                    } else {
-                        "not_authorized"
-                    }
-                    .into());
+                    // Find out why instead of listing causes; accepted on Apple's clock, the
+                    // probes sign on it too.
+                    let offset = self.diagnose(creds, &http, &url, opts).await?;
+                    signer = signer.with_clock_offset(offset);
+                    break;
                 }
                 403 => {
                     let code = match &x.body {
@@ -381,6 +411,8 @@ impl Run {
             clock_offset_s: self.cx.clock_offset_s,
             // A valid key needs no details; one from an earlier try (a passing 503) is stale.
             detail: self.cx.detail.filter(|_| code != "valid"),
+            warnings: self.warnings,
+            tried: self.cx.tried,
         }
     }
 }

@@ -158,6 +158,48 @@ pub struct Context {
     /// A problem that stopped the run before any request (`api_base_invalid`, …): its own
     /// message and hint say exactly what to fix.
     pub stopped_by: Option<crate::core::Problem>,
+    /// The Key ID the run was given, and the one Apple accepted in a follow-up after a 401.
+    pub given_key_id: String,
+    pub accepted_key_id: Option<String>,
+    /// Follow-ups after a 401 that Apple refused too (`diagnose.rs`): ruled out.
+    pub tried: Vec<&'static str>,
+}
+
+/// The `clock_offset` warning: Apple accepted the key only when signed on its own clock.
+pub fn clock_offset_words(offset_s: i64) -> String {
+    format!(
+        "Apple accepted the key only when it was signed on Apple's clock: this computer's clock is about {} {} Apple's. The key is fine; turn on automatic date and time so that other tools work with it too.",
+        human_secs(offset_s.unsigned_abs()),
+        if offset_s > 0 { "behind" } else { "ahead of" }
+    )
+}
+
+/// The 401 checklist, minus what the follow-ups ruled out.
+fn not_authorized_hint(tried: &[&str]) -> String {
+    let mut items = vec![
+        "the Key ID matches the file name AuthKey_<KEYID>.p8",
+        "the Issuer ID was copied from the top of the Team Keys page in App Store Connect",
+        "the key is not revoked (look for it under Revoked keys in App Store Connect: revoked keys stay listed for 30 days, and revocation is permanent)",
+        "it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key)",
+    ];
+    if !tried.contains(&"other_kind") {
+        items.push("Team vs Individual is chosen correctly");
+    }
+    let last = items.pop().unwrap_or_default();
+    format!("Check that: {}; and {last}.", items.join("; "))
+}
+
+/// "signing on Apple's clock, the Key ID from the file name": what the follow-ups ruled out.
+fn tried_words(tried: &[&str]) -> String {
+    let words: Vec<&str> = tried
+        .iter()
+        .map(|t| match *t {
+            "apple_clock" => "signing on Apple's clock",
+            "file_key_id" => "the Key ID from the file name",
+            _ => "the other kind of key (team or individual)",
+        })
+        .collect();
+    words.join(", ")
 }
 
 /// Message (what happened) and hint (what to do) for an outcome code.
@@ -181,16 +223,42 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
             };
             (message, hint)
         }
-        "not_authorized" => (
-            format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking."),
-            "Check that: the Key ID matches the file name AuthKey_<KEYID>.p8; the Issuer ID was copied from the top of the Team Keys page in App Store Connect; the key is not revoked (look for it under Revoked keys in App Store Connect: revoked keys stay listed for 30 days, and revocation is permanent); it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key); and Team vs Individual is chosen correctly.".into(),
+        "not_authorized" => {
+            let also = if cx.tried.is_empty() {
+                String::new()
+            } else {
+                format!(" Also tried, and refused too: {}.", tried_words(&cx.tried))
+            };
+            (
+                format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking.{also}"),
+                not_authorized_hint(&cx.tried),
+            )
+        }
+        "key_is_individual" => (
+            "Apple accepts this key as an individual key, not as a team key.".into(),
+            "An individual key belongs to one user and cannot manage certificates and provisioning profiles, so a platform that builds apps for you needs a team key: create one under Team Keys in App Store Connect. To use this key anyway, test it as an individual key.".into(),
         ),
+        "key_is_team" => (
+            "Apple accepts this key as a team key, not as an individual key.".into(),
+            "Test it again as a team key, with the Issuer ID from the top of the Team Keys page in App Store Connect.".into(),
+        ),
+        "key_id_from_file_name" => {
+            let accepted = cx.accepted_key_id.as_deref().unwrap_or("the one in the file name");
+            (
+                format!("Apple accepts this key with the Key ID in its file name, {accepted}, not with {}.", cx.given_key_id),
+                format!("Use {accepted} as the Key ID, then test again."),
+            )
+        }
         "clock_skew" => {
             let off = cx.clock_offset_s.unwrap_or(0);
             let (amount, dir) = (human_secs(off.unsigned_abs()), if off > 0 { "behind" } else { "ahead of" });
             (
                 format!("Apple refused the key, and this computer's clock is about {amount} {dir} Apple's clock. Apple refuses sign-ins from a clock that is off."),
-                "Turn on automatic date and time (\"Set time automatically\") in your system settings, then verify again.".into(),
+                if cx.tried.contains(&"apple_clock") {
+                    "Turn on automatic date and time (\"Set time automatically\") in your system settings. Signed on Apple's clock the key was still refused, so also check the Key ID, the Issuer ID, and that the key is not revoked.".into()
+                } else {
+                    "Turn on automatic date and time (\"Set time automatically\") in your system settings, then verify again.".into()
+                },
             )
         }
         "forbidden_role" => (
@@ -339,6 +407,9 @@ mod tests {
             "valid",
             "not_authorized",
             "clock_skew",
+            "key_is_individual",
+            "key_is_team",
+            "key_id_from_file_name",
             "forbidden_role",
             "agreement_required",
             "forbidden",
@@ -355,7 +426,7 @@ mod tests {
                 "{code}"
             );
             let class = crate::core::problem::Code::parse(code).map(|c| c.class());
-            assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer)), "{code}");
+            assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer | Class::Usage)), "{code}");
         }
         assert_eq!(human_secs(600), "10 minutes");
         assert_eq!(human_secs(86_400), "24 hours");
