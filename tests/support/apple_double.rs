@@ -234,6 +234,36 @@ struct State {
     apps: Vec<(String, String)>,
     rate_limit_header: bool,
     requests: Vec<Recorded>,
+    /// Key IDs (`kid`) with a request being served now, and the most distinct ones at once.
+    in_flight: Vec<String>,
+    max_keys_in_flight: usize,
+}
+
+/// A request's `kid` counted as in flight until dropped.
+struct InFlight {
+    state: Arc<Mutex<State>>,
+    kid: String,
+}
+
+impl InFlight {
+    fn start(state: &Arc<Mutex<State>>, kid: String) -> InFlight {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.in_flight.push(kid.clone());
+        let mut distinct = s.in_flight.clone();
+        distinct.sort();
+        distinct.dedup();
+        s.max_keys_in_flight = s.max_keys_in_flight.max(distinct.len());
+        InFlight { state: state.clone(), kid }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = s.in_flight.iter().position(|k| *k == self.kid) {
+            s.in_flight.remove(i);
+        }
+    }
 }
 
 /// The running double. Dropping it stops accepting new connections.
@@ -256,6 +286,8 @@ impl AppleDouble {
             apps: vec![("Demo Shop".into(), "com.example.shop".into())],
             rate_limit_header: true,
             requests: Vec::new(),
+            in_flight: Vec::new(),
+            max_keys_in_flight: 0,
         }));
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (st, sp) = (state.clone(), stop.clone());
@@ -320,6 +352,11 @@ impl AppleDouble {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.lock().requests.clone()
+    }
+
+    /// The most distinct keys (`kid`) whose requests were served at the same time so far.
+    pub fn max_keys_in_flight(&self) -> usize {
+        self.lock().max_keys_in_flight
     }
 
     pub fn request_count(&self) -> usize {
@@ -437,6 +474,8 @@ fn serve(mut conn: TcpStream, state: Arc<Mutex<State>>) {
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::to_owned);
+    let kid = token.as_deref().and_then(|t| jsonwebtoken::decode_header(t).ok()).and_then(|h| h.kid);
+    let _in_flight = kid.map(|kid| InFlight::start(&state, kid));
 
     // Decide under the lock, act (sleep, stream, write) without it.
     let (scenario, offset, apps, rl_header, keys) = {

@@ -7,6 +7,7 @@ pub mod handoff;
 pub mod load;
 pub mod output;
 pub mod store;
+pub mod watch;
 pub mod verify;
 pub mod words;
 

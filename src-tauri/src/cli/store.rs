@@ -59,7 +59,12 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// The Key ID of a saved key.
-    pub key_id: String,
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub key_id: Option<String>,
+    /// Test every saved key (two at a time), say what changed since each one's last test, and
+    /// exit with the worst result's code.
+    #[arg(long)]
+    pub all: bool,
     /// App Store Connect API address (tests only; default Apple's).
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
@@ -196,7 +201,10 @@ pub fn show(a: ShowArgs) -> Outcome {
 
 pub fn test(a: TestArgs) -> Outcome {
     let style = Style::for_stdout();
-    let (key, ids) = load_stored_key(&a.key_id)?;
+    let Some(key_id) = a.key_id.as_deref() else {
+        return super::watch::test_all(&a, style);
+    };
+    let (key, ids) = load_stored_key(key_id)?;
     let v = verify_key(&key, &ids, a.api_base.clone())?;
     let recorded = Vault::open().and_then(|vault| vault.record_test(&ids.key_id, &v));
     if a.json {

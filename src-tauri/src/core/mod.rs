@@ -14,6 +14,7 @@ pub mod problem;
 pub mod process;
 pub mod profile;
 pub mod readiness;
+pub mod retest;
 pub mod session;
 pub mod setup_link;
 pub mod text;

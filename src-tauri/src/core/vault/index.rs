@@ -52,6 +52,10 @@ pub struct LastTest {
     pub valid: bool,
     pub message: String,
     pub http_status: Option<u16>,
+    /// What this test changed since the one before ("Was valid on …, now refused …"), when it
+    /// changed the answer (`core::retest::compare`); kept until the next test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
 }
 
 impl LastTest {
@@ -62,6 +66,7 @@ impl LastTest {
             valid: v.is_valid(),
             message: v.message.clone(),
             http_status: v.http_status,
+            change: None,
         }
     }
 }
@@ -221,6 +226,29 @@ pub fn now_rfc3339() -> String {
     rfc3339(secs)
 }
 
+/// `2026-12-03T18:30:00Z` (as [`rfc3339`] writes it) to Unix seconds; `None` for anything else.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant), the inverse of `rfc3339` below.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
 /// Unix seconds to RFC 3339 UTC (days-from-civil inverse, Howard Hinnant).
 pub(crate) fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -244,6 +272,16 @@ pub(crate) fn rfc3339(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339_round_trips() {
+        for secs in [0i64, 951_782_400, 1_800_000_000, 4_102_444_799] {
+            assert_eq!(super::parse_rfc3339(&super::rfc3339(secs)), Some(secs), "{secs}");
+        }
+        for bad in ["", "2026-12-03", "2026-13-03T00:00:00Z", "2026-12-03T00:00:00+01:00", "2026-12-03t00:00:00Z"] {
+            assert_eq!(super::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -23,7 +23,7 @@ mod save;
 #[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 
-pub use index::{now_rfc3339, IndexEntry, LastTest};
+pub use index::{now_rfc3339, parse_rfc3339, IndexEntry, LastTest};
 pub use keychain::{open_platform_store, store_display_name};
 pub use save::{label_for, SaveOutcome, SaveRequest, SaveStatus};
 
@@ -143,7 +143,11 @@ impl Vault {
         let mut index = Index::load(&self.index_path)?;
         self.settle(&mut index)?;
         let entry = index.get_mut(key_id).ok_or_else(|| not_found(key_id))?;
-        entry.last_test = Some(LastTest::from_verification(verification));
+        // What changed since the previous test is kept until the next one (the launch banner).
+        let change = crate::core::retest::compare(entry.last_test.as_ref(), verification);
+        let mut test = LastTest::from_verification(verification);
+        test.change = change.trend.is_news().then_some(change.message);
+        entry.last_test = Some(test);
         let updated = entry.clone();
         index.save(&self.index_path)?;
         Ok(updated)

@@ -1,0 +1,267 @@
+//! Watching saved keys: re-test every saved key with Apple (at most two at a time), say what
+//! changed since each key's last test, pick the worst result, and say which keys need a look
+//! (a changed result, or a last test more than 30 days old) for the wizard's launch banner.
+
+use crate::core::apple::{self, Verification, VerifyOptions};
+use crate::core::problem::{Class, Code};
+use crate::core::vault::{parse_rfc3339, IndexEntry, LastTest, StoredKey, Vault};
+use crate::core::Problem;
+use futures_util::StreamExt;
+use serde::Serialize;
+
+/// Keys tested at once: Apple's limits are per key, but a merchant's connection and Apple's
+/// patience are not endless.
+pub const AT_ONCE: usize = 2;
+
+/// A last test older than this many days is worth repeating.
+pub const STALE_DAYS: i64 = 30;
+
+/// How a test's answer compares with the key's previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    FirstTest,
+    Unchanged,
+    /// Was valid, is refused now.
+    StoppedWorking,
+    /// Was not valid, is valid now.
+    WorksAgain,
+    /// Another answer than before, neither of the above.
+    Changed,
+    /// Apple could not be asked: the previous answer stands.
+    NoAnswer,
+}
+
+impl Trend {
+    /// Worth remembering and showing until the next test.
+    pub fn is_news(self) -> bool {
+        matches!(self, Trend::StoppedWorking | Trend::WorksAgain | Trend::Changed)
+    }
+}
+
+/// What changed, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub trend: Trend,
+    pub message: String,
+    /// What to do; empty when nothing is to be done.
+    pub hint: String,
+}
+
+/// Compare Apple's answer now with the key's previous test.
+pub fn compare(previous: Option<&LastTest>, now: &Verification) -> Change {
+    let change = |trend, message: String, hint: &str| Change { trend, message, hint: hint.to_owned() };
+    let Some(prev) = previous else {
+        return change(Trend::FirstTest, format!("First test: {}", now.message), &now.hint);
+    };
+    let day = prev.at.get(..10).unwrap_or(&prev.at);
+    if now.class() == Class::NoAnswer {
+        let was = if prev.valid { "valid".to_owned() } else { prev.outcome.clone() };
+        return change(Trend::NoAnswer, format!("Apple could not be asked ({}); the last answer, on {day}, was {was}.", now.message.trim_end_matches('.')), "Test again later.");
+    }
+    if prev.outcome == now.outcome {
+        return change(Trend::Unchanged, format!("Unchanged since the last test on {day}."), if now.is_valid() { "" } else { &now.hint });
+    }
+    match (prev.valid, now.is_valid()) {
+        (true, false) if matches!(Code::parse(&now.outcome), Some(Code::NotAuthorized | Code::ClockSkew)) => change(
+            Trend::StoppedWorking,
+            format!("Was valid on {day}, now refused with the same file and IDs: it was probably revoked in App Store Connect."),
+            "Look for it under Revoked keys in App Store Connect (a revoked key never works again). Create a new team key, test it, and send it to your platform in place of this one.",
+        ),
+        (true, false) => change(Trend::StoppedWorking, format!("Was valid on {day}, now: {}", now.message), &now.hint),
+        (false, true) => change(Trend::WorksAgain, format!("Works again: on {day} the answer was {}.", prev.outcome), ""),
+        _ => change(Trend::Changed, format!("On {day} the answer was {}, now: {}", prev.outcome, now.message), &now.hint),
+    }
+}
+
+/// One saved key's re-test.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retest {
+    pub key_id: String,
+    pub label: String,
+    /// The test before this one.
+    pub previous: Option<LastTest>,
+    /// Apple's answer; absent when the key could not be read back from the keychain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apple: Option<Verification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// Reading the key, or recording the answer, failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+    pub class: Class,
+}
+
+/// The worst of the results, for the exit code: a key that stopped working is worst, then a key
+/// that cannot be used, storage, usage, no answer, and all fine.
+pub fn worst(results: &[Retest]) -> Class {
+    let rank = |c: Class| match c {
+        Class::Refused => 5,
+        Class::NotUsable => 4,
+        Class::Storage => 3,
+        Class::Usage => 2,
+        Class::NoAnswer => 1,
+        Class::Usable => 0,
+    };
+    results.iter().map(|r| r.class).max_by_key(|c| rank(*c)).unwrap_or(Class::Usable)
+}
+
+/// Every saved key read back from the keychain (or why it could not be), in the index's order.
+pub struct Loaded(Vec<(IndexEntry, Result<StoredKey, Problem>)>);
+
+impl Loaded {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Re-testing every saved key happens in three parts, because keychain reads and index writes
+/// block while Apple's answers are awaited: load (blocking), ask (async, [`AT_ONCE`] keys at a
+/// time), record (blocking).
+pub fn load_all(vault: &Vault) -> Result<Loaded, Problem> {
+    Ok(Loaded(vault.list()?.into_iter().map(|e| {
+        let key = vault.load(&e.ids.key_id);
+        (e, key)
+    }).collect()))
+}
+
+/// Apple's answer for each loaded key (`None` where the key could not be read).
+pub async fn ask_all(loaded: &Loaded, opts: &VerifyOptions) -> Vec<Option<Verification>> {
+    futures_util::stream::iter(loaded.0.iter().map(|(_, k)| async move {
+        match k {
+            Ok(stored) => Some(apple::verify(&stored.ids.credentials(&stored.key), opts).await),
+            Err(_) => None,
+        }
+    }))
+    .buffered(AT_ONCE)
+    .collect()
+    .await
+}
+
+/// Record each answer in the index and say what changed since each key's last test.
+pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verification>>) -> Vec<Retest> {
+    loaded
+        .0
+        .into_iter()
+        .zip(answers)
+        .map(|((entry, key), answer)| {
+            let mut r = Retest {
+                key_id: entry.ids.key_id.to_string(),
+                label: entry.label.clone(),
+                previous: entry.last_test.clone(),
+                change: answer.as_ref().map(|v| compare(entry.last_test.as_ref(), v)),
+                class: answer.as_ref().map_or(Class::Storage, Verification::class),
+                apple: answer,
+                problem: key.err(),
+            };
+            if let Some(v) = &r.apple {
+                if let Err(p) = vault.record_test(&entry.ids.key_id, v) {
+                    // A key that works but whose answer could not be kept: the failure counts.
+                    r.class = if v.is_valid() { p.class() } else { r.class };
+                    r.problem = Some(p);
+                }
+            } else if let Some(p) = &r.problem {
+                r.class = p.class();
+            }
+            r
+        })
+        .collect()
+}
+
+/// Why a saved key deserves a look when the wizard opens: its last test changed the answer, or
+/// it was last tested (or saved untested) more than [`STALE_DAYS`] days ago.
+pub fn attention(entry: &IndexEntry, now_secs: i64) -> Option<String> {
+    let name = format!("{} ({})", entry.label, entry.ids.key_id);
+    if let Some(change) = entry.last_test.as_ref().and_then(|t| t.change.as_ref()) {
+        return Some(format!("{name}: {change}"));
+    }
+    let days = age_days(entry, now_secs)?;
+    (days > STALE_DAYS).then(|| match entry.last_test {
+        Some(_) => format!("{name} was last tested {days} days ago: test it again to be sure it still works."),
+        None => format!("{name} was saved {days} days ago and never tested: test it to be sure it works."),
+    })
+}
+
+/// Whole days since the key's last test (or since it was saved, when never tested).
+pub fn age_days(entry: &IndexEntry, now_secs: i64) -> Option<i64> {
+    let at = entry.last_test.as_ref().map_or(entry.saved_at.as_str(), |t| t.at.as_str());
+    parse_rfc3339(at).map(|t| (now_secs - t).max(0) / 86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::apple::Capabilities;
+    use crate::core::ids::{KeyIds, KeyKind};
+    use crate::core::vault::index::rfc3339;
+
+    fn answer(outcome: &str) -> Verification {
+        Verification {
+            outcome: outcome.into(),
+            message: format!("{outcome} said."),
+            hint: format!("do {outcome}"),
+            http_status: None,
+            attempts: 1,
+            elapsed_ms: 1,
+            apps_total: None,
+            apps: Vec::new(),
+            capabilities: Capabilities::default(),
+            rate_limit: None,
+            clock_offset_s: None,
+            detail: None,
+            warnings: Vec::new(),
+            tried: Vec::new(),
+        }
+    }
+
+    fn last(outcome: &str, at: &str) -> LastTest {
+        LastTest { at: at.into(), valid: outcome == "valid", ..LastTest::from_verification(&answer(outcome)) }
+    }
+
+    #[test]
+    fn each_change_has_its_trend_and_words() {
+        let before = last("valid", "2026-11-01T10:00:00Z");
+        let c = compare(Some(&before), &answer("not_authorized"));
+        assert_eq!(c.trend, Trend::StoppedWorking);
+        assert!(c.message.contains("2026-11-01") && c.message.contains("probably revoked"), "{}", c.message);
+        assert!(c.hint.contains("Revoked keys"));
+        let c = compare(Some(&before), &answer("forbidden_role"));
+        assert_eq!((c.trend, c.hint.as_str()), (Trend::StoppedWorking, "do forbidden_role"));
+        assert_eq!(compare(Some(&before), &answer("valid")).trend, Trend::Unchanged);
+        assert_eq!(compare(Some(&before), &answer("network_timeout")).trend, Trend::NoAnswer);
+        assert_eq!(compare(None, &answer("valid")).trend, Trend::FirstTest);
+        let refused = last("not_authorized", "2026-11-01T10:00:00Z");
+        assert_eq!(compare(Some(&refused), &answer("valid")).trend, Trend::WorksAgain);
+        assert_eq!(compare(Some(&refused), &answer("forbidden")).trend, Trend::Changed);
+        assert!(Trend::StoppedWorking.is_news() && !Trend::Unchanged.is_news() && !Trend::NoAnswer.is_news());
+    }
+
+    #[test]
+    fn worst_ranks_a_refusal_first() {
+        let r = |class| Retest { key_id: String::new(), label: String::new(), previous: None, apple: None, change: None, problem: None, class };
+        assert_eq!(worst(&[]), Class::Usable);
+        assert_eq!(worst(&[r(Class::Usable), r(Class::NoAnswer), r(Class::Refused), r(Class::Storage)]), Class::Refused);
+        assert_eq!(worst(&[r(Class::NoAnswer), r(Class::Usable)]), Class::NoAnswer);
+    }
+
+    #[test]
+    fn attention_for_news_and_for_old_tests() {
+        let now = 1_800_000_000;
+        let entry = |test: Option<LastTest>, saved: i64| IndexEntry {
+            ids: KeyIds { key_id: crate::core::ids::KeyId::normalised("2X9R4HXF34".into()), issuer_id: None, kind: KeyKind::Individual },
+            label: "Shop".into(),
+            fingerprint: "sha256:00".into(),
+            saved_at: rfc3339(saved),
+            last_test: test,
+            unconfirmed: false,
+        };
+        let fresh = last("valid", &rfc3339(now - 86_400));
+        assert_eq!(attention(&entry(Some(fresh.clone()), now - 86_400), now), None);
+        let old = last("valid", &rfc3339(now - 31 * 86_400));
+        let said = attention(&entry(Some(old), now - 40 * 86_400), now).unwrap();
+        assert!(said.contains("Shop (2X9R4HXF34) was last tested 31 days ago"), "{said}");
+        assert!(attention(&entry(None, now - 31 * 86_400), now).unwrap().contains("never tested"));
+        let news = LastTest { change: Some("Was valid on 2026-11-01, now refused.".into()), ..fresh };
+        assert_eq!(attention(&entry(Some(news), now), now).unwrap(), "Shop (2X9R4HXF34): Was valid on 2026-11-01, now refused.");
+    }
+}
