@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "list_saved",
     "retest_saved",
     "delete_saved",
+    "retest_all_saved",
+    "compare_saved",
     "handoff_config",
     "open_destination",
     "setup_link",

@@ -371,6 +371,27 @@ fn verify_reports_offline_and_can_be_cancelled() {
     assert_eq!(v["outcome"], json!("network_unreachable"));
     let rows = h.call("list_saved", json!({})).unwrap();
     assert_eq!(rows[0]["last_outcome"], json!("network_unreachable"), "{rows}");
+    assert_eq!(rows[0]["age_days"], json!(0), "{rows}");
+    assert_eq!(rows[0]["attention"], Value::Null, "{rows}");
+    // Test all: every saved key, with what changed since its last test (no answer: it stands).
+    let all = h.call("retest_all_saved", json!({})).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all[0]["key_id"], json!("ABC123DEFG"));
+    assert_eq!(all[0]["apple"]["outcome"], json!("network_unreachable"), "{all}");
+    assert_eq!(all[0]["change"]["trend"], json!("no_answer"), "{all}");
+    assert_eq!(all[0]["class"], json!("no_answer"));
+    // Compare with text: what a CI secret store gave back (escaped newlines) is the same key.
+    let escaped = h.key.canonical_pem().replace('\n', "\\n");
+    let same = h.call("compare_saved", json!({ "keyId": "ABC123DEFG", "text": escaped })).unwrap();
+    assert_eq!(same["same"], json!(true), "{same}");
+    assert_eq!(same["notes"][0]["code"], json!("escaped_newlines"), "{same}");
+    let other = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+    let differs = h.call("compare_saved", json!({ "keyId": "ABC123DEFG", "text": other.canonical_pem() })).unwrap();
+    assert_eq!(differs["same"], json!(false), "{differs}");
+    assert!(differs["message"].as_str().unwrap().contains("fingerprints differ"), "{differs}");
+    let junk = h.call("compare_saved", json!({ "keyId": "ABC123DEFG", "text": "hello" })).unwrap();
+    assert_eq!((junk["same"].clone(), junk["problems"][0]["code"].clone()), (json!(false), json!("not_a_key")), "{junk}");
+    assert_problem(&h.call("compare_saved", json!({ "keyId": "ZZZZZZZZZZ", "text": "x" })).unwrap_err(), "not_found");
     std::env::remove_var("ASC_API_BASE");
     assert_eq!(h.call("app_info", json!({})).unwrap()["api_override"], Value::Null);
     h.assert_no_leak();

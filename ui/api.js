@@ -75,6 +75,16 @@ export function deleteSaved({ keyId }) {
   return call('delete_saved', { keyId });
 }
 
+/** Tests every saved key again, two at a time: `Retest` rows with what changed for each. */
+export function retestAllSaved() {
+  return call('retest_all_saved');
+}
+
+/** Is pasted text (from a CI secret store) the same key as the saved `keyId`? `TextComparison`. */
+export function compareSaved({ keyId, text }) {
+  return call('compare_saved', { keyId, text });
+}
+
 /** The hand-off settings: `HandoffConfig` (platform_name, has_upload, has_dashboard, token_label, store_name). */
 export function handoffConfig() {
   return call('handoff_config');

@@ -144,6 +144,7 @@ function wireNavigation() {
     show('saved');
   });
   $('#close-saved').addEventListener('click', () => show(beforeSaved));
+  $('#saved-banner-open').addEventListener('click', () => $('#open-saved').click());
 }
 
 async function loadConfig() {
@@ -170,6 +171,7 @@ async function start() {
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);
   await loadConfig();
   for (const mod of [...Object.values(MODULES), saved]) if (mod.configure) mod.configure();
+  saved.banner();
   if (rememberedPlace(info) === 'create') {
     for (const box of $$('section[data-step="prereqs"] input[type="checkbox"]')) box.checked = true;
     show('create', { initial: true });

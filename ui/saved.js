@@ -1,11 +1,54 @@
-// Saved keys screen: list, re-test, export, delete (with an inline confirmation).
+// Saved keys screen: list, re-test (one or all), compare with a CI secret, export, delete (with an
+// inline confirmation); and the launch banner for keys whose answer changed or whose test is old.
 import { $, details, el, formatTime, warningList } from './dom.js';
-import { deleteSaved, exportSaved, listSaved, retestSaved } from './api.js';
+import { compareSaved, deleteSaved, exportSaved, listSaved, retestAllSaved, retestSaved } from './api.js';
 
 let ctx;
 
 export function init(c) {
   ctx = c;
+  $('#test-all').addEventListener('click', testAll);
+}
+
+/** On launch: a banner when a saved key's answer changed or its last test is old (the core says which). */
+export async function banner() {
+  let rows = [];
+  try { rows = await listSaved(); } catch (_) { return; }
+  const news = rows.filter((r) => r.attention);
+  $('#saved-banner').hidden = news.length === 0;
+  $('#saved-banner-list').replaceChildren(...news.map((r) => el('li', { 'data-key-id': r.key_id }, r.attention)));
+}
+
+async function testAll() {
+  const btn = $('#test-all');
+  btn.disabled = true;
+  btn.textContent = 'Testing all…';
+  $('#test-all-status').textContent = 'Asking Apple about every saved key, two at a time.';
+  let results = [];
+  try {
+    results = await retestAllSaved();
+  } catch (p) {
+    $('#test-all-status').textContent = `${p.message} ${p.hint}`;
+  }
+  btn.disabled = false;
+  btn.textContent = 'Test all';
+  if (!results.length) return;
+  await load();
+  for (const r of results) {
+    const li = $(`#saved-list li[data-key-id="${r.key_id}"]`);
+    if (!li) continue;
+    const msg = $('.row-message', li);
+    const ok = r.class === 'usable';
+    msg.dataset.status = ok ? 'ok' : 'error';
+    const said = r.change ? [r.change.message, r.change.hint].filter(Boolean).join(' ') : `${r.problem.message} ${r.problem.hint}`;
+    msg.replaceChildren(...[said, details(r.apple || r.problem)].filter(Boolean));
+  }
+  const bad = results.filter((r) => r.class !== 'usable').length;
+  $('#test-all-status').textContent = bad
+    ? `${results.length} key(s) tested: ${bad} need a look (said under each).`
+    : `${results.length} key(s) tested: all work.`;
+  ctx.announce($('#test-all-status').textContent);
+  banner();
 }
 
 export function blocker() {
@@ -16,9 +59,14 @@ export function enter() {
   load();
 }
 
+function age(days) {
+  if (days == null) return '';
+  return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
 function outcomeText(row) {
   if (!row.last_outcome || row.last_outcome === 'not_tested') return 'Not yet tested';
-  const when = row.last_verified_at ? ` (${formatTime(row.last_verified_at)})` : '';
+  const when = row.last_verified_at ? ` (${formatTime(row.last_verified_at)}, ${age(row.age_days)})` : '';
   return row.last_outcome === 'valid' ? `Valid API Key${when}` : `${row.last_message || row.last_outcome}${when}`;
 }
 
@@ -37,6 +85,7 @@ async function load() {
   list.removeAttribute('aria-busy');
   $('.empty-saved').hidden = rows.length > 0;
   $('.saved-export').hidden = rows.length === 0;
+  $('.saved-all').hidden = rows.length === 0;
   list.replaceChildren(...rows.map(renderRow));
   ctx.announce(rows.length ? `${rows.length} saved key(s).` : 'No keys are saved on this computer yet.');
 }
@@ -56,10 +105,39 @@ function renderRow(row) {
   const retest = el('button', { type: 'button', class: 'retest small', 'aria-label': `Test again: ${row.key_id}` }, 'Test again');
   const exp = el('button', { type: 'button', class: 'export small', 'aria-label': `Export ${row.key_id}` }, 'Export');
   const del = el('button', { type: 'button', class: 'delete small', 'aria-label': `Delete ${row.key_id} from this computer` }, 'Delete');
-  const actions = el('div', { class: 'saved-actions' }, retest, exp, del);
+  const cmp = el('button', { type: 'button', class: 'compare small', 'aria-label': `Compare with text: ${row.key_id}` }, 'Compare with text…');
+  const actions = el('div', { class: 'saved-actions' }, retest, exp, cmp, del);
   const message = el('p', { class: 'row-message', role: 'status' });
   const warnings = el('div', { class: 'row-warnings' });
-  li.append(actions, message, warnings);
+  const fieldId = `compare-${row.key_id}`;
+  const area = el('textarea', { id: fieldId, class: 'compare-text mono', rows: 4, autocomplete: 'off' });
+  area.spellcheck = false;
+  const run = el('button', { type: 'button', class: 'compare-run small' }, 'Compare');
+  const compareBox = el('div', { class: 'compare-box' },
+    el('label', { htmlFor: fieldId }, `Paste what your CI secret store holds for ${row.key_id}; the wizard checks it is the same key.`),
+    area, run);
+  compareBox.hidden = true;
+  li.append(actions, compareBox, message, warnings);
+
+  cmp.addEventListener('click', () => {
+    compareBox.hidden = !compareBox.hidden;
+    if (!compareBox.hidden) area.focus();
+  });
+  run.addEventListener('click', async () => {
+    try {
+      const r = await compareSaved({ keyId: row.key_id, text: area.value });
+      message.dataset.status = r.same ? 'ok' : 'error';
+      const fixes = (r.notes || []).map((n) => n.message);
+      const why = (r.problems || []).map((p) => `${p.message} ${p.hint}`);
+      message.textContent = [r.message, ...why, ...fixes].join(' ');
+    } catch (p) {
+      message.dataset.status = 'error';
+      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
+    }
+    // The pasted secret does not stay on screen.
+    area.value = '';
+    ctx.announce(message.textContent);
+  });
 
   retest.addEventListener('click', async () => {
     retest.disabled = true;
@@ -105,7 +183,7 @@ function renderRow(row) {
     const text = el('span', { class: 'confirm-text' }, 'Delete this key from this computer? It stays active at Apple.');
     actions.replaceChildren(text, confirmBtn, cancelBtn);
     cancelBtn.focus();
-    cancelBtn.addEventListener('click', () => { actions.replaceChildren(retest, exp, del); del.focus(); });
+    cancelBtn.addEventListener('click', () => { actions.replaceChildren(retest, exp, cmp, del); del.focus(); });
     confirmBtn.addEventListener('click', async () => {
       try {
         await deleteSaved({ keyId: row.key_id });
@@ -116,7 +194,7 @@ function renderRow(row) {
         $('.saved-export').hidden = left === 0;
         $('#close-saved').focus();
       } catch (p) {
-        actions.replaceChildren(retest, exp, del);
+        actions.replaceChildren(retest, exp, cmp, del);
         message.dataset.status = 'error';
         message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
         ctx.announce(message.textContent);

@@ -48,6 +48,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         store::list_saved,
         store::retest_saved,
         store::delete_saved,
+        store::retest_all_saved,
+        store::compare_saved,
         handoff::handoff_config,
         handoff::open_destination,
         handoff::setup_link,

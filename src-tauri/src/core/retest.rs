@@ -127,15 +127,17 @@ pub fn load_all(vault: &Vault) -> Result<Loaded, Problem> {
 
 /// Apple's answer for each loaded key (`None` where the key could not be read).
 pub async fn ask_all(loaded: &Loaded, opts: &VerifyOptions) -> Vec<Option<Verification>> {
-    futures_util::stream::iter(loaded.0.iter().map(|(_, k)| async move {
-        match k {
-            Ok(stored) => Some(apple::verify(&stored.ids.credentials(&stored.key), opts).await),
-            Err(_) => None,
-        }
-    }))
-    .buffered(AT_ONCE)
-    .collect()
-    .await
+    // The futures are made before the stream runs: a closure inside the stream would make the
+    // command's future not `Send` for every lifetime (a known rustc limit with `buffered`).
+    let asks: Vec<_> = loaded.0.iter().map(|(_, k)| ask(k, opts)).collect();
+    futures_util::stream::iter(asks).buffered(AT_ONCE).collect().await
+}
+
+async fn ask(key: &Result<StoredKey, Problem>, opts: &VerifyOptions) -> Option<Verification> {
+    match key {
+        Ok(stored) => Some(apple::verify(&stored.ids.credentials(&stored.key), opts).await),
+        Err(_) => None,
+    }
 }
 
 /// Record each answer in the index and say what changed since each key's last test.

@@ -7,7 +7,10 @@ use crate::app::state::{off_thread, AppState};
 use crate::core::apple::{Tested, VerifyOptions};
 use crate::core::ids::{self, KeyIds};
 use crate::core::problem::Code;
+use crate::core::retest::{self, Retest};
+use crate::core::vault::compare::{compare_text, TextComparison};
 use crate::core::vault::{store_display_name, IndexEntry, SaveOutcome, SaveStatus, StoredKey, Vault};
+use zeroize::Zeroizing;
 use crate::core::Problem;
 use serde::Serialize;
 use tauri::State;
@@ -34,11 +37,18 @@ pub struct SavedRow {
     pub last_outcome: String,
     pub last_message: Option<String>,
     pub last_verified_at: Option<String>,
+    /// Whole days since the last test (or since saved, when never tested).
+    pub age_days: Option<i64>,
+    /// Why this key deserves a look (a changed answer, an old test): the launch banner's words.
+    pub attention: Option<String>,
 }
 
 impl From<IndexEntry> for SavedRow {
     fn from(e: IndexEntry) -> Self {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         SavedRow {
+            age_days: retest::age_days(&e, now),
+            attention: retest::attention(&e, now),
             last_outcome: e.last_test.as_ref().map_or_else(|| Code::NotTested.to_string(), |t| t.outcome.clone()),
             last_message: e.last_test.as_ref().map(|t| t.message.clone()),
             last_verified_at: e.last_test.map(|t| t.at),
@@ -111,4 +121,20 @@ pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<
 pub async fn delete_saved(state: State<'_, AppState>, key_id: String) -> Result<()> {
     let id = ids::parse_key_id(&key_id)?;
     Ok(blocking(&state, move |vault| vault.delete(&id)).await?)
+}
+
+/// Test every saved key again (two at a time) and say what changed for each.
+#[tauri::command]
+pub async fn retest_all_saved(state: State<'_, AppState>) -> Result<Vec<Retest>> {
+    let loaded = blocking(&state, |vault| retest::load_all(&vault)).await?;
+    let answers = retest::ask_all(&loaded, &VerifyOptions::default()).await;
+    Ok(blocking(&state, move |vault| Ok(retest::record_all(&vault, loaded, answers))).await?)
+}
+
+/// Is this text (what a CI secret store gave back) the same key as the saved `key_id`?
+#[tauri::command]
+pub async fn compare_saved(state: State<'_, AppState>, key_id: String, text: String) -> Result<TextComparison> {
+    // Our copy is wiped when done; the IPC layer's own request buffer is outside our reach.
+    let text = Zeroizing::new(text);
+    Ok(blocking(&state, move |vault| compare_text(&vault, &key_id, &text)).await?)
 }
