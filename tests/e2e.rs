@@ -651,6 +651,11 @@ async fn e2e_d_apple_401_checklist() {
         all.contains("Issuer ID") && all.contains("revoked"),
         "checklist names the usual causes: {all}"
     );
+    // The follow-up signed the team key as an individual one and Apple refused that too: the
+    // checklist no longer asks about the kind, and the title says what was tried.
+    assert!(!all.contains("Team key or Individual key"), "ruled out, not asked: {all}");
+    let title = j.text("#test-result .result-title").await;
+    assert!(title.contains("Also tried, and refused too"), "{title}");
     assert!(
         j.is_disabled(&next_of("test")).await,
         "cannot go on after a rejection"
@@ -701,6 +706,15 @@ async fn e2e_d_apple_401_checklist() {
     j.click(&next_of("ids")).await;
     assert_eq!(run_test(&j).await, "valid");
     j.shot_at("test-valid", "#test-result").await;
+
+    // A computer clock ten minutes off: Apple takes the key signed on its own clock, and the
+    // result says the key is fine and the clock is not.
+    apple.set_date_offset(600);
+    assert_eq!(run_test(&j).await, "valid");
+    j.wait_visible("#test-result .result-warnings li[data-code=\"clock_offset\"]").await;
+    let warning = j.text("#test-result .result-warnings").await;
+    assert!(warning.contains("The key is fine") && warning.contains("10 minutes"), "{warning}");
+    j.shot_at("test-valid-clock-offset", "#test-result").await;
     j.finish().await;
 }
 
@@ -1076,5 +1090,87 @@ async fn e2e_g_replace_saved_key() {
     j.shot("saved-replaced").await;
     assert_no_key_in_page(&j, &key).await;
     assert_no_key_in_page(&j, &old).await;
+    j.finish().await;
+}
+
+/// (i) Watching saved keys (issue 15 §3, §4): a key revoked since its last test, found by a
+/// scheduled `test --all`, greets the merchant in a banner at launch; Saved keys' "Test all" says
+/// what changed under each key, each key shows its last result's age, and "Compare with text…"
+/// tells whether what a CI secret store gave back is the same key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_i_watch_saved_keys() {
+    if !e2e::tools_ready("i-watch", true) {
+        return;
+    }
+    let (key, key_id, issuer, apple) = team_key_at_apple();
+    let other = TestKey::new();
+    let other_id = fixtures::key_id();
+    apple.add_key(DoubleKey::team(&other_id, other.public(), &issuer));
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for (k, id) in [(&key, &key_id), (&other, &other_id)] {
+        let file = h.join(format!("AuthKey_{id}.p8"));
+        std::fs::write(&file, &k.pem).unwrap();
+        let out = cli(h)
+            .arg("save")
+            .arg(&file)
+            .args(["--issuer-id", &issuer, "--api-base", &apple.base_url(), "--json"])
+            .output()
+            .expect("run the CLI");
+        assert!(out.status.success(), "seed: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    // Revoked in App Store Connect since; the daily `test --all` (cron) finds it.
+    apple.revoke(&other_id);
+    let out = cli(h).args(["test", "--all", "--api-base", &apple.base_url()]).output().expect("run the CLI");
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let env = AppEnv::default().var("ASC_API_BASE", apple.base_url());
+    let mut j = Journey::start("i-watch", home, env).await;
+    wait_started(&j).await;
+    j.wait_visible("#saved-banner").await;
+    let banner = j.text("#saved-banner").await;
+    assert!(banner.contains(&other_id) && banner.contains("probably revoked"), "{banner}");
+    assert!(!banner.contains(&format!("({key_id})")), "only the key that changed: {banner}");
+    j.shot_at("launch-banner", "#saved-banner").await;
+
+    j.click("#saved-banner-open").await;
+    j.wait_step("saved").await;
+    let row = |id: &str| format!("#saved-list [data-key-id=\"{id}\"]");
+    j.wait_visible(&row(&key_id)).await;
+    assert!(j.text(&format!("{} .last-outcome", row(&key_id))).await.contains("today"), "the age is shown");
+    j.click("#test-all").await;
+    j.wait_js(
+        "Test all to finish",
+        "return /tested/.test(document.querySelector('#test-all-status').textContent);",
+        vec![],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(j.text("#test-all-status").await.contains("2 key(s) tested: 1 need a look"), "{}", j.text("#test-all-status").await);
+    let bad = j.text(&format!("{} .row-message", row(&other_id))).await;
+    assert!(bad.contains("Revoked keys"), "what to do for the revoked key: {bad}");
+    let good = j.text(&format!("{} .row-message", row(&key_id))).await;
+    assert!(good.contains("Unchanged"), "{good}");
+    j.shot_at("saved-test-all", "#saved-list").await;
+
+    // What a CI secret store gave back, newlines escaped: the same key, after one repair.
+    let r = row(&key_id);
+    j.click(&format!("{r} .compare")).await;
+    j.wait_visible(&format!("{r} .compare-text")).await;
+    j.type_into(&format!("{r} .compare-text"), &key.pem.trim_end().replace('\n', "\\n")).await;
+    j.shot_at("saved-compare-text", &r).await;
+    j.click(&format!("{r} .compare-run")).await;
+    j.wait_js(
+        "the comparison",
+        "return document.querySelector(arguments[0])?.dataset.status === 'ok';",
+        vec![json!(format!("{r} .row-message"))],
+        WAIT,
+    )
+    .await;
+    let said = j.text(&format!("{r} .row-message")).await;
+    assert!(said.contains("The same key") && said.contains("fingerprints match"), "{said}");
+    assert_eq!(j.js("return document.querySelector(arguments[0]).value;", vec![json!(format!("{r} .compare-text"))]).await, json!(""), "the pasted text is cleared");
+    j.shot_at("saved-compare-same", &r).await;
+    assert_no_key_in_page(&j, &key).await;
     j.finish().await;
 }

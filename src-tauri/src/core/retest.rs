@@ -173,7 +173,12 @@ pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verificatio
 /// Why a saved key deserves a look when the wizard opens: its last test changed the answer, or
 /// it was last tested (or saved untested) more than [`STALE_DAYS`] days ago.
 pub fn attention(entry: &IndexEntry, now_secs: i64) -> Option<String> {
-    let name = format!("{} ({})", entry.label, entry.ids.key_id);
+    // The default label already names the Key ID ("App Store Connect key 2X9R4HXF34").
+    let name = if entry.label.contains(entry.ids.key_id.as_str()) {
+        entry.label.clone()
+    } else {
+        format!("{} ({})", entry.label, entry.ids.key_id)
+    };
     if let Some(change) = entry.last_test.as_ref().and_then(|t| t.change.as_ref()) {
         return Some(format!("{name}: {change}"));
     }
