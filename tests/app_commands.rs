@@ -663,3 +663,18 @@ fn a_dropped_file_never_blocks_the_window_thread() {
     }
     assert!(state.session().selected().is_some(), "the dropped key arrives once the session is free");
 }
+
+/// The download is never offered for removal, nor removed, before a checked copy is safe; with
+/// nothing downloaded since the watch began there is nothing to offer or use.
+#[test]
+fn no_download_goes_before_a_safe_copy() {
+    let h = Harness::new();
+    let path = h.key_file("AuthKey_ABC123DEFG.p8");
+    let key_ref = h.load(&path);
+    assert_eq!(h.call("cleanup_offer", json!({ "keyRef": key_ref })).unwrap(), Value::Null);
+    assert_problem(&h.call("trash_downloaded", json!({ "keyRef": key_ref })).unwrap_err(), "no_file");
+    assert!(path.exists(), "nothing moved");
+    assert_eq!(h.call("downloaded_key", json!({})).unwrap(), Value::Null);
+    assert_problem(&h.call("use_downloaded_key", json!({})).unwrap_err(), "no_file");
+    h.assert_no_leak();
+}

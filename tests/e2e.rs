@@ -465,6 +465,25 @@ async fn e2e_a_happy_path() {
         "CLI re-test outcome: {stdout}"
     );
     assert!(!stdout.contains(&key.body), "no key material in CLI output");
+
+    // With a checked copy in the keychain, Done offers to move the download to the Trash (never
+    // a plain delete), saying Apple will not let it be downloaded again.
+    j.wait_visible("#cleanup-run").await;
+    let offer = j.text("#cleanup-text").await;
+    assert!(offer.contains("Apple will not let you download this key again") && offer.contains("Secret Service"), "{offer}");
+    j.shot_at("done-cleanup-offer", "#cleanup").await;
+    j.click("#cleanup-run").await;
+    j.wait_js(
+        "the download to move to the Trash",
+        "return /in the Trash/.test(document.querySelector('#cleanup-result').textContent);",
+        vec![],
+        WAIT,
+    )
+    .await;
+    let name = format!("AuthKey_{key_id}.p8");
+    assert!(!home.join("Downloads").join(&name).exists(), "gone from Downloads");
+    assert!(home.join(".local/share/Trash/files").join(&name).exists(), "in the Trash, not deleted");
+    j.shot_at("done-cleaned-up", "#cleanup").await;
     j.finish().await;
 }
 
@@ -1171,6 +1190,58 @@ async fn e2e_i_watch_saved_keys() {
     assert!(said.contains("The same key") && said.contains("fingerprints match"), "{said}");
     assert_eq!(j.js("return document.querySelector(arguments[0]).value;", vec![json!(format!("{r} .compare-text"))]).await, json!(""), "the pasted text is cleared");
     j.shot_at("saved-compare-same", &r).await;
+    assert_no_key_in_page(&j, &key).await;
+    j.finish().await;
+}
+
+/// (j) Catching the download (issue 15 §1): the key file lands in Downloads after step 2 sent the
+/// merchant to App Store Connect, the way a browser writes it (a partial file, then renamed); step 3
+/// offers it at the top and one click checks it, with no picker at all. Before a safe copy
+/// exists, Done offers nothing to remove.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_j_catch_the_download() {
+    if !e2e::tools_ready("j-catch-download", true) {
+        return;
+    }
+    let (key, key_id, issuer, apple) = team_key_at_apple();
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("Downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let env = AppEnv::default().var("ASC_API_BASE", apple.base_url());
+    let mut j = Journey::start("j-catch-download", home, env).await;
+
+    through_prereqs_and_create(&mut j).await;
+    assert!(j.js("return document.querySelector('#download-offer').hidden;", vec![]).await == json!(true), "nothing downloaded yet");
+    let name = format!("AuthKey_{key_id}.p8");
+    let partial = downloads.join(format!("{name}.crdownload"));
+    std::fs::write(&partial, &key.pem.as_bytes()[..40]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(&partial, &key.pem).unwrap();
+    std::fs::rename(&partial, downloads.join(&name)).unwrap();
+
+    j.wait_visible("#download-offer").await;
+    let offer = j.text("#download-offer-text").await;
+    assert!(offer.contains(&format!("Found {name}, downloaded a few seconds ago")), "{offer}");
+    j.shot_at("file-download-offered", "#download-offer").await;
+    j.click("#use-download").await;
+    j.wait_attr("#file-result", "data-ok", WAIT).await;
+    assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "true");
+    assert_eq!(j.text("#file-name").await.trim(), name);
+    assert_eq!(j.text("#fingerprint").await.trim(), key.fingerprint);
+    j.shot_at("file-download-checked", "#file-result").await;
+    j.click(&next_of("file")).await;
+    fill_ids(&mut j, &key_id, &issuer).await;
+    assert_eq!(run_test(&j).await, "valid");
+    j.click(&next_of("test")).await;
+
+    // No copy kept anywhere (keychain unticked): Done offers nothing to remove.
+    j.wait_step("handoff").await;
+    j.click("#do-keychain").await;
+    j.click(&next_of("handoff")).await;
+    j.wait_step("done").await;
+    assert!(j.js("return document.querySelector('#cleanup').hidden;", vec![]).await == json!(true), "no safe copy, no offer");
+    assert!(j.home.path().join("Downloads").join(&name).exists());
+    j.shot("done-no-safe-copy").await;
     assert_no_key_in_page(&j, &key).await;
     j.finish().await;
 }

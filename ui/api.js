@@ -80,6 +80,31 @@ export function retestAllSaved() {
   return call('retest_all_saved');
 }
 
+/** Starts watching the download folders; a new AuthKey_*.p8 comes as the `key-downloaded` event. */
+export function watchDownloads() {
+  return call('watch_downloads');
+}
+
+/** The newest key file downloaded since the watch began (`Offer`), or null. */
+export function downloadedKey() {
+  return call('downloaded_key');
+}
+
+/** Checks the downloaded key file, as for a picked one: `Loaded`. */
+export function useDownloadedKey() {
+  return call('use_downloaded_key');
+}
+
+/** Done's offer to move the download to the trash (`Cleanup`), or null. */
+export function cleanupOffer({ keyRef }) {
+  return call('cleanup_offer', { keyRef });
+}
+
+/** Moves the selected key's download to the trash; returns what was done, in words. */
+export function trashDownloaded({ keyRef }) {
+  return call('trash_downloaded', { keyRef });
+}
+
 /** Is pasted text (from a CI secret store) the same key as the saved `keyId`? `TextComparison`. */
 export function compareSaved({ keyId, text }) {
   return call('compare_saved', { keyId, text });

@@ -1,6 +1,6 @@
 // Step 2: how to create the key in App Store Connect.
 import { $, copyText } from '../dom.js';
-import { openDestination } from '../api.js';
+import { openDestination, watchDownloads } from '../api.js';
 
 let ctx;
 
@@ -28,6 +28,11 @@ export function configure() {
   const suggested = ctx.state.brand && ctx.state.brand.suggested_key_name;
   if (suggested) $('#suggested-name').textContent = suggested;
   else if (platform) $('#suggested-name').textContent = `${platform} Integration`;
+}
+
+/** From here on, a key downloaded from App Store Connect is caught (offered in step 3). */
+export function enter() {
+  watchDownloads().catch(() => { /* the picker still works */ });
 }
 
 export function blocker() {

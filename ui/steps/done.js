@@ -1,6 +1,6 @@
 // Step 7: summary, advice, and "Test again".
 import { $, el, formatTime } from '../dom.js';
-import { clearKey, retestSaved, verifyKey } from '../api.js';
+import { cleanupOffer, clearKey, retestSaved, trashDownloaded, verifyKey } from '../api.js';
 import { forgetPlace } from '../place.js';
 
 let ctx;
@@ -8,6 +8,35 @@ let ctx;
 export function init(c) {
   ctx = c;
   $('#test-again').addEventListener('click', testAgain);
+  $('#cleanup-run').addEventListener('click', cleanup);
+}
+
+/** Offered only once a checked copy is safe and the key's file sits in a download folder (Rust decides). */
+async function offerCleanup() {
+  const s = ctx.state;
+  const offer = s.keyRef ? await cleanupOffer({ keyRef: s.keyRef }).catch(() => null) : null;
+  $('#cleanup').hidden = !offer;
+  if (!offer) return;
+  $('#cleanup-text').textContent = offer.message;
+  $('#cleanup-run').textContent = offer.action;
+  $('#cleanup-run').hidden = false;
+  $('#cleanup-result').textContent = '';
+}
+
+async function cleanup() {
+  const btn = $('#cleanup-run');
+  btn.disabled = true;
+  try {
+    $('#cleanup-result').textContent = await trashDownloaded({ keyRef: ctx.state.keyRef });
+    $('#cleanup-result').dataset.status = 'ok';
+    $('#cleanup-text').hidden = true;
+    btn.hidden = true;
+  } catch (p) {
+    $('#cleanup-result').textContent = `${p.message} ${p.hint}`;
+    $('#cleanup-result').dataset.status = 'error';
+  }
+  btn.disabled = false;
+  ctx.announce($('#cleanup-result').textContent);
 }
 
 function whereSaved() {
@@ -45,6 +74,7 @@ export function render() {
 
 export function enter() {
   render();
+  offerCleanup();
 }
 
 async function testAgain() {

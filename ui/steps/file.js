@@ -1,7 +1,7 @@
 // Step 3: choose, drop or paste the key; the offline check runs at once in Rust.
 import { $, finding, reveal } from '../dom.js';
 import { listen } from '../ipc.js';
-import { loadKeyText, pickKeyFile } from '../api.js';
+import { downloadedKey, loadKeyText, pickKeyFile, useDownloadedKey } from '../api.js';
 
 let ctx;
 let busy = false;
@@ -16,6 +16,9 @@ export function init(c) {
     if (!box.hidden) $('#paste-text').focus();
   });
   $('#check-paste').addEventListener('click', checkPaste);
+  // A key downloaded since step 2 is offered at the top: one click checks it.
+  listen('key-downloaded', showOffer);
+  $('#use-download').addEventListener('click', useDownload);
   $('#paste-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); checkPaste(); }
   });
@@ -30,6 +33,32 @@ export function init(c) {
   listen('tauri://drag-enter', () => zone.classList.add('hover'));
   listen('tauri://drag-leave', () => zone.classList.remove('hover'));
   listen('tauri://drag-drop', () => zone.classList.remove('hover'));
+}
+
+function showOffer(offer) {
+  const box = $('#download-offer');
+  box.hidden = !offer;
+  if (!offer) return;
+  $('#download-offer-text').textContent = offer.message;
+  box.dataset.fileName = offer.file_name;
+  if (ctx.current === 'file') ctx.announce(offer.message);
+}
+
+export async function enter() {
+  showOffer(await downloadedKey().catch(() => null));
+}
+
+async function useDownload() {
+  if (busy) return;
+  busy = true;
+  try {
+    showLoaded(await useDownloadedKey());
+    $('#download-offer').hidden = true;
+  } catch (problem) {
+    showProblem(problem);
+  } finally {
+    busy = false;
+  }
 }
 
 async function pick() {

@@ -32,7 +32,7 @@ pub struct DropPayload {
 /// Register commands, state and window events on any runtime, so tests can
 /// pass `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    use commands::{handoff, key, store, verify};
+    use commands::{downloads, handoff, key, store, verify};
     builder.manage(AppState::default()).manage(updates::Pending::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
         commands::app_info,
         commands::remember_place,
@@ -50,6 +50,11 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         store::delete_saved,
         store::retest_all_saved,
         store::compare_saved,
+        downloads::watch_downloads,
+        downloads::downloaded_key,
+        downloads::use_downloaded_key,
+        downloads::cleanup_offer,
+        downloads::trash_downloaded,
         handoff::handoff_config,
         handoff::open_destination,
         handoff::setup_link,

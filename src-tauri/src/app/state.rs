@@ -4,6 +4,7 @@
 
 use crate::app::words::wizard_words;
 use crate::core::config::{self, Config};
+use crate::core::downloads::{self, Download, DownloadWatch};
 use crate::core::key;
 use crate::core::problem::Code;
 use crate::core::session::{Loaded, Session};
@@ -27,6 +28,8 @@ pub struct AppState {
     work: Work,
     /// The dashboard's setup link (its code never leaves Rust).
     links: Mutex<Links>,
+    /// The watch on the download folders, from step 2 on.
+    downloads: Mutex<Option<DownloadWatch>>,
 }
 
 struct Work(watch::Sender<u64>);
@@ -125,6 +128,27 @@ impl AppState {
         self.work.0.send_modify(|generation| *generation += 1);
     }
 
+    /// Watch the download folders (the OS's and those keys were picked from before) for a new
+    /// key file; `found` hears of each. Started once; later calls keep the running watch.
+    pub fn watch_downloads(&self, found: impl Fn(&Download) + Send + Sync + 'static) -> Result<(), Problem> {
+        let mut slot = lock(&self.downloads);
+        if slot.is_none() {
+            *slot = Some(DownloadWatch::start(downloads::download_folders(&downloads::remembered_folders()), found)?);
+        }
+        Ok(())
+    }
+
+    /// The newest key file downloaded since the watch began.
+    pub fn latest_download(&self) -> Option<Download> {
+        lock(&self.downloads).as_ref().and_then(DownloadWatch::latest)
+    }
+
+    /// The folders a download may sit in (watched or not).
+    pub fn download_folders(&self) -> Vec<std::path::PathBuf> {
+        let watched = lock(&self.downloads).as_ref().map(|w| w.folders.clone()).unwrap_or_default();
+        downloads::download_folders(&[watched, downloads::remembered_folders()].concat())
+    }
+
     /// A ticket for an upload or export starting now.
     pub fn ticket(&self) -> Ticket {
         // A new receiver has seen the current generation: only a later bump cancels it.
@@ -138,7 +162,14 @@ impl AppState {
         self.session().clear();
         let bytes = {
             let path = path.clone();
-            off_thread("Reading the file", move || key::read_path(&path)).await?
+            off_thread("Reading the file", move || {
+                let bytes = key::read_path(&path)?;
+                if let Some(folder) = path.parent() {
+                    downloads::remember_folder(folder);
+                }
+                Ok(bytes)
+            })
+            .await?
         };
         Ok(self.session().load_read(&bytes, &path).worded(wizard_words))
     }

@@ -5,6 +5,8 @@ pub mod apple;
 pub mod config;
 pub mod credentials;
 pub mod destination;
+#[cfg(feature = "gui")]
+pub mod downloads;
 pub mod export;
 pub mod fsutil;
 pub mod ids;

@@ -182,6 +182,9 @@ codes! {
     BadDestination = "bad_destination": Usage,
     Cancelled = "cancelled": NoAnswer,
     DialogFailed = "dialog_failed": Storage,
+    // The download folder could not be watched, or the download not moved to the trash.
+    WatchFailed = "watch_failed": Storage,
+    TrashFailed = "trash_failed": Storage,
     OpenFailed = "open_failed": Storage,
     Internal = "internal": Storage,
 }

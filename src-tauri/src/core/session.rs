@@ -54,6 +54,18 @@ pub struct Selected {
     ids: Option<KeyIds>,
     /// Apple's last answer for this key with those IDs (dropped when they change).
     verification: Option<Verification>,
+    /// Where a checked copy of this key is safe (the keychain, read back; an export kept), so its
+    /// download may go to the trash.
+    safe_copy: Option<SafeCopy>,
+}
+
+/// Where the checked copy of the key is safe, so the downloaded file may go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SafeCopy {
+    /// Written to the keychain and read back (`Vault::save` compares what it reads back).
+    Keychain { store: &'static str },
+    /// An export file the merchant keeps.
+    Export { path: PathBuf },
 }
 
 /// The selected key with its accepted IDs: what verify, save, upload and export work on.
@@ -116,6 +128,7 @@ impl Session {
                     source,
                     ids: None,
                     verification: None,
+                    safe_copy: None,
                 });
                 Some(id)
             }
@@ -166,6 +179,21 @@ impl Session {
         if let Some(sel) = self.selected.as_mut().filter(|s| s.id == key_ref && s.ids.as_ref() == Some(asked)) {
             sel.verification = Some(verification.clone());
         }
+    }
+
+    /// A checked copy of the selected key is safe now (the keychain's is preferred when both are).
+    pub fn record_safe_copy(&mut self, key_ref: &str, copy: SafeCopy) {
+        if let Some(sel) = self.selected.as_mut().filter(|s| s.id == key_ref) {
+            if !matches!(sel.safe_copy, Some(SafeCopy::Keychain { .. })) {
+                sel.safe_copy = Some(copy);
+            }
+        }
+    }
+
+    /// The selected key's file and its safe copy, if any.
+    pub fn safe_copy(&self, key_ref: &str) -> Result<(Option<&Path>, Option<&SafeCopy>), Problem> {
+        let sel = self.get(key_ref)?;
+        Ok((sel.path.as_deref(), sel.safe_copy.as_ref()))
     }
 
     /// Where the selected key's file is (`no_file` for pasted text).

@@ -11,6 +11,7 @@ use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
+use crate::core::session::SafeCopy;
 use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
 use crate::core::Problem;
@@ -127,7 +128,11 @@ pub async fn upload_key(state: State<'_, AppState>, key_ref: String, token: Stri
 #[tauri::command]
 pub async fn export_key(state: State<'_, AppState>, key_ref: String, format: ExportFormat) -> Result<HandResult> {
     let ready = state.session().ready(&key_ref)?;
-    Ok(write_export(state.ticket(), ready.key, ready.ids, format).await?)
+    let written = write_export(state.ticket(), ready.key, ready.ids, format).await?;
+    if let Some(path) = &written.path {
+        state.session().record_safe_copy(&key_ref, SafeCopy::Export { path: path.into() });
+    }
+    Ok(written)
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 //!
 //! Keep this list, `build.rs` COMMANDS and `capabilities/main.json` in step.
 
+pub mod downloads;
 pub mod handoff;
 pub mod key;
 pub mod store;

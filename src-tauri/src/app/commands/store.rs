@@ -8,6 +8,7 @@ use crate::core::apple::{Tested, VerifyOptions};
 use crate::core::ids::{self, KeyIds};
 use crate::core::problem::Code;
 use crate::core::retest::{self, Retest};
+use crate::core::session::SafeCopy;
 use crate::core::vault::compare::{compare_text, TextComparison};
 use crate::core::vault::{store_display_name, IndexEntry, SaveOutcome, SaveStatus, StoredKey, Vault};
 use zeroize::Zeroizing;
@@ -98,7 +99,10 @@ pub async fn save_to_keychain(
 ) -> Result<SaveResult> {
     let ready = state.session().ready(&key_ref)?;
     let save = move |vault: Vault| vault.save(&ready.save_request(label.as_deref(), replace.unwrap_or(false)));
-    Ok(blocking(&state, save).await?.into())
+    let saved = blocking(&state, save).await?;
+    // Written and read back: the download may go to the trash now.
+    state.session().record_safe_copy(&key_ref, SafeCopy::Keychain { store: store_display_name() });
+    Ok(saved.into())
 }
 
 #[tauri::command]
