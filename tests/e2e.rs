@@ -1127,8 +1127,10 @@ async fn e2e_i_watch_saved_keys() {
     apple.add_key(DoubleKey::team(&other_id, other.public(), &issuer));
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
+    let seed = h.join("seed");
+    std::fs::create_dir_all(&seed).unwrap();
     for (k, id) in [(&key, &key_id), (&other, &other_id)] {
-        let file = h.join(format!("AuthKey_{id}.p8"));
+        let file = seed.join(format!("AuthKey_{id}.p8"));
         std::fs::write(&file, &k.pem).unwrap();
         let out = cli(h)
             .arg("save")
@@ -1190,6 +1192,16 @@ async fn e2e_i_watch_saved_keys() {
     assert!(said.contains("The same key") && said.contains("fingerprints match"), "{said}");
     assert_eq!(j.js("return document.querySelector(arguments[0]).value;", vec![json!(format!("{r} .compare-text"))]).await, json!(""), "the pasted text is cleared");
     j.shot_at("saved-compare-same", &r).await;
+
+    // Handed to GitHub Actions from Saved keys: the key file written, and the `gh secret set`
+    // commands that read every value from the file or stdin.
+    j.js("const s = document.querySelector('#saved-export-format'); s.value = 'github'; s.dispatchEvent(new Event('change')); return true;", vec![]).await;
+    j.click(&format!("{r} .export")).await;
+    j.wait_visible(&format!("{r} .export-commands")).await;
+    let cmds = j.text(&format!("{r} .export-commands")).await;
+    assert!(cmds.contains("gh secret set APP_STORE_CONNECT_PRIVATE_KEY <"), "{cmds}");
+    assert!(!cmds.contains(&key.body[..40]), "no key in the commands");
+    j.shot_at("saved-export-github", &r).await;
     assert_no_key_in_page(&j, &key).await;
     j.finish().await;
 }

@@ -167,7 +167,10 @@ function renderRow(row) {
       const r = await exportSaved({ keyId: row.key_id, format });
       message.dataset.status = 'ok';
       message.textContent = r.message;
-      warnings.replaceChildren(...[warningList(r.warnings)].filter(Boolean));
+      // The commands to run next (xcodebuild flags, gh secret set, altool), and the notes.
+      const next = (r.commands || []).length ? el('pre', { class: 'export-commands' }, r.commands.join('\n')) : null;
+      const notes = (r.notes || []).map((n) => el('p', { class: 'explain' }, n));
+      warnings.replaceChildren(...[next, ...notes, warningList(r.warnings)].filter(Boolean));
     } catch (p) {
       message.dataset.status = 'error';
       message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
