@@ -128,7 +128,9 @@ rpm_size=$(stat -c %s "$rpm")
 bin_size=$(stat -c %s "$app")
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
 expect ".deb is $(mb "$deb_size") (≤ 6 MB)" test "$deb_size" -le 6000000
-expect "installed binary is $(mb "$bin_size") (≤ 12 MB)" test "$bin_size" -le 12000000
+# 13 MB: catching the download (notify) and moving it to the Trash (trash, with jiff for the
+# .trashinfo's local DeletionDate) added 0.7 MB to the 11.76 MB platform build (2026-12-03).
+expect "installed binary is $(mb "$bin_size") (≤ 13 MB)" test "$bin_size" -le 13000000
 echo "    sizes: .deb $(mb "$deb_size"), .rpm $(mb "$rpm_size"), installed binary $(mb "$bin_size")"
 
 echo "packages: $passed passed, $failed failed"
