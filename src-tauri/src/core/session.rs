@@ -57,6 +57,9 @@ pub struct Selected {
     /// Where a checked copy of this key is safe (the keychain, read back; an export kept), so its
     /// download may go to the trash.
     safe_copy: Option<SafeCopy>,
+    /// An Issuer ID typed before "Individual key" was chosen: after a 401 the key is tried as a
+    /// team key with it (`key_is_team`).
+    other_issuer: Option<String>,
 }
 
 /// Where the checked copy of the key is safe, so the downloaded file may go.
@@ -77,11 +80,20 @@ pub struct Ready {
     pub valid: Option<Verification>,
     /// The key's file name, for the follow-ups after Apple's 401 (`None` for pasted text).
     pub file_name: Option<String>,
+    /// For an individual key, an Issuer ID the person typed: tried as a team key after a 401.
+    pub issuer_id_to_try: Option<String>,
 }
 
 impl Ready {
     pub fn credentials(&self) -> Credentials<'_> {
         self.ids.credentials(&self.key)
+    }
+
+    /// How to ask Apple about this key: what the follow-ups after a 401 may try (the file name's
+    /// Key ID, an Issuer ID typed for an individual key).
+    pub fn verify_options(&self) -> crate::core::apple::VerifyOptions {
+        let opts = crate::core::apple::VerifyOptions { issuer_id_to_try: self.issuer_id_to_try.clone(), ..Default::default() };
+        opts.for_file(self.file_name.as_deref())
     }
 
     /// What the vault is asked to save for this key.
@@ -129,6 +141,7 @@ impl Session {
                     ids: None,
                     verification: None,
                     safe_copy: None,
+                    other_issuer: None,
                 });
                 Some(id)
             }
@@ -162,6 +175,10 @@ impl Session {
                 sel.verification = None;
             }
             sel.ids = accepted;
+            sel.other_issuer = match kind {
+                KeyKind::Individual => ids::normalize_issuer_id(issuer_id).ok().map(|n| n.value),
+                KeyKind::Team => None,
+            };
         }
         check
     }
@@ -171,7 +188,7 @@ impl Session {
         let sel = self.get(key_ref)?;
         let ids = sel.ids.clone().ok_or_else(ids_not_checked)?;
         let valid = sel.verification.clone().filter(Verification::is_valid);
-        Ok(Ready { key: sel.key.clone(), ids, valid, file_name: sel.file_name.clone() })
+        Ok(Ready { key: sel.key.clone(), ids, valid, file_name: sel.file_name.clone(), issuer_id_to_try: sel.other_issuer.clone() })
     }
 
     /// Remember Apple's answer, if the selection still has the IDs it was asked with.
@@ -258,5 +275,24 @@ mod tests {
         // A check without the key's ref (no key chosen yet) keeps nothing.
         s.check_ids("2X9R4HXF34", issuer, KeyKind::Team, None);
         assert_eq!(s.ready(&key_ref).unwrap_err().code, "ids_not_checked");
+    }
+
+    #[test]
+    fn the_follow_ups_get_the_file_name_key_id_and_an_issuer_typed_for_an_individual_key() {
+        let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("AuthKey_2X9R4HXF34.p8");
+        std::fs::write(&path, key.canonical_pem()).unwrap();
+        let mut s = Session::new();
+        let key_ref = s.load_read(&std::fs::read(&path).unwrap(), &path).key_ref.unwrap();
+        let issuer = "57246542-96fe-1a63-e053-0824d011072a";
+        s.check_ids("INDIVIDUAL1", issuer, KeyKind::Individual, Some(&key_ref));
+        let opts = s.ready(&key_ref).unwrap().verify_options();
+        assert_eq!(opts.file_key_id.as_deref(), Some("2X9R4HXF34"));
+        assert_eq!(opts.issuer_id_to_try.as_deref(), Some(issuer));
+        assert_eq!(s.ready(&key_ref).unwrap().ids.issuer_id, None, "the key itself stays individual");
+        // A team key's Issuer ID is its own, not one to try.
+        s.check_ids("2X9R4HXF34", issuer, KeyKind::Team, Some(&key_ref));
+        assert_eq!(s.ready(&key_ref).unwrap().verify_options().issuer_id_to_try, None);
     }
 }

@@ -13,8 +13,7 @@ use tauri::State;
 #[tauri::command]
 pub async fn verify_key(state: State<'_, AppState>, key_ref: String) -> Result<Tested> {
     let ready = state.session().ready(&key_ref)?;
-    let opts = VerifyOptions::default().for_file(ready.file_name.as_deref());
-    let verification = run(&state, &ready.key, &ready.ids, &opts).await?;
+    let verification = run(&state, &ready.key, &ready.ids, &ready.verify_options()).await?;
     state.session().record_verification(&key_ref, &ready.ids, &verification);
     Ok(Tested::for_platform(verification, &state.config().unwrap_or_default()))
 }
