@@ -1,0 +1,94 @@
+//! What Apple said: the answer types `verify` returns (`Verification`, and `Tested` for the
+//! wizard), with the apps, capabilities and rate limit they carry.
+
+use crate::core::problem::{Class, Code};
+use crate::core::Note;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AppSummary {
+    pub name: String,
+    pub bundle_id: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Certificates / bundle IDs readable: `None` when not probed.
+    pub signing: Option<bool>,
+    pub users: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: u32,
+    pub remaining: u32,
+}
+
+/// What Apple said, as the `apple` object of `verify --json`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Verification {
+    /// `valid`, `not_authorized`, `clock_skew`, `forbidden_role`, … (stable codes).
+    pub outcome: String,
+    pub message: String,
+    pub hint: String,
+    pub http_status: Option<u16>,
+    /// Tries of the check request (`GET /v1/apps`); probes not counted.
+    pub attempts: u32,
+    pub elapsed_ms: u64,
+    pub apps_total: Option<u32>,
+    pub apps: Vec<AppSummary>,
+    pub capabilities: Capabilities,
+    pub rate_limit: Option<RateLimit>,
+    /// Apple's clock minus ours, in seconds, from the last `Date` header.
+    pub clock_offset_s: Option<i64>,
+    /// The library's, the OS's or Apple's own words behind the outcome (a connection error's
+    /// causes, Apple's error title and detail), shown under "Details"; absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Usable, but worth a look: `clock_offset` when Apple accepted the key only when signed on
+    /// its own clock.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Note>,
+    /// The follow-ups after a 401 that Apple refused too, so they are ruled out: `apple_clock`,
+    /// `file_key_id`, `other_kind` (see `diagnose.rs`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tried: Vec<&'static str>,
+}
+
+impl Verification {
+    pub fn is_valid(&self) -> bool {
+        self.outcome == "valid"
+    }
+
+    /// Valid = usable, Apple said no = refused, no usable answer, or (a configuration problem
+    /// passed through as an outcome) usage: decided by the outcome's [`Code`].
+    pub fn class(&self) -> Class {
+        Code::parse(&self.outcome).map_or(Class::Usage, Code::class)
+    }
+}
+
+/// A verification as the wizard receives it: Apple's answer plus its [`Class`], so the webview
+/// never keeps its own copy of which outcomes are refusals and which are "no answer".
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Tested {
+    #[serde(flatten)]
+    pub verification: Verification,
+    pub class: Class,
+    /// "Ready for Acme Shops" or what the key lacks; only when the platform requires something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<crate::core::readiness::Readiness>,
+}
+
+impl From<Verification> for Tested {
+    fn from(verification: Verification) -> Tested {
+        Tested { class: verification.class(), verification, readiness: None }
+    }
+}
+
+impl Tested {
+    /// The answer, with what it means for the platform the keys go to.
+    pub fn for_platform(verification: Verification, cfg: &crate::core::config::Config) -> Tested {
+        let readiness = crate::core::readiness::readiness(cfg, &verification);
+        Tested { readiness, ..Tested::from(verification) }
+    }
+}
