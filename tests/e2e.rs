@@ -734,6 +734,27 @@ async fn e2e_d_apple_401_checklist() {
     let warning = j.text("#test-result .result-warnings").await;
     assert!(warning.contains("The key is fine") && warning.contains("10 minutes"), "{warning}");
     j.shot_at("test-valid-clock-offset", "#test-result").await;
+
+    // The team key tested as an individual one, with its Issuer ID still typed: refused, and the
+    // follow-up signed as a team key with that Issuer ID says which kind it is.
+    j.click("[data-step=\"test\"] [data-action=\"back\"]").await;
+    j.wait_step("ids").await;
+    j.click("#kind-individual").await;
+    j.wait_js(
+        "Next on step ids to be enabled",
+        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+        vec![json!(next_of("ids"))],
+        WAIT,
+    )
+    .await;
+    j.click(&next_of("ids")).await;
+    assert_eq!(run_test(&j).await, "key_is_team");
+    let title = j.text("#test-result .result-title").await;
+    assert!(title.contains("accepts this key as a team key"), "{title}");
+    assert!(j.is_disabled(&next_of("test")).await, "not as given: fix the kind first");
+    let blocker = j.text("[data-step=\"test\"] .blocker").await;
+    assert!(blocker.contains("not as given"), "{blocker}");
+    j.shot_at("test-key-is-team", "#test-result").await;
     j.finish().await;
 }
 

@@ -14,6 +14,9 @@ const NOT_AUTHORIZED_CHECKLIST = [
   'It is an App Store Connect API key, not a push notification (APNs) or In-App Purchase key.',
   'Team key or Individual key is chosen correctly on the previous step.',
 ];
+// Apple took the key only as another kind or under the file name's Key ID (core::apple::diagnose).
+const NOT_AS_GIVEN = new Set(['key_is_individual', 'key_is_team', 'key_id_from_file_name']);
+
 // The item a follow-up already ruled out (core::apple::diagnose: `tried`) is not asked again.
 const RULED_OUT = { other_kind: NOT_AUTHORIZED_CHECKLIST.length - 1 };
 
@@ -155,5 +158,6 @@ export function blocker() {
   if (!s.verification) return 'Press “Test API Key” first.';
   if (s.verification.outcome === 'valid') return '';
   if (noAnswer(s.verification)) return 'No answer from Apple: try again, or continue without a test.';
+  if (NOT_AS_GIVEN.has(s.verification.outcome)) return 'Apple accepts the key, but not as given: change what is described above, then test again.';
   return 'Apple did not accept the key: fix what is described above, then test again.';
 }
