@@ -210,9 +210,20 @@ impl<'a> Signer<'a> {
         }
     }
 
-    /// A fresh token for the current time.
+    /// A fresh token for the current time (on Apple's clock when an offset was set).
     pub fn sign(&self) -> Token {
-        self.sign_at(SystemTime::now())
+        self.sign_at(self.now())
+    }
+
+    /// This computer's time, moved by the clock offset (if any).
+    fn now(&self) -> SystemTime {
+        let now = SystemTime::now();
+        let off = Duration::from_secs(self.clock_offset_s.unsigned_abs());
+        if self.clock_offset_s >= 0 {
+            now + off
+        } else {
+            now.checked_sub(off).unwrap_or(now)
+        }
     }
 
     pub fn sign_at(&self, now: SystemTime) -> Token {
@@ -223,10 +234,7 @@ impl<'a> Signer<'a> {
     /// `"<METHOD> <path?query>"` as sent (e.g. `"GET /v1/apps?limit=1"`), so a token that leaks
     /// cannot be used for anything else. Every request the app makes gets its own.
     pub fn sign_request(&self, method: &str, path_and_query: &str) -> Token {
-        let now = SystemTime::now();
-        let off = Duration::from_secs(self.clock_offset_s.unsigned_abs());
-        let now = if self.clock_offset_s >= 0 { now + off } else { now.checked_sub(off).unwrap_or(now) };
-        self.sign_request_at(now, method, path_and_query)
+        self.sign_request_at(self.now(), method, path_and_query)
     }
 
     pub fn sign_request_at(&self, now: SystemTime, method: &str, path_and_query: &str) -> Token {
