@@ -5,6 +5,37 @@ use crate::core::problem::{Class, Code};
 use crate::core::Note;
 use serde::Serialize;
 
+/// A follow-up after a lasting 401 (`diagnose.rs`), as `apple.tried` names it when Apple refused
+/// it too.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    /// A token signed on Apple's clock.
+    AppleClock,
+    /// The Key ID in the file name.
+    FileKeyId,
+    /// The other kind of key (team or individual).
+    OtherKind,
+}
+
+impl FollowUp {
+    /// How the 401's message names it.
+    pub const fn words(self) -> &'static str {
+        match self {
+            FollowUp::AppleClock => "signing on Apple's clock",
+            FollowUp::FileKeyId => "the Key ID from the file name",
+            FollowUp::OtherKind => "the other kind of key (team or individual)",
+        }
+    }
+}
+
+// Tests and callers compare with the snake_case names `--json` uses.
+impl PartialEq<&str> for FollowUp {
+    fn eq(&self, other: &&str) -> bool {
+        serde_json::to_value(self).is_ok_and(|v| v == *other)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AppSummary {
     pub name: String,
@@ -52,7 +83,30 @@ pub struct Verification {
     /// The follow-ups after a 401 that Apple refused too, so they are ruled out: `apple_clock`,
     /// `file_key_id`, `other_kind` (see `diagnose.rs`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tried: Vec<&'static str>,
+    pub tried: Vec<FollowUp>,
+}
+
+#[cfg(any(test, feature = "test-support"))]
+impl Verification {
+    /// An answer made by hand, for tests: one attempt, nothing else known.
+    pub fn by_hand(outcome: &str, message: impl Into<String>, hint: impl Into<String>) -> Verification {
+        Verification {
+            outcome: outcome.into(),
+            message: message.into(),
+            hint: hint.into(),
+            http_status: None,
+            attempts: 1,
+            elapsed_ms: 1,
+            apps_total: None,
+            apps: Vec::new(),
+            capabilities: Capabilities::default(),
+            rate_limit: None,
+            clock_offset_s: None,
+            detail: None,
+            warnings: Vec::new(),
+            tried: Vec::new(),
+        }
+    }
 }
 
 impl Verification {

@@ -14,7 +14,7 @@
 //! is `clock_skew` with a large offset, else `not_authorized`, and `tried` lists what was ruled out.
 
 use super::client::{self, Body};
-use super::{outcome, Run, VerifyOptions, APPS_PATH, CLOCK_SKEW_LIMIT_S};
+use super::{outcome, FollowUp, Run, VerifyOptions, APPS_PATH, CLOCK_SKEW_LIMIT_S};
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::problem::Code;
@@ -55,7 +55,7 @@ impl Run {
                     ));
                     return Ok(off);
                 }
-                Answer::Refused => self.cx.tried.push("apple_clock"),
+                Answer::Refused => self.cx.tried.push(FollowUp::AppleClock),
                 Answer::Stop => return refused(),
             }
         }
@@ -67,7 +67,7 @@ impl Run {
                     self.cx.accepted_key_id = Some(file_id.to_owned());
                     return Err(Code::KeyIdFromFileName.to_string());
                 }
-                Answer::Refused => self.cx.tried.push("file_key_id"),
+                Answer::Refused => self.cx.tried.push(FollowUp::FileKeyId),
                 Answer::Stop => return refused(),
             }
         }
@@ -88,7 +88,7 @@ impl Run {
                     }
                     .to_string())
                 }
-                Answer::Refused => self.cx.tried.push("other_kind"),
+                Answer::Refused => self.cx.tried.push(FollowUp::OtherKind),
                 Answer::Stop => return refused(),
             }
         }

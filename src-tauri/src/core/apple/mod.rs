@@ -17,7 +17,7 @@ pub mod client;
 mod diagnose;
 pub mod outcome;
 
-pub use answer::{AppSummary, Capabilities, RateLimit, Tested, Verification};
+pub use answer::{AppSummary, Capabilities, FollowUp, RateLimit, Tested, Verification};
 
 pub use crate::core::credentials::Credentials;
 use crate::core::Note;

@@ -1,7 +1,7 @@
 //! Reading Apple's answers (JSON:API errors, app lists, rate-limit header)
 //! and the words for every outcome code.
 
-use super::{AppSummary, Capabilities, RateLimit};
+use super::{AppSummary, Capabilities, FollowUp, RateLimit};
 use crate::core::text::printable;
 use serde::Deserialize;
 
@@ -162,7 +162,7 @@ pub struct Context {
     pub given_key_id: String,
     pub accepted_key_id: Option<String>,
     /// Follow-ups after a 401 that Apple refused too (`diagnose.rs`): ruled out.
-    pub tried: Vec<&'static str>,
+    pub tried: Vec<FollowUp>,
 }
 
 /// The `clock_offset` warning: Apple accepted the key only when signed on its own clock.
@@ -175,31 +175,18 @@ pub fn clock_offset_words(offset_s: i64) -> String {
 }
 
 /// The 401 checklist, minus what the follow-ups ruled out.
-fn not_authorized_hint(tried: &[&str]) -> String {
+fn not_authorized_hint(tried: &[FollowUp]) -> String {
     let mut items = vec![
         "the Key ID matches the file name AuthKey_<KEYID>.p8",
         "the Issuer ID was copied from the top of the Team Keys page in App Store Connect",
         "the key is not revoked (look for it under Revoked keys in App Store Connect: revoked keys stay listed for 30 days, and revocation is permanent)",
         "it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key)",
     ];
-    if !tried.contains(&"other_kind") {
+    if !tried.contains(&FollowUp::OtherKind) {
         items.push("Team vs Individual is chosen correctly");
     }
     let last = items.pop().unwrap_or_default();
     format!("Check that: {}; and {last}.", items.join("; "))
-}
-
-/// "signing on Apple's clock, the Key ID from the file name": what the follow-ups ruled out.
-fn tried_words(tried: &[&str]) -> String {
-    let words: Vec<&str> = tried
-        .iter()
-        .map(|t| match *t {
-            "apple_clock" => "signing on Apple's clock",
-            "file_key_id" => "the Key ID from the file name",
-            _ => "the other kind of key (team or individual)",
-        })
-        .collect();
-    words.join(", ")
 }
 
 /// Message (what happened) and hint (what to do) for an outcome code.
@@ -227,7 +214,7 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
             let also = if cx.tried.is_empty() {
                 String::new()
             } else {
-                format!(" Also tried, and refused too: {}.", tried_words(&cx.tried))
+                format!(" Also tried, and refused too: {}.", cx.tried.iter().map(|t| t.words()).collect::<Vec<_>>().join(", "))
             };
             (
                 format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking.{also}"),
@@ -254,7 +241,7 @@ pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
             let (amount, dir) = (human_secs(off.unsigned_abs()), if off > 0 { "behind" } else { "ahead of" });
             (
                 format!("Apple refused the key, and this computer's clock is about {amount} {dir} Apple's clock. Apple refuses sign-ins from a clock that is off."),
-                if cx.tried.contains(&"apple_clock") {
+                if cx.tried.contains(&FollowUp::AppleClock) {
                     "Turn on automatic date and time (\"Set time automatically\") in your system settings. Signed on Apple's clock the key was still refused, so also check the Key ID, the Issuer ID, and that the key is not revoked.".into()
                 } else {
                     "Turn on automatic date and time (\"Set time automatically\") in your system settings, then verify again.".into()
