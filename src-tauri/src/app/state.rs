@@ -4,7 +4,7 @@
 
 use crate::app::words::wizard_words;
 use crate::core::config::{self, Config};
-use crate::core::downloads::{self, Download, DownloadWatch};
+use crate::core::downloads::{self, Cleanup, Download, DownloadWatch};
 use crate::core::key;
 use crate::core::problem::Code;
 use crate::core::session::{Loaded, Session};
@@ -143,10 +143,14 @@ impl AppState {
         lock(&self.downloads).as_ref().and_then(DownloadWatch::latest)
     }
 
-    /// The folders a download may sit in (watched or not).
-    pub fn download_folders(&self) -> Vec<std::path::PathBuf> {
+    /// Done's offer to move the selected key's download to the trash, when it stands: the file
+    /// sits in a download folder (watched or not) and a checked copy is safe.
+    pub fn cleanup_offer(&self, key_ref: &str) -> Result<Option<Cleanup>, Problem> {
         let watched = lock(&self.downloads).as_ref().map(|w| w.folders.clone()).unwrap_or_default();
-        downloads::download_folders(&[watched, downloads::remembered_folders()].concat())
+        let folders = downloads::download_folders(&[watched, downloads::remembered_folders()].concat());
+        let session = self.session();
+        let (path, safe) = session.safe_copy(key_ref)?;
+        Ok(downloads::cleanup_offer(path, safe, &folders))
     }
 
     /// A ticket for an upload or export starting now.

@@ -213,6 +213,9 @@ impl Download {
 /// Done's offer to remove the download.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Cleanup {
+    /// The file to move (never sent to the webview).
+    #[serde(skip)]
+    pub path: PathBuf,
     pub file_name: String,
     pub folder: String,
     pub trash: &'static str,
@@ -240,7 +243,18 @@ pub fn cleanup_offer(key_path: Option<&Path>, safe: Option<&SafeCopy>, folders: 
         trash: trash_name(),
         folder: shown,
         file_name,
+        path: path.to_path_buf(),
     })
+}
+
+/// `use_downloaded_key` with nothing found since the watch began.
+pub fn nothing_found() -> Problem {
+    Problem::new(Code::NoFile, "No downloaded key file was found yet.", "Choose the file yourself.")
+}
+
+/// `trash_downloaded` when the offer does not stand (no safe copy, not a download, gone).
+pub fn nothing_to_remove() -> Problem {
+    Problem::new(Code::NoFile, "There is no download to remove now.", "Save the key first; then the download can go.")
 }
 
 fn safe_words(safe: &SafeCopy) -> String {

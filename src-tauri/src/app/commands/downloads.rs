@@ -4,9 +4,7 @@
 use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
 use crate::core::downloads::{self, Cleanup, Offer};
-use crate::core::problem::Code;
 use crate::core::session::Loaded;
-use crate::core::Problem;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 /// Start watching the download folders; a new `AuthKey_*.p8` is announced as `key-downloaded`.
@@ -24,7 +22,7 @@ pub fn downloaded_key(state: State<'_, AppState>) -> Option<Offer> {
 /// Check the found file, as for a picked one.
 #[tauri::command]
 pub async fn use_downloaded_key(state: State<'_, AppState>) -> Result<Loaded> {
-    let found = state.latest_download().ok_or_else(|| Problem::new(Code::NoFile, "No downloaded key file was found yet.", "Choose the file yourself."))?;
+    let found = state.latest_download().ok_or_else(downloads::nothing_found)?;
     Ok(state.load_path(found.path).await?)
 }
 
@@ -32,21 +30,12 @@ pub async fn use_downloaded_key(state: State<'_, AppState>) -> Result<Loaded> {
 /// once a checked copy is safe.
 #[tauri::command]
 pub fn cleanup_offer(state: State<'_, AppState>, key_ref: String) -> Result<Option<Cleanup>> {
-    let folders = state.download_folders();
-    let session = state.session();
-    let (path, safe) = session.safe_copy(&key_ref)?;
-    Ok(downloads::cleanup_offer(path, safe, &folders))
+    Ok(state.cleanup_offer(&key_ref)?)
 }
 
 /// Move the selected key's download to the trash (the offer is checked again first).
 #[tauri::command]
 pub async fn trash_downloaded(state: State<'_, AppState>, key_ref: String) -> Result<String> {
-    let path = {
-        let folders = state.download_folders();
-        let session = state.session();
-        let (path, safe) = session.safe_copy(&key_ref)?;
-        downloads::cleanup_offer(path, safe, &folders).and(path.map(|p| p.to_path_buf()))
-    };
-    let path = path.ok_or_else(|| Problem::new(Code::NoFile, "There is no download to remove now.", "Save the key first; then the download can go."))?;
-    Ok(off_thread("Moving the file to the trash", move || downloads::move_to_trash(&path)).await?)
+    let offer = state.cleanup_offer(&key_ref)?.ok_or_else(downloads::nothing_to_remove)?;
+    Ok(off_thread("Moving the file to the trash", move || downloads::move_to_trash(&offer.path)).await?)
 }
