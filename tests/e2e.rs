@@ -170,13 +170,7 @@ async fn fill_ids(j: &mut Journey, key_id: &str, issuer: &str) {
     // Pasted with stray quotes and spaces, upper case: the core tidies it up.
     j.type_into("#issuer-id", &format!(" \"{}\" ", issuer.to_uppercase()))
         .await;
-    j.wait_js(
-        "Next on step ids to be enabled",
-        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
-        vec![json!(next_of("ids"))],
-        WAIT,
-    )
-    .await;
+    j.wait_enabled(&next_of("ids")).await;
     // Not an error: at most a note that the pasted value was tidied up.
     let invalid = j
         .js(
@@ -714,13 +708,7 @@ async fn e2e_d_apple_401_checklist() {
         "entries kept: {kept}"
     );
     j.type_into("#issuer-id", &right_issuer).await;
-    j.wait_js(
-        "Next on step ids to be enabled",
-        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
-        vec![json!(next_of("ids"))],
-        WAIT,
-    )
-    .await;
+    j.wait_enabled(&next_of("ids")).await;
     j.shot("ids-fixed").await;
     j.click(&next_of("ids")).await;
     assert_eq!(run_test(&j).await, "valid");
@@ -740,13 +728,7 @@ async fn e2e_d_apple_401_checklist() {
     j.click("[data-step=\"test\"] [data-action=\"back\"]").await;
     j.wait_step("ids").await;
     j.click("#kind-individual").await;
-    j.wait_js(
-        "Next on step ids to be enabled",
-        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
-        vec![json!(next_of("ids"))],
-        WAIT,
-    )
-    .await;
+    j.wait_enabled(&next_of("ids")).await;
     j.click(&next_of("ids")).await;
     assert_eq!(run_test(&j).await, "key_is_team");
     let title = j.text("#test-result .result-title").await;
@@ -953,13 +935,7 @@ async fn e2e_f_keyboard_only() {
     j.wait_heading_focus("ids").await;
     j.tab_to("#issuer-id").await;
     j.type_keys(&issuer).await;
-    j.wait_js(
-        "Next on step ids to be enabled",
-        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
-        vec![json!(next_of("ids"))],
-        WAIT,
-    )
-    .await;
+    j.wait_enabled(&next_of("ids")).await;
     j.shot("ids-typed").await;
     j.tab_to(&next_of("ids")).await;
     j.press(enter).await;

@@ -121,13 +121,7 @@ async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
     j.click(&next_of("file")).await;
     j.wait_step("ids").await;
     j.type_into("#issuer-id", &s.issuer).await;
-    j.wait_js(
-        "Next on step ids to be enabled",
-        "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
-        vec![json!(next_of("ids"))],
-        WAIT,
-    )
-    .await;
+    j.wait_enabled(&next_of("ids")).await;
     j.click(&next_of("ids")).await;
     j.wait_step("test").await;
     j.mark_stale("#test-result .result-title").await;

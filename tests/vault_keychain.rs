@@ -16,6 +16,8 @@
 
 #![cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 
+#[path = "support/keys.rs"]
+mod keys;
 #[cfg(target_os = "linux")]
 #[path = "support/apple_double.rs"]
 mod apple_double;
@@ -29,7 +31,7 @@ use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::vault::{
     open_platform_store, SaveRequest, SaveStatus, Vault, INDEX_FILE, SERVICE,
 };
-use rand_core::RngCore;
+use keys::random_key_id;
 use std::path::Path;
 #[cfg(target_os = "linux")]
 use std::process::Command;
@@ -71,16 +73,6 @@ fn real_vault(config_home: &Path) -> Option<Vault> {
 
 fn key() -> PrivateKey {
     PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))
-}
-
-fn random_key_id() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut bytes = [0u8; 10];
-    rand_core::OsRng.fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
 }
 
 fn request<'a>(key: &'a PrivateKey, key_id: &'a str, replace: bool) -> SaveRequest<'a> {

@@ -2,7 +2,7 @@
 //! replace / load / record_test / delete, and the injected locked, denied and
 //! unavailable errors. Nothing half-written on failure, no key in the index.
 
-use asc_key_wizard::core::apple::{Capabilities, Verification};
+use asc_key_wizard::core::apple::Verification;
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
@@ -20,20 +20,10 @@ fn key() -> PrivateKey {
 
 fn verification(outcome: &str) -> Verification {
     Verification {
-        outcome: outcome.into(),
-        message: format!("Apple said {outcome}."),
-        hint: String::new(),
         http_status: Some(200),
-        attempts: 1,
         elapsed_ms: 5,
         apps_total: Some(0),
-        apps: vec![],
-        capabilities: Capabilities::default(),
-        rate_limit: None,
-        clock_offset_s: None,
-        detail: None,
-        warnings: Vec::new(),
-        tried: Vec::new(),
+        ..Verification::by_hand(outcome, format!("Apple said {outcome}."), "")
     }
 }
 

@@ -7,6 +7,8 @@
 
 #[path = "support/apple_double.rs"]
 mod apple_double;
+#[path = "support/keys.rs"]
+mod keys;
 
 use apple_double::{AppleDouble, DoubleKey, Scenario};
 use asc_key_wizard::core::key::PrivateKey;
@@ -15,19 +17,10 @@ use serde_json::Value;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+use keys::{random_key_id as key_id, ISSUER_ID as ISSUER};
 
 fn key() -> PrivateKey {
     PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng))
-}
-
-/// Random Key IDs: the keychain is shared with the other tests of this run.
-fn key_id() -> String {
-    use rand_core::RngCore;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut bytes = [0u8; 10];
-    rand_core::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 fn keychain_or_skip() -> bool {

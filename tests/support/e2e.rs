@@ -639,6 +639,17 @@ impl Journey {
             .await;
     }
 
+    /// Wait until the button matching `css` exists and is enabled (Next after a live check).
+    pub async fn wait_enabled(&self, css: &str) {
+        self.wait_js(
+            &format!("{css} to be enabled"),
+            "const b = document.querySelector(arguments[0]); return !!b && !b.disabled;",
+            vec![json!(css)],
+            WAIT,
+        )
+        .await;
+    }
+
     /// Text of the first element matching `css` (waits for it to exist).
     pub async fn text(&self, css: &str) -> String {
         let v = self

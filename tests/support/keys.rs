@@ -32,6 +32,15 @@ pub fn secret() -> SecretKey {
     SecretKey::random(&mut rand_core::OsRng)
 }
 
+/// A random 10-character Key ID: tests that share the real keychain never collide.
+pub fn random_key_id() -> String {
+    use rand_core::RngCore;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut bytes = [0u8; 10];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
 fn oid(s: &str) -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap(s)
 }

@@ -75,20 +75,10 @@ mod tests {
 
     fn valid(signing: Option<bool>, users: Option<bool>) -> Verification {
         Verification {
-            outcome: "valid".into(),
-            message: "Valid API Key".into(),
-            hint: String::new(),
             http_status: Some(200),
-            attempts: 1,
-            elapsed_ms: 1,
             apps_total: Some(0),
-            apps: Vec::new(),
             capabilities: Capabilities { signing, users },
-            rate_limit: None,
-            clock_offset_s: None,
-            detail: None,
-            warnings: Vec::new(),
-            tried: Vec::new(),
+            ..Verification::by_hand("valid", "Valid API Key", "")
         }
     }
 

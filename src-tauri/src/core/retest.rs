@@ -198,27 +198,11 @@ pub fn age_days(entry: &IndexEntry, now_secs: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::apple::Capabilities;
     use crate::core::ids::{KeyIds, KeyKind};
     use crate::core::vault::index::rfc3339;
 
     fn answer(outcome: &str) -> Verification {
-        Verification {
-            outcome: outcome.into(),
-            message: format!("{outcome} said."),
-            hint: format!("do {outcome}"),
-            http_status: None,
-            attempts: 1,
-            elapsed_ms: 1,
-            apps_total: None,
-            apps: Vec::new(),
-            capabilities: Capabilities::default(),
-            rate_limit: None,
-            clock_offset_s: None,
-            detail: None,
-            warnings: Vec::new(),
-            tried: Vec::new(),
-        }
+        Verification::by_hand(outcome, format!("{outcome} said."), format!("do {outcome}"))
     }
 
     fn last(outcome: &str, at: &str) -> LastTest {

@@ -46,7 +46,7 @@ pub struct SavedRow {
 
 impl From<IndexEntry> for SavedRow {
     fn from(e: IndexEntry) -> Self {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = crate::core::vault::now_secs();
         SavedRow {
             age_days: retest::age_days(&e, now),
             attention: retest::attention(&e, now),

@@ -219,11 +219,15 @@ impl Index {
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
+    rfc3339(now_secs())
+}
+
+/// Unix seconds now (0 on a clock set before 1970).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    rfc3339(secs)
+        .unwrap_or(0)
 }
 
 /// `2026-12-03T18:30:00Z` (as [`rfc3339`] writes it) to Unix seconds; `None` for anything else.

@@ -23,7 +23,7 @@ mod save;
 #[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 
-pub use index::{now_rfc3339, parse_rfc3339, IndexEntry, LastTest};
+pub use index::{now_rfc3339, now_secs, parse_rfc3339, IndexEntry, LastTest};
 pub use keychain::{open_platform_store, store_display_name};
 pub use save::{label_for, SaveOutcome, SaveRequest, SaveStatus};
 
