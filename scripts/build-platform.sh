@@ -29,4 +29,5 @@ merge=$(python3 scripts/platform-config.py "${test_flag[@]}" "$profile" "$work" 
 echo "==> $merge"
 cat "$merge"
 
-ASC_WIZARD_PROFILE="$profile" CARGO_TARGET_DIR="$work" scripts/package-linux.sh --config "$merge"
+# build.rs refuses http:// outside a test build; --test makes this one.
+ASC_WIZARD_PROFILE="$profile" ASC_WIZARD_PROFILE_TEST="$allow_http" CARGO_TARGET_DIR="$work" scripts/package-linux.sh --config "$merge"

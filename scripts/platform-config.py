@@ -28,8 +28,12 @@ profile = json.loads(text)
 for field in ("identifier", "product_name", "window_title", "platform_name"):
     if not profile.get(field):
         sys.exit(f"error: {profile_path} needs {field}")
-if not allow_http and '"http://' in text:
+# Any letter case: URL schemes are case-insensitive, so "HTTP://" is plain http too.
+if not allow_http and re.search(r'"\s*http://', text, re.IGNORECASE):
     sys.exit(f"error: {profile_path} holds an http:// address; a platform's release build sends keys over https only (--test allows http to this computer)")
+scheme = profile.get("setup_link_scheme")
+if not scheme or scheme.lower() == "asc-key-wizard":
+    sys.exit(f"error: {profile_path} needs its own setup_link_scheme (not the generic build's asc-key-wizard)")
 os.makedirs(out, exist_ok=True)
 
 with open(os.path.join(root, "tauri.conf.json"), encoding="utf-8") as f:
@@ -50,10 +54,19 @@ if profile.get("icon"):
     subprocess.run([*tauri, "icon", src, "-o", icons], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     names = ["32x32.png", "128x128.png", "128x128@2x.png", "icon.icns", "icon.ico"]
     merge["bundle"]["icon"] = [os.path.join(icons, n).replace("\\", "/") for n in names]
-if profile.get("setup_link_scheme"):
-    # Read by the Tauri bundler: .desktop MimeType=x-scheme-handler/<scheme>, macOS
-    # CFBundleURLTypes, and the Windows installers' registry keys for the scheme.
-    merge["plugins"] = {"deep-link": {"desktop": {"schemes": [profile["setup_link_scheme"]]}}}
+# Read by the Tauri bundler: .desktop MimeType=x-scheme-handler/<scheme>, macOS
+# CFBundleURLTypes, and the Windows installers' registry keys for the scheme. Exactly the
+# profile's scheme: the merge replaces tauri.conf.json's list (the generic asc-key-wizard) whole.
+merge["plugins"] = {"deep-link": {"desktop": {"schemes": [scheme]}}}
+# The .deb's copyright file and lintian overrides (tauri.conf.json's deb `files`) live under the
+# package's name: the product name in kebab case, as the Tauri bundler names the package. Moved
+# from the generic name (null removes it in the merge) to this platform's.
+deb_files = base["bundle"].get("linux", {}).get("deb", {}).get("files", {})
+if deb_files:
+    moved = {dest: None for dest in deb_files}
+    for dest, src in deb_files.items():
+        moved[dest.replace("/asc-key-wizard", "/" + slug)] = os.path.join(root, src).replace("\\", "/")
+    merge["bundle"]["linux"] = {"deb": {"files": moved}}
 if profile.get("updates"):
     # The .sig files and the updater bundles; signed with TAURI_SIGNING_PRIVATE_KEY.
     merge["bundle"]["createUpdaterArtifacts"] = True

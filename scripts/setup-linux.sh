@@ -11,7 +11,7 @@ want_test=0
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
             libayatana-appindicator3-dev librsvg2-dev curl)
 test_pkgs=(webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11 libsecret-tools openssl
-           procps imagemagick rpm file strace)
+           procps imagemagick rpm file strace pandoc python3 lintian rpmlint)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -30,11 +30,15 @@ const COMMANDS: &[&str] = &[
     "handoff_config",
     "open_destination",
     "setup_link",
+    "choose_setup_link",
+    "lookup_account",
     "upload_key",
     "export_key",
     "export_saved",
     "update_status",
     "install_update",
+    "open_asc_window",
+    "sign_out_of_apple",
 ];
 
 /// The profile's fields and rules, shared with the app (`core::profile::rules`), and the
@@ -73,13 +77,39 @@ fn embed_profile() {
         let svg = std::fs::read_to_string(&file).unwrap_or_else(|e| fail(format!("  logo: {} could not be read: {e}", file.display())));
         profile.logo_svg = Some(svg);
     }
-    let found = rules::problems(&profile);
+    let found = rules::build_problems(&profile, &known_schemes(), test_build());
     if !found.is_empty() {
         fail(found.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n"));
     }
     let json = serde_json::to_string(&profile).expect("a profile serializes");
     std::fs::write(out.join("profile.json"), json).expect("write OUT_DIR/profile.json");
     println!("cargo:rustc-env=ASC_WIZARD_IDENTIFIER={}", profile.identifier);
+}
+
+/// The (identifier, scheme) of every profile in this tree (`platforms/*.json`,
+/// `tests/e2e/*.json`): a profile may not take another platform's setup-link scheme.
+fn known_schemes() -> Vec<(String, String)> {
+    let root = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let mut known = Vec::new();
+    for dir in ["platforms", "tests/e2e"] {
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")) {
+            let Ok(v) = std::fs::read_to_string(&path).map(|t| serde_json::from_str::<serde_json::Value>(&t).unwrap_or_default()) else { continue };
+            if let (Some(id), Some(scheme)) = (v["identifier"].as_str(), v["setup_link_scheme"].as_str()) {
+                known.push((id.to_owned(), scheme.to_owned()));
+            }
+        }
+    }
+    known
+}
+
+/// A test build (the e2e seam, the test-support fail points, or `build-platform.sh --test`)
+/// may send to http:// on this computer; any other build refuses http:// in any letter case.
+fn test_build() -> bool {
+    println!("cargo:rerun-if-env-changed=ASC_WIZARD_PROFILE_TEST");
+    ["CARGO_FEATURE_E2E_SEAM", "CARGO_FEATURE_TEST_SUPPORT"].iter().any(|v| std::env::var_os(v).is_some())
+        || std::env::var("ASC_WIZARD_PROFILE_TEST").is_ok_and(|v| v == "1")
 }
 
 fn main() {

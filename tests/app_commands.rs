@@ -133,6 +133,9 @@ fn app_info_and_handoff_config() {
     let h = Harness::new();
     let info = h.call("app_info", json!({})).unwrap();
     assert_eq!(info["name"], json!("ASC Key Wizard"));
+    // The export menus come from the core's table, in its order; the e2e journeys pick "github".
+    let values: Vec<&str> = info["export_formats"].as_array().unwrap().iter().map(|f| f["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["fastlane", "altool", "env", "xcodebuild", "eas", "github"]);
     let cfg = h.call("handoff_config", json!({})).unwrap();
     assert!(cfg["store_name"].as_str().unwrap().len() > 3, "{cfg}");
     assert!(cfg["has_upload"].is_boolean() && cfg["token_label"].is_string(), "{cfg}");
@@ -674,7 +677,175 @@ fn no_download_goes_before_a_safe_copy() {
     assert_eq!(h.call("cleanup_offer", json!({ "keyRef": key_ref })).unwrap(), Value::Null);
     assert_problem(&h.call("trash_downloaded", json!({ "keyRef": key_ref })).unwrap_err(), "no_file");
     assert!(path.exists(), "nothing moved");
-    assert_eq!(h.call("downloaded_key", json!({})).unwrap(), Value::Null);
+    assert_eq!(h.call("downloaded_key", json!({})).unwrap(), json!([]));
     assert_problem(&h.call("use_downloaded_key", json!({})).unwrap_err(), "no_file");
+    h.assert_no_leak();
+}
+
+/// The offers while the watch keeps reporting files; waits for `n` reports of the watch.
+fn offers_after(h: &Harness, reports: &Arc<Mutex<Vec<String>>>, n: usize) -> Vec<Value> {
+    let started = std::time::Instant::now();
+    while reports.lock().unwrap().len() < n && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(reports.lock().unwrap().len(), n, "{:?}", reports.lock().unwrap());
+    h.call("downloaded_key", json!({})).unwrap().as_array().unwrap().clone()
+}
+
+/// Issue 21 §7: once "Use this file" loaded a download, no later answer or `key-downloaded` event
+/// offers it again (it did: the page showed the offer again, and the layout shift made a journey's
+/// Next click miss). Issue 21 §2: every new file is offered, and the one chosen is loaded.
+#[test]
+fn a_download_in_use_is_never_offered_again() {
+    let h = Harness::new();
+    let folder = tempfile::tempdir().unwrap();
+    let reports: Arc<Mutex<Vec<String>>> = Arc::default();
+    let r2 = reports.clone();
+    let state = h.app.state::<AppState>();
+    state.watch_downloads_in(vec![folder.path().to_path_buf()], move |d| r2.lock().unwrap().push(d.file_name.clone())).unwrap();
+    let file = folder.path().join("AuthKey_ABC123DEFG.p8");
+    std::fs::write(&file, h.key.canonical_pem()).unwrap();
+    let offers = offers_after(&h, &reports, 1);
+    assert_eq!(offers.len(), 1, "{offers:?}");
+    assert!(offers[0]["message"].as_str().unwrap().starts_with("Found AuthKey_ABC123DEFG.p8"), "{offers:?}");
+    let loaded = h.call("use_downloaded_key", json!({ "id": offers[0]["id"] })).unwrap();
+    assert_eq!(loaded["report"]["ok"], json!(true), "{loaded}");
+    assert_eq!(h.call("downloaded_key", json!({})).unwrap(), json!([]), "the file in use");
+    // The browser writes the file again (a later event for it), then another tab downloads
+    // another key: only that one is offered.
+    std::fs::write(&file, h.key.canonical_pem()).unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(2)).unwrap();
+    drop(f);
+    let _ = offers_after(&h, &reports, 2);
+    let other = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+    std::fs::write(folder.path().join("AuthKey_ZZZZZZZZZ9.p8"), other.canonical_pem()).unwrap();
+    let offers = offers_after(&h, &reports, 3);
+    let names: Vec<_> = offers.iter().map(|o| o["file_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["AuthKey_ZZZZZZZZZ9.p8"], "never the file in use");
+    h.assert_no_leak();
+}
+
+/// HOME and XDG_CONFIG_HOME pointed at a temp folder until dropped (hold `ENV`).
+struct TempHome {
+    old: Vec<(&'static str, Option<std::ffi::OsString>)>,
+}
+
+impl TempHome {
+    fn set(home: &Path) -> TempHome {
+        let old = ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"].map(|k| (k, std::env::var_os(k))).to_vec();
+        std::env::set_var("HOME", home);
+        std::env::set_var("XDG_CONFIG_HOME", home.join(".config"));
+        std::env::set_var("XDG_DATA_HOME", home.join(".local/share"));
+        TempHome { old }
+    }
+}
+
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        for (k, v) in &self.old {
+            match v {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+    }
+}
+
+/// Issue 21 §2: the safe copy is read back at the click. An export deleted, or a keychain item
+/// deleted in Saved keys, since it was made: refused with `safe_copy_missing`, nothing moved.
+/// (The trash used to trust the copy it was told about once.)
+#[test]
+fn the_download_stays_when_its_safe_copy_is_gone_at_the_click() {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().unwrap();
+    let _home = TempHome::set(home.path());
+    let h = Harness::new();
+    let downloads = home.path().join("Downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let file = downloads.join("AuthKey_ABC123DEFG.p8");
+    std::fs::write(&file, h.key.canonical_pem()).unwrap();
+    let key_ref = h.load(&file);
+    let args = json!({ "keyRef": key_ref });
+
+    let out = h.call("export_key", json!({ "keyRef": key_ref, "format": "fastlane" })).unwrap();
+    let export = PathBuf::from(out["path"].as_str().unwrap());
+    let offer = h.call("cleanup_offer", args.clone()).unwrap();
+    assert!(offer["message"].as_str().unwrap().contains("exported copy"), "{offer}");
+    std::fs::remove_file(&export).unwrap();
+    assert_problem(&h.call("trash_downloaded", args.clone()).unwrap_err(), "safe_copy_missing");
+    assert!(file.exists(), "nothing moved");
+
+    h.call("save_to_keychain", args.clone()).unwrap();
+    let offer = h.call("cleanup_offer", args.clone()).unwrap();
+    assert!(offer["action"].as_str().unwrap().contains("AuthKey_ABC123DEFG.p8"), "{offer}");
+    h.call("delete_saved", json!({ "keyId": "ABC123DEFG" })).unwrap();
+    assert_problem(&h.call("trash_downloaded", args).unwrap_err(), "safe_copy_missing");
+    assert!(file.exists(), "nothing moved");
+    assert!(!home.path().join(".local/share/Trash/files/AuthKey_ABC123DEFG.p8").exists());
+    h.assert_no_leak();
+}
+
+#[path = "support/dashboard_double.rs"]
+mod dashboard_double;
+
+/// A second setup link never replaces the first: both are listed (never a code), the upload is
+/// refused in Rust until the merchant chooses, and until the account the dashboard names for
+/// that code was looked up and confirmed; then the key goes with the chosen code, and only that
+/// code is marked used. A dashboard without the look-up lets the merchant send anyway.
+#[test]
+fn two_links_need_a_choice_and_the_account_a_confirmation() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let h = Harness::new();
+    let state = h.app.state::<AppState>();
+    let dash = dashboard_double::DashboardDouble::start();
+    dash.expect_token("nobody");
+    dash.account_for("tok-mine", "Blue Shoes Ltd");
+    dash.account_for("tok-theirs", "Mallory Inc");
+    state.set_config(asc_key_wizard::core::config::Config {
+        platform_name: Some("Acme Shops".into()),
+        upload_url: Some(dash.upload_url()),
+        ..Default::default()
+    });
+    let key_ref = h.load(&h.key_file("AuthKey_ABC123DEFG.p8"));
+    state.links().receive("asc-key-wizard://setup?token=tok-mine&account=Blue%20Shoes");
+    state.links().receive("asc-key-wizard://setup?token=tok-theirs&account=Blue%20Shoes");
+    let info = h.call("setup_link", json!({})).unwrap();
+    assert_eq!(info["ready"], json!(false), "{info}");
+    assert_eq!(info["choices"].as_array().unwrap().len(), 2, "{info}");
+    assert!(!info.to_string().contains("tok-"), "a code reached the page: {info}");
+    let upload = |account: Option<&str>| h.call("upload_key", json!({ "keyRef": key_ref, "token": "", "confirmedAccount": account }));
+    assert_problem(&upload(Some("Blue Shoes Ltd")).unwrap_err(), "setup_link_choice_needed");
+    assert_problem(&h.call("lookup_account", json!({ "token": "" })).unwrap_err(), "setup_link_choice_needed");
+    assert_problem(&h.call("choose_setup_link", json!({ "id": 999 })).unwrap_err(), "setup_link_choice_needed");
+    let mine = info["choices"][0]["id"].clone();
+    let chosen = h.call("choose_setup_link", json!({ "id": mine })).unwrap();
+    assert_eq!(chosen["ready"], json!(true), "{chosen}");
+    // Not looked up yet: refused in Rust, whatever the page says.
+    assert_problem(&upload(Some("Blue Shoes Ltd")).unwrap_err(), "account_unconfirmed");
+    let answer = h.call("lookup_account", json!({ "token": "" })).unwrap();
+    assert_eq!(answer["name"], json!("Blue Shoes Ltd"), "{answer}");
+    assert!(!answer.to_string().contains("tok-"));
+    assert_problem(&upload(None).unwrap_err(), "account_unconfirmed");
+    assert_problem(&upload(Some("Mallory Inc")).unwrap_err(), "account_unconfirmed");
+    assert_problem(&upload(Some("")).unwrap_err(), "account_unconfirmed");
+    assert_eq!(dash.request_count(), 0, "nothing sent before the account was confirmed");
+    upload(Some("Blue Shoes Ltd")).unwrap();
+    let stored = dash.stored();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].header("authorization"), Some("Bearer tok-mine"));
+    // Only the code sent is used: the other link waits, to be chosen explicitly.
+    let after = h.call("setup_link", json!({})).unwrap();
+    assert_eq!((after["ready"].clone(), after["choices"].as_array().unwrap().len()), (json!(false), 1), "{after}");
+
+    // A dashboard without the look-up: "could not confirm", and the merchant may send anyway.
+    dash.without_lookup();
+    let theirs = after["choices"][0]["id"].clone();
+    h.call("choose_setup_link", json!({ "id": theirs })).unwrap();
+    let unsure = h.call("lookup_account", json!({ "token": "" })).unwrap();
+    assert_eq!(unsure["problem"]["code"], json!("account_unconfirmed"), "{unsure}");
+    assert_problem(&upload(Some("Mallory Inc")).unwrap_err(), "account_unconfirmed");
+    upload(Some("")).unwrap();
+    assert_eq!(dash.stored()[1].header("authorization"), Some("Bearer tok-theirs"));
     h.assert_no_leak();
 }

@@ -1,6 +1,7 @@
 //! Every sentence the wizard says about App Store Connect is listed, word for word, in
 //! docs/app-store-connect.md under a section that backs it, and every listed sentence is still
-//! in the wizard: changing one without the other fails here.
+//! in the wizard (its page, and the 401 checklist the core words for it): changing one without
+//! the other fails here.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -147,6 +148,11 @@ fn ui_sentences() -> BTreeSet<String> {
                 text.push_str(&js_strings(&std::fs::read_to_string(&path).unwrap()));
             }
         }
+    }
+    // The 401 checklist is worded in the core and shown by the wizard as it comes.
+    for item in asc_key_wizard::core::apple::words::checklist_items() {
+        text.push('\n');
+        text.push_str(item);
     }
     sentences(&text)
         .into_iter()

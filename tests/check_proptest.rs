@@ -5,6 +5,8 @@
 
 #[path = "support/keys.rs"]
 mod keys;
+#[path = "support/wild.rs"]
+mod wild;
 
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::{check, CheckInput, Checked};
@@ -37,6 +39,12 @@ fn key_like_bytes() -> impl Strategy<Value = Vec<u8>> {
         b"EC PRIVATE KEY", b"\\n", b"\\r\\n", b"\\/", b"\r\n", b"\n", b"\"", b"'", b"{\"key\":\"", b"\"}",
         b"\xEF\xBB\xBF", "\u{200B}".as_bytes(), "\u{201C}".as_bytes(), b"MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEH",
         b"    ", b"\t", b"\0", b"\x30\x81\x93\x02\x01\x00",
+        // Transport (issue 21 §6): UTF-16, RTF, HTML, e-mail, autocorrect.
+        b"\xFF\xFE", b"\xFE\xFF", b"{\\rtf1 ", b"\\par ", b"\\u8212-", b"\\'97", b"{\\*\\x ", b"}", b"<br>", b"<div>",
+        b"</p>", b"<pre>", b"&#43;", b"&#x2F;", b"&nbsp;", b"=3D", b"=\n", b"> ", b">> ",
+        b"Content-Transfer-Encoding: base64\n\n", b"Content-Transfer-Encoding: quoted-printable\n", b"--b\n",
+        "\u{2014}\u{2013}".as_bytes(), "\u{00A0}".as_bytes(), "\u{00AD}".as_bytes(), "\u{2028}".as_bytes(), "\u{2018}".as_bytes(),
+        b"PK\x03\x04", b"word/document.xml",
     ];
     let piece = prop_oneof![
         proptest::sample::select(TOKENS).prop_map(<[u8]>::to_vec),
@@ -196,6 +204,29 @@ proptest! {
         if bom_ { text = bom(&text); }
         let c = check(CheckInput { bytes: text.as_bytes(), ..Default::default() });
         prop_assert!(c.report.ok, "{:?}\n{text}", c.report);
+        prop_assert_eq!(c.report.fingerprint.as_deref(), Some(f.fingerprint.as_str()));
+        assert_idempotent(&c);
+    }
+
+    #[test]
+    fn wild_forms_still_give_the_same_key(form in 0usize..3, transport in 0usize..11, width in proptest::option::of(16usize..130),
+                                          crlf_ in any::<bool>(), outer in 0usize..3) {
+        let f = fixture();
+        let mut text = f.pems[form].clone();
+        if let Some(w) = width { text = rewrapped_at(&text, w); }
+        if crlf_ { text = crlf(&text); }
+        let (name, mut bytes) = wild::forms(&text).swap_remove(transport);
+        // A second layer on top: the whole thing UTF-16 encoded, or in an e-mail attachment.
+        // (Not over UTF-16 itself: NULs are valid UTF-8, but nothing encodes twice like that.)
+        if let Some(inner) = String::from_utf8(bytes.clone()).ok().filter(|t| !t.contains('\0')) {
+            match outer {
+                1 => bytes = wild::utf16(&inner, true, true),
+                2 if !name.starts_with("eml") => bytes = wild::eml_attachment(&inner).into_bytes(),
+                _ => {}
+            }
+        }
+        let c = check(CheckInput { bytes: &bytes, ..Default::default() });
+        prop_assert!(c.report.ok, "{name} (outer {outer}): {:?}\n{}", c.report, String::from_utf8_lossy(&bytes));
         prop_assert_eq!(c.report.fingerprint.as_deref(), Some(f.fingerprint.as_str()));
         assert_idempotent(&c);
     }

@@ -3,9 +3,17 @@
 //! tauri-driver + WebKitWebDriver under Xvfb, against the loopback Apple double,
 //! the loopback dashboard and the real Secret Service.
 //! How to run: docs/e2e.md. Screenshots: target/e2e-screenshots/<journey>/.
-//! Linux only: macOS's WKWebView has no WebDriver, and CI's Windows runners do not run them.
+//! Linux runs every journey. Windows (tauri-driver + msedgedriver) and macOS (the app built with
+//! the `e2e-webdriver` feature, serving WebDriver itself) run those that need no Secret Service,
+//! XDG trash or download attributes: the harness, b, c, d, and h (not on Windows). docs/e2e.md.
 
-#![cfg(target_os = "linux")]
+#![cfg(any(
+    target_os = "linux",
+    all(target_os = "windows", feature = "e2e-seam"),
+    all(target_os = "macos", feature = "e2e-webdriver")
+))]
+// Helpers of the Linux-only journeys are unused where those are not compiled.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
 
 #[path = "support/apple_double.rs"]
 mod apple_double;
@@ -37,6 +45,33 @@ fn picked(home: &Path, key_id: &str, contents: impl AsRef<[u8]>) -> (PathBuf, Ap
     std::fs::write(&path, contents).unwrap();
     let env = AppEnv::default().var("ASC_WIZARD_E2E_PICK", &path);
     (path, env)
+}
+
+/// Step 3's offer of the downloaded file `name`.
+fn offer_for(name: &str) -> String {
+    format!("#download-offers li[data-file-name=\"{name}\"]")
+}
+
+/// A random Key ID other than `not`.
+fn other_key_id(not: &str) -> String {
+    std::iter::repeat_with(fixtures::key_id).find(|k| k != not).unwrap()
+}
+
+/// Record where a file was downloaded from, as Chromium and Firefox do on Linux
+/// (`user.xdg.origin.url`); `false` where the file system keeps no user attributes.
+fn set_origin(path: &Path, url: &str) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let p = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: NUL-terminated names; `url` is readable for its length.
+        unsafe { libc::setxattr(p.as_ptr(), c"user.xdg.origin.url".as_ptr(), url.as_ptr().cast(), url.len(), 0) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (path, url);
+        false
+    }
 }
 
 /// A fresh team key with random IDs, known to a loopback Apple double.
@@ -257,6 +292,7 @@ async fn e2e_harness_first_step() {
 
 /// (h) Waiting for Apple to grant API access: the wizard closed at step 2 opens there again,
 /// with step 1 ticked; going back to step 1 forgets the place.
+#[cfg(not(target_os = "windows"))] // Windows keeps the reopen place at %APPDATA%, shared by journeys
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_h_reopened_where_it_was_left() {
     if !e2e::tools_ready("h-reopen", false) {
@@ -286,6 +322,7 @@ async fn e2e_h_reopened_where_it_was_left() {
 }
 
 /// (a) The happy path from step 1 to Done, saving to the keychain and uploading.
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_a_happy_path() {
     if !e2e::tools_ready("a-happy-path", true) {
@@ -742,6 +779,7 @@ async fn e2e_d_apple_401_checklist() {
 
 /// (e) Offline: saved as "not yet tested", then re-tested from Saved keys once
 /// the network is back.
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_e_offline_then_retest() {
     if !e2e::tools_ready("e-offline", true) {
@@ -876,6 +914,7 @@ async fn e2e_e_offline_then_retest() {
 
 /// (f) The happy path with the keyboard only: Tab, Space, Enter and typed
 /// characters as WebDriver key actions; no clicks.
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_f_keyboard_only() {
     if !e2e::tools_ready("f-keyboard-only", true) {
@@ -1020,6 +1059,7 @@ async fn e2e_f_keyboard_only() {
 /// (g) Apple re-issued nothing, but the user downloaded a second key and named
 /// it like the first: a different key is already saved under this Key ID. The
 /// wizard refuses to overwrite it silently and offers "Replace the saved key".
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_g_replace_saved_key() {
     if !e2e::tools_ready("g-replace", true) {
@@ -1113,6 +1153,7 @@ async fn e2e_g_replace_saved_key() {
 /// scheduled `test --all`, greets the merchant in a banner at launch; Saved keys' "Test all" says
 /// what changed under each key, each key shows its last result's age, and "Compare with text…"
 /// tells whether what a CI secret store gave back is the same key.
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_i_watch_saved_keys() {
     if !e2e::tools_ready("i-watch", true) {
@@ -1203,10 +1244,12 @@ async fn e2e_i_watch_saved_keys() {
     j.finish().await;
 }
 
-/// (j) Catching the download (issue 15 §1): the key file lands in Downloads after step 2 sent the
-/// merchant to App Store Connect, the way a browser writes it (a partial file, then renamed); step 3
-/// offers it at the top and one click checks it, with no picker at all. Before a safe copy
-/// exists, Done offers nothing to remove.
+/// (j) Catching the download (issue 15 §1, issue 21 §2 and §7): the key file lands in Downloads
+/// after step 2 sent the merchant to App Store Connect, the way a browser writes it (a partial
+/// file, then renamed), and another tab's automatic download lands after it; step 3 offers both
+/// (with where the real one came from), one click checks exactly the one chosen, and the file in
+/// use is never offered again. Before a safe copy exists, Done offers nothing to remove.
+#[cfg(target_os = "linux")] // the Secret Service (and a: the XDG trash; j: download xattrs)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_j_catch_the_download() {
     if !e2e::tools_ready("j-catch-download", true) {
@@ -1224,19 +1267,46 @@ async fn e2e_j_catch_the_download() {
     let name = format!("AuthKey_{key_id}.p8");
     let partial = downloads.join(format!("{name}.crdownload"));
     std::fs::write(&partial, &key.pem.as_bytes()[..40]).unwrap();
+    // A browser writes in pieces (this is the file's timing, not a wait for the page).
     std::thread::sleep(Duration::from_millis(200));
     std::fs::write(&partial, &key.pem).unwrap();
+    let has_origin = set_origin(&partial, "https://appstoreconnect.apple.com/access/integrations/api");
     std::fs::rename(&partial, downloads.join(&name)).unwrap();
+    let real = offer_for(&name);
+    j.wait_visible(&real).await;
 
-    j.wait_visible("#download-offer").await;
-    let offer = j.text("#download-offer-text").await;
+    // Another tab's automatic download lands after the real key: both are offered, newest first.
+    let other_name = format!("AuthKey_{}.p8", other_key_id(&key_id));
+    std::fs::write(downloads.join(&other_name), TestKey::new().pem).unwrap();
+    j.wait_js(
+        "both downloads to be offered",
+        "return document.querySelectorAll('#download-offers li').length === 2;",
+        vec![],
+        WAIT,
+    )
+    .await;
+    let first = j.js("return document.querySelector('#download-offers li').dataset.fileName;", vec![]).await;
+    assert_eq!(first, json!(other_name), "newest first");
+    let offer = j.text(&format!("{real} .download-offer-text")).await;
     assert!(offer.contains(&format!("Found {name}, downloaded a few seconds ago")), "{offer}");
+    if has_origin {
+        assert!(offer.contains("(from appstoreconnect.apple.com)"), "{offer}");
+    }
     j.shot_at("file-download-offered", "#download-offer").await;
-    j.click("#use-download").await;
-    j.wait_attr("#file-result", "data-ok", WAIT).await;
+    j.click(&format!("{real} .use-download")).await;
     assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "true");
     assert_eq!(j.text("#file-name").await.trim(), name);
     assert_eq!(j.text("#fingerprint").await.trim(), key.fingerprint);
+    // The state Next needs, not a pause: the file in use has left the offers (its leaving moves
+    // the layout) and Next is enabled. The other tab's file stays offered.
+    j.wait_js(
+        "the file in use to be offered no more",
+        "return !document.querySelector(arguments[0]) && document.querySelectorAll('#download-offers li').length === 1;",
+        vec![json!(real)],
+        WAIT,
+    )
+    .await;
+    j.wait_enabled(&next_of("file")).await;
     j.shot_at("file-download-checked", "#file-result").await;
     j.click(&next_of("file")).await;
     fill_ids(&mut j, &key_id, &issuer).await;

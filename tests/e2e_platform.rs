@@ -139,14 +139,16 @@ async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
     j.wait_step("handoff").await;
 }
 
-/// Step 6 with the link's code: nothing to paste; the host is shown before sending. Then Done.
+/// Step 6 with the link's code: nothing to paste; the host is shown before sending; the account
+/// the dashboard names for the code is confirmed. Then Done.
 async fn upload_with_link(j: &mut Journey, s: &Setup, account: &str, token: &str) {
     let line = j.text("#upload-line").await;
     assert_eq!(line.trim(), format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}"));
     let received = j.wait_visible("#link-received").await.text().await.unwrap();
-    assert_eq!(received, format!("Setup code received from your dashboard, for {account}."));
+    assert_eq!(received, format!("A setup link asks to upload the key into the account it calls “{account}”. Nothing needs pasting."));
     assert_eq!(j.js("return document.querySelector('#upload-token-field').hidden;", vec![]).await, json!(true));
     assert!(!j.page_text().await.contains(token), "the link's code reached the page");
+    confirm_account(j, "Test Merchant").await;
     j.shot_at("handoff-link", "[data-step=\"handoff\"] .actions").await;
     let before = dashboard().stored().len();
     j.click(&next_of("handoff")).await;
@@ -209,15 +211,36 @@ async fn e2e_q_second_link_to_the_running_wizard() {
 
     let token = format!("second-{}", fixtures::key_id());
     dashboard().expect_token(&token);
-    let mut second = std::process::Command::new(&app);
+    second_launch(&j, &app, &vars, &format!("acme-keys://setup?token={token}&account=Red%20Hats"));
+    j.wait_visible("#link-received").await;
+    upload_with_link(&mut j, &s, "Red Hats", &token).await;
+    j.finish().await;
+}
+
+/// The account the dashboard names for the chosen code is shown; Save waits for the tick.
+async fn confirm_account(j: &mut Journey, name: &str) {
+    j.wait_visible("#account-check").await;
+    let said = j.text("#account-said").await;
+    assert_eq!(said.trim(), format!("The setup code belongs to the account “{name}”, as 127.0.0.1:{PROFILE_PORT} says."));
+    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the account is confirmed");
+    let why = j.text("[data-step=\"handoff\"] .blocker").await;
+    assert!(why.contains("Confirm the account"), "{why}");
+    assert_eq!(j.text("#confirm-account-label").await.trim(), format!("Yes, upload into “{name}”"));
+    j.click("#confirm-account").await;
+    j.wait_enabled(&next_of("handoff")).await;
+}
+
+/// Launch the app again with `link`: it hands the link to the open wizard and exits.
+fn second_launch(j: &Journey, app: &PathBuf, vars: &[(String, String)], link: &str) {
+    let mut second = std::process::Command::new(app);
     second
-        .arg(format!("acme-keys://setup?token={token}&account=Red%20Hats"))
+        .arg(link)
         .env("HOME", j.home.path())
         .env("XDG_CONFIG_HOME", j.home.path().join(".config"))
         .env("XDG_DATA_HOME", j.home.path().join(".local/share"))
         .env("XDG_CACHE_HOME", j.home.path().join(".cache"))
         .env("DISPLAY", std::env::var("DISPLAY").expect("the journey runs on DISPLAY"))
-        .envs(vars)
+        .envs(vars.iter().cloned())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = second.spawn().expect("launch the app a second time");
@@ -233,8 +256,71 @@ async fn e2e_q_second_link_to_the_running_wizard() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "second launch: {status}");
-    j.wait_visible("#link-received").await;
-    upload_with_link(&mut j, &s, "Red Hats", &token).await;
+}
+
+/// The command lines of the running copies of `app` (found by /proc/PID/exe).
+fn command_lines_of(app: &PathBuf) -> Vec<String> {
+    let app = std::fs::canonicalize(app).unwrap();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit()))
+        .filter(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|x| x == app))
+        .map(|e| String::from_utf8_lossy(&std::fs::read(e.path().join("cmdline")).unwrap_or_default()).into_owned())
+        .collect()
+}
+
+/// A second setup link arrives while the first waits: it replaces nothing. Both are listed
+/// (their account hints alike, as a forged link would make them), Save waits for the choice;
+/// the merchant picks the link they opened, the dashboard names the account that code belongs
+/// to, the merchant confirms it, and the key goes with that code alone. The first link's code
+/// is not readable in the app's /proc/PID/cmdline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_t_two_links_and_the_account() {
+    let Some(app) = platform_app() else { return };
+    if !e2e::tools_ready("t-two-links", true) {
+        return;
+    }
+    let (s, home, mut env) = setup(app.clone());
+    let vars = env.vars.clone();
+    let mine = format!("mine-{}", fixtures::key_id());
+    let theirs = format!("theirs-{}", fixtures::key_id());
+    env.args = vec![format!("acme-keys://setup?token={mine}&account=Blue%20Shoes")];
+    let mut j = Journey::start("t-two-links", home, env).await;
+    dashboard().expect_token(&mine);
+    dashboard().account_for(&mine, "Blue Shoes Ltd");
+    dashboard().account_for(&theirs, "Mallory Inc");
+    to_handoff(&mut j, &s).await;
+    let lines = command_lines_of(&app);
+    assert!(!lines.is_empty(), "the app is running");
+    assert!(lines.iter().all(|l| !l.contains(&mine)), "the setup code is readable in /proc/PID/cmdline: {lines:?}");
+
+    second_launch(&j, &app, &vars, &format!("acme-keys://setup?token={theirs}&account=Blue%20Shoes"));
+    j.wait_visible("#link-choices").await;
+    let received = j.text("#link-received").await;
+    assert!(received.starts_with("2 setup links ask to upload the key"), "{received}");
+    let labels = j.text("#link-choice-list").await;
+    assert!(labels.contains("Setup link 1: for the account it calls “Blue Shoes”"), "{labels}");
+    assert!(labels.contains("Setup link 2: for the account it calls “Blue Shoes”"), "{labels}");
+    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the merchant chooses");
+    let why = j.text("[data-step=\"handoff\"] .blocker").await;
+    assert!(why.contains("Choose the setup link you opened yourself"), "{why}");
+    let page = j.page_text().await;
+    assert!(!page.contains(&mine) && !page.contains(&theirs), "a code reached the page");
+    j.shot_at("handoff-two-links", "[data-step=\"handoff\"] .actions").await;
+
+    j.click("#link-choice-list label:first-child input").await;
+    confirm_account(&mut j, "Blue Shoes Ltd").await;
+    j.shot_at("handoff-account", "[data-step=\"handoff\"] .actions").await;
+    let before = dashboard().stored().len();
+    j.click(&next_of("handoff")).await;
+    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
+    let stored = dashboard().stored();
+    assert_eq!(stored.len(), before + 1, "one upload");
+    assert_eq!(stored[before].header("authorization"), Some(format!("Bearer {mine}").as_str()), "the key went into the chosen code's account");
+    assert!(dashboard().lookups().iter().all(|(t, _)| *t != theirs), "the other link's code was never sent");
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
     j.finish().await;
 }
 
@@ -278,7 +364,8 @@ async fn e2e_r_update_offered_and_refused() {
 }
 
 /// The generic build takes a destination from a link, but sends nothing until the merchant
-/// confirms its host: Next waits with the reason, then the upload goes there with the link's code.
+/// confirms its host and the account that host names for the code: Next waits with the reason,
+/// then the upload goes there with the link's code.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_s_generic_link_with_a_destination_to_confirm() {
     if !e2e::tools_ready("s-generic-link", true) {
@@ -303,6 +390,10 @@ async fn e2e_s_generic_link_with_a_destination_to_confirm() {
     assert!(why.contains(&format!("Tick “Send it to {host}”")), "{why}");
     j.shot_at("handoff-confirm-host", "[data-step=\"handoff\"] .actions").await;
     j.click("#confirm-host").await;
+    // The host ticked, the dashboard there is asked whose account the code belongs to.
+    j.wait_visible("#account-check").await;
+    assert_eq!(j.text("#account-said").await.trim(), format!("The setup code belongs to the account “Test Merchant”, as {host} says."));
+    j.click("#confirm-account").await;
     j.click("#do-keychain").await; // this journey is about the upload alone
     j.click(&next_of("handoff")).await;
     let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;

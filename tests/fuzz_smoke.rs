@@ -4,6 +4,8 @@
 
 #[path = "support/keys.rs"]
 mod keys;
+#[path = "support/wild.rs"]
+mod wild;
 #[path = "support/fuzz_seeds.rs"]
 mod fuzz_seeds;
 #[path = "../src-tauri/fuzz/src/lib.rs"]

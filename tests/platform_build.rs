@@ -208,3 +208,39 @@ fn a_platform_build_keeps_its_own_settings_folder() {
     let out = run(&["delete", KEY_ID]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `scripts/platform-config.py` (the Tauri `--config` merge for a platform's installers):
+/// registers exactly the profile's setup-link scheme, refuses a profile without its own, and
+/// refuses http:// in any letter case unless `--test`.
+#[test]
+fn the_platform_config_registers_only_the_profiles_scheme_and_refuses_http() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let base: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("platforms/example.json")).unwrap()).unwrap();
+    let run = |change: &dyn Fn(&mut serde_json::Value), test: bool| {
+        let mut p = base.clone();
+        p.as_object_mut().unwrap().remove("icon");
+        change(&mut p);
+        let file = dir.path().join("p.json");
+        std::fs::write(&file, serde_json::to_string_pretty(&p).unwrap()).unwrap();
+        let mut cmd = Command::new("python3");
+        cmd.arg(root.join("scripts/platform-config.py"));
+        if test {
+            cmd.arg("--test");
+        }
+        cmd.arg(&file).arg(dir.path().join("out")).arg("true").output().unwrap()
+    };
+    let out = run(&|_| {}, false);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/tauri.platform.json")).unwrap()).unwrap();
+    assert_eq!(merged["plugins"]["deep-link"]["desktop"]["schemes"], serde_json::json!(["acme-keys"]));
+    for http in ["http://127.0.0.1:47615/upload", "HTTP://127.0.0.1:47615/upload", "Http://dash.example/upload"] {
+        let out = run(&|p| p["upload_url"] = http.into(), false);
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("http://"), "{http} was accepted");
+        assert!(run(&|p| p["upload_url"] = http.into(), true).status.success(), "{http} with --test");
+    }
+    for scheme in [serde_json::Value::Null, "asc-key-wizard".into()] {
+        let out = run(&|p| p["setup_link_scheme"] = scheme.clone(), false);
+        assert!(!out.status.success(), "scheme {scheme} was accepted");
+    }
+}

@@ -135,6 +135,41 @@ fn a_different_key_is_refused_unless_replace() {
     assert_eq!(f.vault.show(KEY_ID).unwrap().fingerprint, new.fingerprint());
 }
 
+/// Issue 21 §3: Apple's answer is about the key that was sent. A key replaced under the same Key
+/// ID between reading it back and recording the answer (another window's Replace, `save
+/// --replace`) keeps no answer from the old key: nothing is recorded, and the caller is told.
+#[test]
+fn a_key_replaced_during_its_test_inherits_no_answer() {
+    let f = fixture();
+    let (old, new) = (key(), key());
+    f.vault.save(&request(&old, None, false)).unwrap();
+    let tested = f.vault.load(KEY_ID).unwrap();
+    // The test is under way with `tested` when the key is replaced.
+    f.vault.save(&request(&new, None, true)).unwrap();
+    let before = std::fs::read(f.vault.index_path()).unwrap();
+    let err = f.vault.record_test(KEY_ID, &tested.fingerprint, &verification("not_authorized")).unwrap_err();
+    assert_eq!(err.code, "key_changed_during_test");
+    assert_eq!(err.class(), asc_key_wizard::core::problem::Class::NoAnswer);
+    assert!(err.message.contains("was replaced while it was being tested; its new key was not tested"), "{}", err.message);
+    let entry = f.vault.show(KEY_ID).unwrap();
+    assert_eq!((entry.fingerprint.as_str(), entry.last_test), (new.fingerprint(), None), "the new key stays untested");
+    assert_eq!(std::fs::read(f.vault.index_path()).unwrap(), before, "nothing written");
+
+    // The whole of `test --all` / Test all: loaded, asked, replaced, recorded.
+    let loaded = asc_key_wizard::core::retest::load_all(&f.vault).unwrap();
+    f.vault.save(&request(&old, None, true)).unwrap();
+    let results = asc_key_wizard::core::retest::record_all(&f.vault, loaded, vec![Some(verification("valid"))]);
+    assert_eq!(results[0].problem.as_ref().map(|p| p.code.as_str()), Some("key_changed_during_test"));
+    assert_eq!(results[0].class, asc_key_wizard::core::problem::Class::NoAnswer);
+    assert!(results[0].change.is_none(), "no news about a key no longer saved");
+    assert_eq!(f.vault.show(KEY_ID).unwrap().last_test, None);
+    // The key still saved records its own answer.
+    let loaded = asc_key_wizard::core::retest::load_all(&f.vault).unwrap();
+    let results = asc_key_wizard::core::retest::record_all(&f.vault, loaded, vec![Some(verification("valid"))]);
+    assert!(results[0].problem.is_none(), "{:?}", results[0].problem);
+    assert_eq!(f.vault.show(KEY_ID).unwrap().last_test.unwrap().outcome, "valid");
+}
+
 #[test]
 fn load_record_test_and_delete() {
     let f = fixture();
@@ -152,7 +187,7 @@ fn load_record_test_and_delete() {
 
     let entry = f
         .vault
-        .record_test(KEY_ID, &verification("not_authorized"))
+        .record_test(KEY_ID, stored.fingerprint.as_str(), &verification("not_authorized"))
         .unwrap();
     let t = entry.last_test.unwrap();
     assert_eq!(t.outcome, "not_authorized");
@@ -170,7 +205,7 @@ fn load_record_test_and_delete() {
     assert_eq!(f.vault.show(KEY_ID).unwrap_err().code, "not_found");
     assert_eq!(
         f.vault
-            .record_test(KEY_ID, &verification("valid"))
+            .record_test(KEY_ID, key.fingerprint(), &verification("valid"))
             .unwrap_err()
             .code,
         "not_found"
@@ -291,7 +326,7 @@ fn concurrent_saves_from_separate_vaults_all_land_in_the_index() {
                     };
                     vault.save(&req).unwrap();
                     if round % 2 == 0 {
-                        vault.record_test(&key_id, &verification("valid")).unwrap();
+                        vault.record_test(&key_id, k.fingerprint(), &verification("valid")).unwrap();
                     }
                 }
             });

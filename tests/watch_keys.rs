@@ -45,16 +45,19 @@ impl Home {
         Home { dir: tempfile::tempdir().unwrap() }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"))
-            .args(args)
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"));
+        cmd.args(args)
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("NO_COLOR", "1")
             .env_remove("ASC_WIZARD_CONFIG")
-            .env_remove("ASC_API_BASE")
-            .output()
-            .expect("run the binary")
+            .env_remove("ASC_API_BASE");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run the binary")
     }
 
     fn json(&self, args: &[&str]) -> (i32, Value) {
@@ -180,4 +183,52 @@ fn test_all_with_nothing_saved_is_fine() {
     // A Key ID and --all together are a usage error.
     let out = home.run(&["test", "ABCDEFGHIJ", "--all"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Issue 21 §3: a key replaced (`save --replace`) while `test KEYID` or `test --all` waits for
+/// Apple keeps no answer from the old key: nothing is recorded, the run says so
+/// (`key_changed_during_test`, exit 4), and the launch banner has nothing to say about it.
+#[test]
+fn a_key_replaced_mid_test_inherits_no_answer() {
+    if !keychain_or_skip() {
+        return;
+    }
+    let home = Home::new();
+    let apple = AppleDouble::start();
+    let api = apple.base_url();
+    let (old, new) = (key(), key());
+    let id = key_id();
+    // Apple knows the old key only: had the new one been tested, it would be refused.
+    apple.add_key(DoubleKey::team(&id, old.public_key(), ISSUER));
+    let file = home.dir.path().join(format!("AuthKey_{id}.p8"));
+    let put = |k: &PrivateKey| {
+        std::fs::write(&file, k.canonical_pem()).unwrap();
+        let (code, v) = home.json(&["save", file.to_str().unwrap(), "--issuer-id", ISSUER, "--replace", "--no-verify", "--json"]);
+        assert_eq!(code, 0, "{v:#}");
+    };
+    apple.set_scenario(Scenario::Slow(Duration::from_secs(3)));
+    for all in [false, true] {
+        put(&old);
+        apple.clear_requests();
+        let args: Vec<&str> = if all { vec!["test", "--all"] } else { vec!["test", &id] };
+        let child = home.command(&[&args[..], &["--api-base", &api, "--json"]].concat()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        // The old key was read back and sent: replace it while Apple's answer is on its way.
+        let start = std::time::Instant::now();
+        while apple.request_count() == 0 {
+            assert!(start.elapsed() < Duration::from_secs(20), "the test never asked Apple");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        put(&new);
+        let out = child.wait_with_output().unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(4), "{v:#}");
+        let problem = if all { &entry(&v, &id)["problem"] } else { &v["record_error"] };
+        assert_eq!(problem["code"], "key_changed_during_test", "{v:#}");
+        assert!(problem["message"].as_str().unwrap().contains("its new key was not tested"), "{v:#}");
+        let (_, list) = home.json(&["list", "--json"]);
+        let saved = entry(&list, &id);
+        assert_eq!(saved["fingerprint"], new.fingerprint(), "{list:#}");
+        assert_eq!(saved["last_test"], Value::Null, "the new key keeps no answer from the old one: {list:#}");
+    }
+    home.delete_all(&[&id]);
 }

@@ -80,19 +80,20 @@ export function retestAllSaved() {
   return call('retest_all_saved');
 }
 
-/** Starts watching the download folders; a new AuthKey_*.p8 comes as the `key-downloaded` event. */
+/** Starts watching the download folders; each new AuthKey_*.p8 sends the `key-downloaded` event
+ *  with every offer as it stands (`Offer[]`, the key in use left out). */
 export function watchDownloads() {
   return call('watch_downloads');
 }
 
-/** The newest key file downloaded since the watch began (`Offer`), or null. */
+/** Every key file downloaded since the watch began, newest first, except the key in use (`Offer[]`). */
 export function downloadedKey() {
   return call('downloaded_key');
 }
 
-/** Checks the downloaded key file, as for a picked one: `Loaded`. */
-export function useDownloadedKey() {
-  return call('use_downloaded_key');
+/** Checks exactly the offered file `id` names, as for a picked one: `Loaded`. */
+export function useDownloadedKey({ id }) {
+  return call('use_downloaded_key', { id });
 }
 
 /** Done's offer to move the download to the trash (`Cleanup`), or null. */
@@ -120,14 +121,24 @@ export function openDestination({ which }) {
   return call('open_destination', { which });
 }
 
-/** Uploads the key with its accepted IDs to the platform with the setup `token` (empty: the setup link's code, kept in Rust; `confirmedHost`: the host the merchant confirmed for a link naming one): `HandResult` (message, warnings). */
-export function uploadKey({ keyRef, token, confirmedHost = null }) {
-  return call('upload_key', { keyRef, token, confirmedHost });
+/** Uploads the key with its accepted IDs to the platform with the setup `token` (empty: the chosen setup link's code, kept in Rust; `confirmedHost`: the host the merchant ticked for a link naming one; `confirmedAccount`: the account name `lookupAccount` showed and the merchant ticked, '' for "send anyway"): `HandResult` (message, warnings). */
+export function uploadKey({ keyRef, token, confirmedHost = null, confirmedAccount = null }) {
+  return call('upload_key', { keyRef, token, confirmedHost, confirmedAccount });
 }
 
-/** What the dashboard's setup link said: `{message, account, confirm_host, problem}`, or `null` when none came. Never the code. */
+/** What the setup links said: `{message, account, confirm_host, problem, ready, choices: [{id, label, chosen}]}`, or `null` when none came. Never a code. */
 export function setupLink() {
   return call('setup_link');
+}
+
+/** Chooses the pending setup link `id` (from `choices`): the new `setupLink()` answer. */
+export function chooseSetupLink({ id }) {
+  return call('choose_setup_link', { id });
+}
+
+/** Asks the dashboard whose account the code belongs to (`token` empty: the chosen link's): `{name, host, message, problem}`; never the code. */
+export function lookupAccount({ token, confirmedHost = null }) {
+  return call('lookup_account', { token, confirmedHost });
 }
 
 /** Writes an export file of the selected key (with its accepted IDs) in `format`: `HandResult` (message, path, commands, warnings). */
@@ -148,4 +159,14 @@ export function updateStatus() {
 /** Downloads the update, verifies its signature, installs it and restarts the app; rejects with a Problem (`update_signature_invalid`, …) and installs nothing when any step fails. */
 export function installUpdate() {
   return call('install_update');
+}
+
+/** Opens the App Store Connect window beside the wizard (or brings it forward); it reports through the `asc-page`, `asc-key-caught` and `asc-issuer-offered` events. Rejects with a Problem (`asc_window_failed`): then use the browser instead. */
+export function openAscWindow() {
+  return call('open_asc_window');
+}
+
+/** "Sign out of Apple in this app" (and Finish): closes the App Store Connect window and removes its web data. */
+export function signOutOfApple() {
+  return call('sign_out_of_apple');
 }

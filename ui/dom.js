@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the step modules.
+import { factsOf } from './state.js';
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -32,6 +33,33 @@ export function finding(kind, item) {
 export function details(problem) {
   if (!problem || !problem.detail) return null;
   return el('details', { class: 'detail' }, el('summary', {}, 'Details'), el('code', { text: problem.detail }));
+}
+
+/** A problem's words: what is wrong, then what to do (the core's `{message, hint}`). */
+export function problemText(p) {
+  return `${p.message} ${p.hint || ''}`;
+}
+
+/**
+ * A problem's parts, to place in a row or a message: its words (after `lead`), its "Details",
+ * and a button for its way out when the caller offers one for it. `ways` maps the way out Rust
+ * names for the problem's code (`factsOf`, from app_info) to `{ label, class, run(button) }`.
+ */
+export function problemParts(p, { lead = '', ways = {} } = {}) {
+  const wayOut = factsOf(p).way_out;
+  const way = wayOut && ways[wayOut];
+  let action = null;
+  if (way) {
+    const btn = el('button', { type: 'button', class: `secondary ${way.class}` }, way.label);
+    btn.addEventListener('click', () => way.run(btn));
+    action = el('div', { class: 'row-actions' }, btn);
+  }
+  return [`${lead}${problemText(p)}`, details(p), action].filter(Boolean);
+}
+
+/** One problem as an element (`data-code` kept for tests), built from `problemParts`. */
+export function problemView(p, { tag = 'div', attrs = {}, ...opts } = {}) {
+  return el(tag, { ...attrs, 'data-code': p.code }, ...problemParts(p, opts));
 }
 
 /** Warnings the core attached to a result (e.g. `xcrun_macos_only` on an export), or null. */

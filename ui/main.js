@@ -1,7 +1,7 @@
 // Wizard controller: step order, progress rail, next/back gating, Saved keys screen.
 // Each step module exports `init(ctx)` and `blocker()` (why Next is disabled, or '').
 
-import { $, $$, announce } from './dom.js';
+import { $, $$, announce, el } from './dom.js';
 import { available } from './ipc.js';
 import { appInfo, handoffConfig } from './api.js';
 import { applyBrand } from './brand.js';
@@ -15,26 +15,12 @@ import * as test from './steps/test.js';
 import * as handoff from './steps/handoff.js';
 import * as done from './steps/done.js';
 import * as saved from './saved.js';
+import { branded, codesLearned, configured, state } from './state.js';
 
 const ORDER = ['prereqs', 'create', 'file', 'ids', 'test', 'handoff', 'done'];
 const MODULES = { prereqs, create, file, ids, test, handoff, done };
 
-/** Everything the user entered or learned; survives back/next. Never holds key material. */
-const state = {
-  keyRef: null,          // opaque id of the key held in Rust
-  loaded: null,          // last load result (report, file name)
-  keyIdFromFile: null,
-  keyId: '',
-  issuerId: '',
-  kind: 'team',
-  idsResult: null,
-  verification: null,    // last answer from Apple
-  testedAt: null,
-  untested: false,       // the user chose to go on without an answer
-  handoff: null,         // results of the last save/hand-off run
-  brand: null,           // a platform build's name, colours and logo (app_info)
-  config: { platform_name: null, has_upload: false, has_dashboard: false, token_label: 'setup token', store_name: 'keychain' },
-};
+// Everything the user entered or learned lives in state.js; steps change it through its transitions.
 
 let current = 'prereqs';
 let beforeSaved = 'prereqs';
@@ -147,10 +133,17 @@ function wireNavigation() {
   $('#saved-banner-open').addEventListener('click', () => $('#open-saved').click());
 }
 
+// The export menus list the formats Rust knows (core/export/formats.rs), in its order and words.
+function fillExportMenus(formats) {
+  for (const [sel, words] of [['#export-format', 'label'], ['#saved-export-format', 'short_label']]) {
+    $(sel).replaceChildren(...formats.map((f) => el('option', { value: f.value }, f[words])));
+  }
+}
+
 async function loadConfig() {
   try {
     const cfg = await handoffConfig();
-    Object.assign(state.config, cfg);
+    configured(cfg);
   } catch (problem) {
     console.warn('handoff_config', problem.code);
   }
@@ -165,7 +158,9 @@ async function start() {
   // Brand first, so the first paint a merchant reads is already the platform's.
   const info = await appInfo().catch(() => null);
   applyBrand(info && info.brand);
-  state.brand = (info && info.brand) || null;
+  branded(info && info.brand);
+  codesLearned(info && info.codes);
+  fillExportMenus((info && info.export_formats) || []);
   wireNavigation();
   watchUpdates();
   for (const mod of [...Object.values(MODULES), saved]) mod.init(ctx);

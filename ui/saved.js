@@ -1,6 +1,6 @@
 // Saved keys screen: list, re-test (one or all), compare with a CI secret, export, delete (with an
 // inline confirmation); and the launch banner for keys whose answer changed or whose test is old.
-import { $, details, el, formatTime, warningList } from './dom.js';
+import { $, details, el, formatTime, problemParts, problemText, problemView, warningList } from './dom.js';
 import { compareSaved, deleteSaved, exportSaved, listSaved, retestAllSaved, retestSaved } from './api.js';
 
 let ctx;
@@ -28,7 +28,7 @@ async function testAll() {
   try {
     results = await retestAllSaved();
   } catch (p) {
-    $('#test-all-status').textContent = `${p.message} ${p.hint}`;
+    $('#test-all-status').textContent = problemText(p);
   }
   btn.disabled = false;
   btn.textContent = 'Test all';
@@ -40,7 +40,7 @@ async function testAll() {
     const msg = $('.row-message', li);
     const ok = r.class === 'usable';
     msg.dataset.status = ok ? 'ok' : 'error';
-    const said = r.change ? [r.change.message, r.change.hint].filter(Boolean).join(' ') : `${r.problem.message} ${r.problem.hint}`;
+    const said = r.change ? [r.change.message, r.change.hint].filter(Boolean).join(' ') : problemText(r.problem);
     msg.replaceChildren(...[said, details(r.apple || r.problem)].filter(Boolean));
   }
   const bad = results.filter((r) => r.class !== 'usable').length;
@@ -64,10 +64,11 @@ function age(days) {
   return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
 }
 
+// The row's last answer: none (never tested), or what its class says (`usable`: it was valid).
 function outcomeText(row) {
-  if (!row.last_outcome || row.last_outcome === 'not_tested') return 'Not yet tested';
+  if (!row.last_class) return 'Not yet tested';
   const when = row.last_verified_at ? ` (${formatTime(row.last_verified_at)}, ${age(row.age_days)})` : '';
-  return row.last_outcome === 'valid' ? `Valid API Key${when}` : `${row.last_message || row.last_outcome}${when}`;
+  return row.last_class === 'usable' ? `Valid API Key${when}` : `${row.last_message || row.last_outcome}${when}`;
 }
 
 async function load() {
@@ -77,7 +78,7 @@ async function load() {
   try {
     rows = await listSaved();
   } catch (problem) {
-    list.replaceChildren(el('li', { class: 'problem', 'data-code': problem.code }, `${problem.message} ${problem.hint}`, details(problem)));
+    list.replaceChildren(problemView(problem, { tag: 'li', attrs: { class: 'problem' } }));
     list.removeAttribute('aria-busy');
     $('.empty-saved').hidden = true;
     return;
@@ -92,7 +93,7 @@ async function load() {
 
 function renderRow(row) {
   const li = el('li', { 'data-key-id': row.key_id });
-  const outcome = el('span', { class: 'last-outcome', 'data-outcome': row.last_outcome || 'not_tested' }, outcomeText(row));
+  const outcome = el('span', { class: 'last-outcome', 'data-outcome': row.last_outcome }, outcomeText(row));
   li.append(
     el('div', { class: 'saved-head' },
       el('span', { class: 'saved-id mono' }, row.key_id),
@@ -128,11 +129,11 @@ function renderRow(row) {
       const r = await compareSaved({ keyId: row.key_id, text: area.value });
       message.dataset.status = r.same ? 'ok' : 'error';
       const fixes = (r.notes || []).map((n) => n.message);
-      const why = (r.problems || []).map((p) => `${p.message} ${p.hint}`);
+      const why = (r.problems || []).map(problemText);
       message.textContent = [r.message, ...why, ...fixes].join(' ');
     } catch (p) {
       message.dataset.status = 'error';
-      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
+      message.replaceChildren(...problemParts(p));
     }
     // The pasted secret does not stay on screen.
     area.value = '';
@@ -146,15 +147,17 @@ function renderRow(row) {
     try {
       const v = await retestSaved({ keyId: row.key_id });
       row.last_outcome = v.outcome;
+      row.last_class = v.class;
       row.last_message = v.message;
       row.last_verified_at = new Date().toISOString();
-      message.dataset.status = v.outcome === 'valid' ? 'ok' : 'error';
-      message.textContent = v.outcome === 'valid' ? 'Apple accepted the key.' : `${v.message} ${v.hint}`;
+      const ok = v.class === 'usable';
+      message.dataset.status = ok ? 'ok' : 'error';
+      message.textContent = ok ? 'Apple accepted the key.' : problemText(v);
     } catch (p) {
       message.dataset.status = 'error';
-      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
+      message.replaceChildren(...problemParts(p));
     }
-    outcome.dataset.outcome = row.last_outcome || 'not_tested';
+    outcome.dataset.outcome = row.last_outcome;
     outcome.textContent = outcomeText(row);
     retest.disabled = false;
     retest.textContent = 'Test again';
@@ -173,7 +176,7 @@ function renderRow(row) {
       warnings.replaceChildren(...[next, ...notes, warningList(r.warnings)].filter(Boolean));
     } catch (p) {
       message.dataset.status = 'error';
-      message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
+      message.replaceChildren(...problemParts(p));
       warnings.replaceChildren();
     }
     ctx.announce(`${message.textContent} ${warnings.textContent}`.trim());
@@ -199,7 +202,7 @@ function renderRow(row) {
       } catch (p) {
         actions.replaceChildren(retest, exp, cmp, del);
         message.dataset.status = 'error';
-        message.replaceChildren(...[`${p.message} ${p.hint}`, details(p)].filter(Boolean));
+        message.replaceChildren(...problemParts(p));
         ctx.announce(message.textContent);
       }
     });

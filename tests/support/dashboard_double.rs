@@ -109,6 +109,12 @@ struct State {
     requests: Vec<ReceivedUpload>,
     /// Idempotency-Key (or a running number when absent) → stored upload.
     stored: Vec<(String, ReceivedUpload)>,
+    /// Token → account name, for the account look-up (`GET /upload`); these tokens are accepted.
+    accounts: HashMap<String, String>,
+    /// The look-up answers 404, like a dashboard that does not implement it.
+    no_lookup: bool,
+    /// Every look-up's bearer token and the status answered.
+    lookups: Vec<(String, u16)>,
 }
 
 pub struct DashboardDouble {
@@ -153,6 +159,21 @@ impl DashboardDouble {
     /// Uploads with another bearer token are answered 401.
     pub fn expect_token(&self, token: &str) {
         self.state.lock().unwrap().expected_token = Some(token.to_owned());
+    }
+
+    /// The account look-up names `name` for `token`, and `token` is accepted for uploads too.
+    pub fn account_for(&self, token: &str, name: &str) {
+        self.state.lock().unwrap().accounts.insert(token.to_owned(), name.to_owned());
+    }
+
+    /// Answer the account look-up with 404, like a dashboard without it.
+    pub fn without_lookup(&self) {
+        self.state.lock().unwrap().no_lookup = true;
+    }
+
+    /// Every account look-up received: (bearer token, status answered).
+    pub fn lookups(&self) -> Vec<(String, u16)> {
+        self.state.lock().unwrap().lookups.clone()
     }
 
     pub fn base_url(&self) -> String {
@@ -211,6 +232,9 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
         return;
     };
     let mut out = stream;
+    if req.method == "GET" && req.path == "/upload" {
+        return look_up(&mut out, &req, state);
+    }
     if req.method == "GET" {
         let body =
             "<!doctype html><title>Acme Shops settings</title><h1>App Store Connect API key</h1>";
@@ -229,9 +253,11 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
         .scenario
         .clone()
         .unwrap_or(Scenario::Ok);
+    let bearer = req.header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default().to_owned();
     let authorized = expected_auth
         .as_deref()
-        .is_none_or(|e| req.header("authorization") == Some(e));
+        .is_none_or(|e| req.header("authorization") == Some(e))
+        || state.lock().unwrap().accounts.contains_key(&bearer);
     let complete =
         req.file_field.as_deref() == Some("private_key") && req.fields.contains_key("key_id");
 
@@ -295,6 +321,26 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
     respond(&mut out, status, ctype, &body);
 }
 
+/// `GET /upload` (docs/upload-protocol.md, "Whose account"): 200 `{"account":{"name":…}}` for a
+/// known token ("Test Merchant" for any token when none is expected), 401 for another, 404
+/// when told there is no look-up.
+fn look_up(out: &mut TcpStream, req: &ReceivedUpload, state: &Mutex<State>) {
+    let mut s = state.lock().unwrap();
+    let bearer = req.header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default().to_owned();
+    let (status, body) = if s.no_lookup {
+        (404, r#"{"error":{"message":"Not found."}}"#.to_owned())
+    } else if let Some(name) = s.accounts.get(&bearer) {
+        (200, serde_json::json!({"account": {"name": name}}).to_string())
+    } else if s.expected_token.as_deref().is_none_or(|t| t == bearer) && !bearer.is_empty() {
+        (200, r#"{"account":{"name":"Test Merchant"}}"#.to_owned())
+    } else {
+        (401, r#"{"error":{"message":"This setup token is not valid."}}"#.to_owned())
+    };
+    s.lookups.push((bearer, status));
+    drop(s);
+    respond(out, status, "application/json", &body);
+}
+
 fn store(s: &mut State, req: &ReceivedUpload) {
     let id = req
         .idempotency_key()
@@ -310,6 +356,7 @@ fn respond(out: &mut TcpStream, status: u16, ctype: &str, body: &str) {
         200 => "OK",
         400 => "Bad Request",
         401 => "Unauthorized",
+        404 => "Not Found",
         413 => "Payload Too Large",
         503 => "Service Unavailable",
         _ => "Status",

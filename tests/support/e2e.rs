@@ -6,6 +6,10 @@
 //! one at a time (a process-wide lock): WebKit is heavy and CI has two cores.
 //! Every child process is started in its own process group and killed on drop;
 //! every wait is bounded.
+//!
+//! Windows (CI): tauri-driver drives WebView2 through `msedgedriver` (`MSEDGEDRIVER`, or on PATH).
+//! macOS (CI): the app is built with the `e2e-webdriver` feature and serves WebDriver itself on
+//! `TAURI_WEBDRIVER_PORT`; the harness starts it and talks to it directly. Linux is unchanged.
 
 #![allow(dead_code)]
 
@@ -16,6 +20,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::net::TcpListener;
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,7 +48,7 @@ pub fn app_binary() -> PathBuf {
                     }
                 }
             }
-            let snap = dir.join(format!("asc-key-wizard-{}", std::process::id()));
+            let snap = dir.join(format!("asc-key-wizard-{}{}", std::process::id(), std::env::consts::EXE_SUFFIX));
             let _ = std::fs::remove_file(&snap);
             if std::fs::hard_link(APP, &snap).is_err() {
                 std::fs::copy(APP, &snap).expect("copy the app binary");
@@ -70,14 +75,16 @@ pub fn strict() -> bool {
 }
 
 fn on_path(tool: &str) -> bool {
-    if tool.contains('/') {
+    if tool.contains('/') || Path::new(tool).is_absolute() {
         return Path::new(tool).is_file();
     }
+    let exe = format!("{tool}{}", std::env::consts::EXE_SUFFIX);
     std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file() || dir.join(&exe).is_file()))
 }
 
 /// Which required tools are missing (empty = all there).
+#[cfg(target_os = "linux")]
 pub fn missing_tools(need_secret_service: bool) -> Vec<String> {
     let mut missing = Vec::new();
     for tool in [tauri_driver(), "WebKitWebDriver".to_string()] {
@@ -98,6 +105,44 @@ pub fn missing_tools(need_secret_service: bool) -> Vec<String> {
     missing
 }
 
+/// Windows: tauri-driver and an msedgedriver matching the WebView2 runtime. The keychain journeys
+/// stay on Linux (they need the Secret Service and the XDG trash), so `need_secret_service` is moot.
+#[cfg(target_os = "windows")]
+pub fn missing_tools(_need_secret_service: bool) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !on_path(&tauri_driver()) {
+        missing.push(format!("`{}` (cargo install tauri-driver --locked)", tauri_driver()));
+    }
+    if !on_path(&msedgedriver()) {
+        missing.push(format!("`{}` (msedgedriver matching the WebView2 runtime; set MSEDGEDRIVER)", msedgedriver()));
+    }
+    missing
+}
+
+/// macOS: nothing outside the app, which must be built with the `e2e-webdriver` feature (the
+/// journeys are compiled only then).
+#[cfg(target_os = "macos")]
+pub fn missing_tools(_need_secret_service: bool) -> Vec<String> {
+    Vec::new()
+}
+
+/// Windows keeps the app's settings folder at the known folder %APPDATA%, which no environment
+/// variable moves: forget where the last journey left the wizard (`wizard-place.json`, only a
+/// step name, never a key), so each journey starts at step 1. (Journey h, which reopens the app
+/// on purpose, runs on Linux and macOS only.)
+#[cfg(target_os = "windows")]
+fn forget_place() {
+    if let Some(dir) = dirs::config_dir() {
+        let _ = std::fs::remove_file(dir.join("dev.asckeywizard.wizard").join("wizard-place.json"));
+    }
+}
+
+/// The Edge WebDriver tauri-driver hands WebView2 to: `MSEDGEDRIVER` or `msedgedriver` on PATH.
+#[cfg(target_os = "windows")]
+fn msedgedriver() -> String {
+    std::env::var("MSEDGEDRIVER").unwrap_or_else(|_| "msedgedriver.exe".into())
+}
+
 fn tauri_driver() -> String {
     if let Ok(p) = std::env::var("TAURI_DRIVER") {
         return p;
@@ -109,7 +154,7 @@ fn tauri_driver() -> String {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| dirs::home_dir().unwrap_or_default().join(".cargo"));
-    let p = home.join("bin/tauri-driver");
+    let p = home.join(format!("bin/tauri-driver{}", std::env::consts::EXE_SUFFIX));
     if p.is_file() {
         p.to_string_lossy().into_owned()
     } else {
@@ -185,6 +230,7 @@ pub struct Group {
 
 impl Group {
     pub fn spawn(mut cmd: Command, what: &'static str) -> Group {
+        #[cfg(unix)]
         cmd.process_group(0);
         let child = cmd
             .spawn()
@@ -192,9 +238,21 @@ impl Group {
         Group { child, what }
     }
 
+    #[cfg(unix)]
     fn signal(&self, sig: &str) {
         let _ = Command::new("kill")
             .args([sig, "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// Windows has no process groups to signal: end the whole tree (tauri-driver, msedgedriver
+    /// and the app) at once.
+    #[cfg(windows)]
+    fn signal(&self, _sig: &str) {
+        let _ = Command::new("taskkill")
+            .args(["/T", "/F", "/PID", &self.child.id().to_string()])
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
     }
@@ -232,6 +290,13 @@ pub struct Display {
 }
 
 impl Display {
+    /// Windows and macOS: the desktop the test runs on; nothing to start.
+    #[cfg(not(target_os = "linux"))]
+    pub fn get() -> Display {
+        Display { name: String::new(), _xvfb: None }
+    }
+
+    #[cfg(target_os = "linux")]
     pub fn get() -> Display {
         if let Ok(name) = std::env::var("DISPLAY") {
             if !name.is_empty() {
@@ -326,15 +391,32 @@ impl Journey {
         std::fs::create_dir_all(&log_dir).unwrap();
         let log = std::fs::File::create(log_dir.join("driver-and-app.log")).unwrap();
 
+        #[cfg(not(target_os = "macos"))]
         let mut cmd = Command::new(tauri_driver());
+        #[cfg(not(target_os = "macos"))]
         cmd.args([
             "--port",
             &port.to_string(),
             "--native-port",
             &native_port.to_string(),
-        ])
-        .env("DISPLAY", &display.name)
-        .env("HOME", home.path())
+        ]);
+        #[cfg(target_os = "windows")]
+        forget_place();
+        #[cfg(target_os = "windows")]
+        cmd.arg("--native-driver").arg(msedgedriver())
+            // A fresh WebView2 profile (storage, cache) per journey, as HOME is on Linux.
+            .env("WEBVIEW2_USER_DATA_FOLDER", home.path().join("WebView2"));
+        // macOS: the app itself serves WebDriver (feature e2e-webdriver) on `port`.
+        #[cfg(target_os = "macos")]
+        let mut cmd = Command::new(env.app.clone().unwrap_or_else(app_binary));
+        #[cfg(target_os = "macos")]
+        cmd.args(&env.args)
+            .env("TAURI_WEBDRIVER_PORT", port.to_string())
+            // NSHomeDirectory (WebKit's data store) follows this, not HOME.
+            .env("CFFIXED_USER_HOME", home.path());
+        #[cfg(target_os = "linux")]
+        cmd.env("DISPLAY", &display.name);
+        cmd.env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join(".config"))
         .env("XDG_DATA_HOME", home.path().join(".local/share"))
         .env("XDG_CACHE_HOME", home.path().join(".cache"))
@@ -361,7 +443,13 @@ impl Journey {
         // Wait for tauri-driver and the WebKitWebDriver it spawns to listen
         // (a session request before that is dropped).
         let deadline = Instant::now() + Duration::from_secs(15);
-        for p in [port, native_port] {
+        #[cfg(target_os = "macos")]
+        let _ = native_port;
+        #[cfg(target_os = "macos")]
+        let ports = [port];
+        #[cfg(not(target_os = "macos"))]
+        let ports = [port, native_port];
+        for p in ports {
             loop {
                 if std::net::TcpStream::connect(("127.0.0.1", p)).is_ok() {
                     break;
@@ -614,7 +702,7 @@ impl Journey {
     }
 
     pub async fn click(&self, css: &str) {
-        let el = self.wait_visible(css).await;
+        self.wait_visible(css).await;
         // Wait until enabled: the UI may still be checking the input.
         self.wait_js(
             &format!("`{css}` to be enabled"),
@@ -623,6 +711,24 @@ impl Journey {
             WAIT,
         )
         .await;
+        // Click where the element is, not where it was: wait until it has stopped moving (a
+        // notice leaving above it shifts the layout, and the click lands on whatever is there).
+        self.js("delete (window.__e2eRects = window.__e2eRects || {})[arguments[0]]; return true;", vec![json!(css)]).await;
+        self.wait_js(
+            &format!("`{css}` to stop moving"),
+            r#"const e = document.querySelector(arguments[0]);
+               if (!e) return false;
+               const r = e.getBoundingClientRect();
+               const now = [r.x, r.y, r.width, r.height].join(',');
+               const same = window.__e2eRects[arguments[0]] === now;
+               window.__e2eRects[arguments[0]] = now;
+               return same;"#,
+            vec![json!(css)],
+            WAIT,
+        )
+        .await;
+        // Found again now: a list drawn again since holds a new element.
+        let el = self.cmd(&format!("find {css}"), self.c().find(Locator::Css(css))).await;
         self.cmd(&format!("click {css}"), el.click()).await;
     }
 

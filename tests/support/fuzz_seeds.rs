@@ -3,7 +3,7 @@
 //! and indexes. `tests/fuzz_smoke.rs` runs the targets over them and, for `scripts/fuzz.sh`,
 //! writes them to `target/fuzz-corpus/<target>/`.
 //!
-//! Include after `keys.rs`: `#[path = "support/fuzz_seeds.rs"] mod fuzz_seeds;`.
+//! Include after `keys.rs` and `wild.rs`: `#[path = "support/fuzz_seeds.rs"] mod fuzz_seeds;`.
 #![allow(dead_code)]
 
 use crate::keys::*;
@@ -102,6 +102,15 @@ fn key_files() -> Vec<Vec<u8>> {
     out.push(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3]);
     out.push(b"PK\x03\x04".to_vec());
     out.push([&[0xFF, 0xFE][..], &"-----BEGIN".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<_>>()].concat());
+    // Keys as the wild hands them over (issue 21 §6): UTF-16, RTF, HTML, e-mail, autocorrect,
+    // and their unsafe variants (cut short, a lost line, a typographic character in the body).
+    out.extend(crate::wild::forms(&apple).into_iter().map(|(_, bytes)| bytes));
+    let mut odd = crate::wild::utf16(&apple, true, true);
+    odd.pop();
+    out.push(odd);
+    out.push(crate::wild::html_divs(&lost_line(&apple)).into_bytes());
+    out.push(apple.replacen("AgEA", "AgE½", 1).into_bytes());
+    out.push(b"PK\x03\x04\x14\x00\x00\x00word/document.xml".to_vec());
     out.push(Vec::new());
     out
 }

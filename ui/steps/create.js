@@ -1,5 +1,5 @@
 // Step 2: how to create the key in App Store Connect.
-import { $, copyText } from '../dom.js';
+import { $, copyText, problemText } from '../dom.js';
 import { openDestination, watchDownloads } from '../api.js';
 
 let ctx;
@@ -11,7 +11,7 @@ export function init(c) {
       await openDestination({ which: 'app_store_connect' });
       ctx.announce('App Store Connect is opening in your browser.');
     } catch (problem) {
-      ctx.announce(`${problem.message} ${problem.hint}`);
+      ctx.announce(problemText(problem));
     }
   });
   $('#copy-name').addEventListener('click', async () => {

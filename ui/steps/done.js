@@ -1,7 +1,11 @@
 // Step 7: summary, advice, and "Test again".
-import { $, el, formatTime } from '../dom.js';
+import { $, el, formatTime, problemText } from '../dom.js';
 import { cleanupOffer, clearKey, retestSaved, trashDownloaded, verifyKey } from '../api.js';
 import { forgetPlace } from '../place.js';
+import { factsOf, tested as testedNow } from '../state.js';
+
+// A valid key is Apple's one `usable` answer (core::apple::Tested carries the class).
+const valid = (v) => v.class === 'usable';
 
 let ctx;
 
@@ -32,7 +36,7 @@ async function cleanup() {
     $('#cleanup-text').hidden = true;
     btn.hidden = true;
   } catch (p) {
-    $('#cleanup-result').textContent = `${p.message} ${p.hint}`;
+    $('#cleanup-result').textContent = problemText(p);
     $('#cleanup-result').dataset.status = 'error';
   }
   btn.disabled = false;
@@ -55,9 +59,9 @@ function whereSaved() {
 function tested() {
   const s = ctx.state;
   const v = s.verification;
-  if (!v || s.untested && (!v || v.outcome !== 'valid')) return 'Not yet tested with Apple';
+  if (!v || s.untested && (!v || !valid(v))) return 'Not yet tested with Apple';
   const when = formatTime(s.testedAt);
-  return v.outcome === 'valid' ? `Valid API Key — ${when}` : `${v.message} — ${when}`;
+  return valid(v) ? `Valid API Key — ${when}` : `${v.message} — ${when}`;
 }
 
 export function render() {
@@ -85,19 +89,17 @@ async function testAgain() {
   ctx.announce('Asking Apple again.');
   try {
     const saved = s.handoff && s.handoff.done.includes('keychain');
-    s.verification = saved
+    testedNow(saved
       ? await retestSaved({ keyId: s.keyId })
-      : await verifyKey({ keyRef: s.keyRef });
-    s.untested = false;
+      : await verifyKey({ keyRef: s.keyRef }));
   } catch (problem) {
-    s.verification = { outcome: problem.code, message: problem.message, hint: problem.hint };
+    testedNow({ outcome: problem.code, class: factsOf(problem).class, message: problem.message, hint: problem.hint }, { answered: false });
   }
-  s.testedAt = new Date().toISOString();
   btn.disabled = false;
   btn.textContent = 'Test again';
   render();
   const v = s.verification;
-  ctx.announce(v.outcome === 'valid' ? 'Valid API Key.' : `${v.message} ${v.hint || ''}`);
+  ctx.announce(valid(v) ? 'Valid API Key.' : problemText(v));
 }
 
 export async function onNext() {

@@ -1,10 +1,16 @@
 // Step 3: choose, drop or paste the key; the offline check runs at once in Rust.
-import { $, finding, reveal } from '../dom.js';
+import { $, el, finding, problemText, reveal } from '../dom.js';
+import { EVENTS } from '../events.js';
 import { listen } from '../ipc.js';
+import { idsChanged, keyRejected, keySelected } from '../state.js';
 import { downloadedKey, loadKeyText, pickKeyFile, useDownloadedKey } from '../api.js';
 
 let ctx;
 let busy = false;
+// Only the answer to the latest request for the offers is shown: an older one may predate the
+// key just loaded and would offer that file again.
+let offersAsked = 0;
+let offered = new Set();
 
 export function init(c) {
   ctx = c;
@@ -16,49 +22,73 @@ export function init(c) {
     if (!box.hidden) $('#paste-text').focus();
   });
   $('#check-paste').addEventListener('click', checkPaste);
-  // A key downloaded since step 2 is offered at the top: one click checks it.
-  listen('key-downloaded', showOffer);
-  $('#use-download').addEventListener('click', useDownload);
+  // Keys downloaded since step 2 are offered at the top: one click checks the one chosen. The
+  // event only says something arrived; the list is asked for again so it is never stale.
+  listen(EVENTS.keyDownloaded, () => refreshOffers());
+  $('#download-offers').addEventListener('click', (e) => {
+    const btn = e.target.closest('button[data-offer-id]');
+    if (btn) useDownload(Number(btn.dataset.offerId));
+  });
   $('#paste-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); checkPaste(); }
   });
 
   // Rust reads a dropped file itself and sends only the check's metadata.
-  listen('key-dropped', (payload) => {
+  listen(EVENTS.keyDropped, (payload) => {
     if (ctx.current !== 'file' && ['prereqs', 'create'].includes(ctx.current)) ctx.show('file');
     if (payload.problem) showProblem(payload.problem, payload.file_name);
     else if (payload.loaded) showLoaded(payload.loaded);
+    refreshOffers();
   });
   const zone = $('#drop-zone');
-  listen('tauri://drag-enter', () => zone.classList.add('hover'));
-  listen('tauri://drag-leave', () => zone.classList.remove('hover'));
-  listen('tauri://drag-drop', () => zone.classList.remove('hover'));
+  listen(EVENTS.dragEnter, () => zone.classList.add('hover'));
+  listen(EVENTS.dragLeave, () => zone.classList.remove('hover'));
+  listen(EVENTS.dragDrop, () => zone.classList.remove('hover'));
 }
 
-function showOffer(offer) {
+/** Render Rust's list of offers (newest first; the key in use is never in it). */
+function showOffers(offers) {
+  const list = Array.isArray(offers) ? offers : [];
   const box = $('#download-offer');
-  box.hidden = !offer;
-  if (!offer) return;
-  $('#download-offer-text').textContent = offer.message;
-  box.dataset.fileName = offer.file_name;
-  if (ctx.current === 'file') ctx.announce(offer.message);
+  box.hidden = list.length === 0;
+  // The same offers drawn again would only move the buttons under a pointer.
+  const drawn = JSON.stringify(list.map((o) => [o.id, o.message]));
+  if (box.dataset.drawn === drawn) return;
+  box.dataset.drawn = drawn;
+  $('#download-offers').replaceChildren(...list.map((o) => {
+    const textId = `download-offer-${o.id}`;
+    return el('li', { class: 'download-offer', 'data-file-name': o.file_name, 'data-offer-id': o.id },
+      el('span', { class: 'download-offer-text', id: textId }, o.message),
+      el('button', { type: 'button', class: 'primary small use-download', 'data-offer-id': o.id, 'aria-describedby': textId }, 'Use this file'));
+  }));
+  const fresh = list.filter((o) => !offered.has(o.id));
+  offered = new Set(list.map((o) => o.id));
+  if (fresh.length && ctx.current === 'file') ctx.announce(fresh.map((o) => o.message).join(' '));
+}
+
+async function refreshOffers() {
+  const asked = ++offersAsked;
+  const offers = await downloadedKey().catch(() => []);
+  if (asked === offersAsked && !busy) showOffers(offers);
 }
 
 export async function enter() {
-  showOffer(await downloadedKey().catch(() => null));
+  await refreshOffers();
 }
 
-async function useDownload() {
+async function useDownload(id) {
   if (busy) return;
   busy = true;
+  offersAsked += 1;
   try {
-    showLoaded(await useDownloadedKey());
-    $('#download-offer').hidden = true;
+    showLoaded(await useDownloadedKey({ id }));
   } catch (problem) {
     showProblem(problem);
   } finally {
     busy = false;
   }
+  // Asked only now, so the answer knows which key is in use.
+  await refreshOffers();
 }
 
 async function pick() {
@@ -73,12 +103,14 @@ async function pick() {
   } finally {
     busy = false;
   }
+  // A picked file that was also offered is in use now: no longer offered.
+  await refreshOffers();
 }
 
 async function checkPaste() {
   const text = $('#paste-text').value;
   if (!text.trim()) {
-    showProblem({ code: 'empty', message: 'The text box is empty.', hint: 'Paste the whole key, including the BEGIN and END lines.' });
+    showProblem({ message: 'The text box is empty.', hint: 'Paste the whole key, including the BEGIN and END lines.' });
     return;
   }
   try {
@@ -91,22 +123,12 @@ async function checkPaste() {
   }
 }
 
-function resetFollowing() {
-  // A different key invalidates an earlier test.
-  ctx.state.verification = null;
-  ctx.state.testedAt = null;
-  ctx.state.untested = false;
-  ctx.state.handoff = null;
-}
-
 /** Render a load result: what was found, what was repaired, what is wrong. */
 export function showLoaded(loaded) {
   const { report } = loaded;
   const s = ctx.state;
-  resetFollowing();
-  s.loaded = loaded;
-  s.keyRef = report.ok ? loaded.key_ref : null;
-  s.keyIdFromFile = report.key_id || null;
+  // A different key invalidates an earlier test (state.js says what else).
+  keySelected(loaded);
 
   const box = $('#file-result');
   box.hidden = false;
@@ -127,7 +149,7 @@ export function showLoaded(loaded) {
     if (!keyInput.value.trim() || keyInput.dataset.auto === 'true') {
       keyInput.value = s.keyIdFromFile;
       keyInput.dataset.auto = 'true';
-      s.keyId = s.keyIdFromFile;
+      idsChanged({ keyId: s.keyIdFromFile });
     }
   }
   reveal(box);
@@ -138,9 +160,7 @@ export function showLoaded(loaded) {
 }
 
 function showProblem(problem, fileName) {
-  resetFollowing();
-  ctx.state.keyRef = null;
-  ctx.state.loaded = null;
+  keyRejected();
   const box = $('#file-result');
   box.hidden = false;
   box.dataset.ok = 'false';
@@ -149,7 +169,7 @@ function showProblem(problem, fileName) {
   $('#fingerprint').textContent = '—';
   $('.findings', box).replaceChildren(finding('problem', problem));
   reveal(box);
-  ctx.announce(`${problem.message} ${problem.hint || ''}`);
+  ctx.announce(problemText(problem));
   ctx.refresh();
 }
 

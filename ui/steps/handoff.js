@@ -1,7 +1,8 @@
 // Step 6: keychain, upload or guided hand-off, export. Each runs and reports on its own.
-import { $, copyText, details, el, reveal, warningList } from '../dom.js';
+import { $, copyText, details, el, problemParts, problemText, problemView, reveal, warningList } from '../dom.js';
 import { exportKey, openDestination, revealKeyFile, saveToKeychain, uploadKey } from '../api.js';
-import { confirmedHost, linkBlocker, linkReady, linkUsed, refreshLink, watchLinks } from './link.js';
+import { exported, factsOf, handedOff, handoffReset } from '../state.js';
+import { confirmedAccount, confirmedHost, linkBlocker, linkReady, linkUsed, refreshLink, watchLinks } from './link.js';
 
 let ctx;
 let phase = 'run'; // 'run': Next runs the chosen actions; 'finish': Next goes to Done.
@@ -11,7 +12,7 @@ export function init(c) {
   ctx = c;
   watchLinks(() => ctx.refresh());
   $('#do-export').addEventListener('change', () => { $('#export-options').hidden = !$('#do-export').checked; });
-  for (const sel of ['#do-keychain', '#do-upload', '#do-export', '#export-format', '#confirm-host']) {
+  for (const sel of ['#do-keychain', '#do-upload', '#do-export', '#export-format', '#confirm-host', '#confirm-account']) {
     $(sel).addEventListener('change', () => { setPhase('run'); ctx.refresh(); });
   }
   $('#upload-token').addEventListener('input', () => {
@@ -29,7 +30,7 @@ export function init(c) {
       await revealKeyFile({ keyRef: ctx.state.keyRef });
       ctx.announce('The folder with the key file is opening.');
     } catch (problem) {
-      ctx.announce(`${problem.message} ${problem.hint}`);
+      ctx.announce(problemText(problem));
       showInline(problem);
     }
   });
@@ -56,7 +57,7 @@ export function enter() {
   if (ctx.state.handoff && ctx.state.handoff.keyRef !== ctx.state.keyRef) {
     succeeded.clear();
     $('#handoff-results').replaceChildren();
-    ctx.state.handoff = null;
+    handoffReset();
     setPhase('run');
   }
   $('#copy-issuer').hidden = ctx.state.kind === 'individual';
@@ -80,7 +81,7 @@ async function open(which) {
     await openDestination({ which });
     ctx.announce('The page is opening in your browser.');
   } catch (problem) {
-    ctx.announce(`${problem.message} ${problem.hint}`);
+    ctx.announce(problemText(problem));
     showInline(problem);
   }
 }
@@ -97,7 +98,7 @@ async function copy(sel, value, what) {
 
 function showInline(problem) {
   const list = $('#handoff-results');
-  list.append(el('div', { 'data-status': 'error', 'data-code': problem.code }, `${problem.message} ${problem.hint}`, details(problem)));
+  list.append(problemView(problem, { attrs: { 'data-status': 'error' } }));
 }
 
 function resultRow(which, status, text, ...extras) {
@@ -109,16 +110,14 @@ function resultRow(which, status, text, ...extras) {
   return row;
 }
 
-const REPLACEABLE = new Set(['key_exists_different', 'keychain_item_damaged']);
+// The ways out this step has a button for (Rust says which one a problem has: `way_out`).
+// Pressing "Replace" after reading the message above it is the confirmation.
+const WAYS = { replace_saved: { label: 'Replace the saved key', class: 'replace-saved', run: (btn) => replaceSaved(btn) } };
 
 function keychainFailed(p) {
-  const row = resultRow('keychain', 'error', `Saving in the keychain failed: ${p.message} ${p.hint}`, details(p));
+  const [text, ...extras] = problemParts(p, { lead: 'Saving in the keychain failed: ', ways: WAYS });
+  const row = resultRow('keychain', 'error', text, ...extras);
   row.dataset.code = p.code;
-  if (!REPLACEABLE.has(p.code)) return;
-  // Pressing this after reading the message above is the confirmation.
-  const btn = el('button', { type: 'button', class: 'secondary replace-saved' }, 'Replace the saved key');
-  btn.addEventListener('click', () => replaceSaved(btn));
-  row.append(el('div', { class: 'row-actions' }, btn));
 }
 
 function keychainSaved(r) {
@@ -139,7 +138,7 @@ async function replaceSaved(btn) {
     ctx.announce(r.message);
   } catch (p) {
     keychainFailed(p);
-    ctx.announce(`${p.message} ${p.hint}`);
+    ctx.announce(problemText(p));
   }
   settle();
 }
@@ -150,7 +149,7 @@ async function replaceSaved(btn) {
  * keyboard and screen-reader users. Returns how many actions failed.
  */
 function settle() {
-  ctx.state.handoff = { keyRef: ctx.state.keyRef, done: Array.from(succeeded) };
+  handedOff(Array.from(succeeded));
   const failed = document.querySelectorAll('#handoff-results [data-status="error"]').length;
   setPhase(failed ? 'run' : 'finish');
   if (failed) $('section[data-step="handoff"] [data-action="next"]').textContent = 'Try the failed ones again';
@@ -162,7 +161,6 @@ function settle() {
 /** Run every chosen action that has not succeeded yet; never stop at the first failure. */
 export async function onNext() {
   if (phase === 'finish' || !anyChosen()) return true;
-  const s = ctx.state;
   const base = keyArgs();
   const jobs = [];
   const btn = $('section[data-step="handoff"] [data-action="next"]');
@@ -176,7 +174,7 @@ export async function onNext() {
     ));
   }
   if ($('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload')) {
-    jobs.push(uploadKey({ ...base, token: $('#upload-token').value, confirmedHost: confirmedHost() }).then(
+    jobs.push(uploadKey({ ...base, token: $('#upload-token').value, confirmedHost: confirmedHost(), confirmedAccount: confirmedAccount() }).then(
       (r) => {
         succeeded.add('upload');
         linkUsed();
@@ -185,8 +183,8 @@ export async function onNext() {
         resultRow('upload', 'ok', r.message);
       },
       (p) => {
-        resultRow('upload', 'error', `Upload failed: ${p.message} ${p.hint}`, details(p));
-        if (p.code === 'upload_unauthorized' || p.code === 'missing_token') {
+        resultRow('upload', 'error', `Upload failed: ${problemText(p)}`, details(p));
+        if (factsOf(p).way_out === 'setup_token') {
           $('#upload-token').setAttribute('aria-invalid', 'true');
           $('#upload-token-error').textContent = p.message;
         }
@@ -198,12 +196,12 @@ export async function onNext() {
     jobs.push(exportKey({ ...base, format }).then(
       (r) => {
         succeeded.add('export');
-        s.exportPath = r.path;
+        exported(r.path);
         resultRow('export', 'ok', r.message,
           r.commands && r.commands.length ? el('pre', {}, r.commands.join('\n')) : null,
           warningList(r.warnings));
       },
-      (p) => resultRow('export', 'error', `Export failed: ${p.message} ${p.hint}`, details(p)),
+      (p) => resultRow('export', 'error', ...problemParts(p, { lead: 'Export failed: ' })),
     ));
   }
   await Promise.all(jobs);
@@ -219,8 +217,8 @@ export async function onNext() {
 export function blocker() {
   const uploading = $('#do-upload').checked && !$('#upload-choice').hidden && !succeeded.has('upload');
   if (uploading && !$('#upload-token').value.trim()) {
-    if (!linkReady()) return `Paste the ${ctx.state.config.token_label || 'setup token'} to upload, or untick the upload.`;
     if (linkBlocker()) return linkBlocker();
+    if (!linkReady()) return `Paste the ${ctx.state.config.token_label || 'setup token'} to upload, or untick the upload.`;
   }
   if (!ctx.state.keyRef) return 'Go back and choose the key file first.';
   return '';

@@ -1,6 +1,7 @@
 // Step 4: Key ID and Issuer ID, validated live by the core (trimmed, unquoted, case fixed).
-import { $, finding } from '../dom.js';
+import { $, finding, problemText } from '../dom.js';
 import { checkIds } from '../api.js';
+import { idsChanged } from '../state.js';
 
 let ctx;
 let seq = 0;
@@ -21,11 +22,8 @@ export function init(c) {
 }
 
 function syncKind() {
-  const s = ctx.state;
-  s.kind = $('#kind-individual').checked ? 'individual' : 'team';
-  const issuerInput = $('#issuer-id');
-  issuerInput.disabled = s.kind === 'individual';
-  if (s.verification) { s.verification = null; s.untested = false; }
+  idsChanged({ kind: $('#kind-individual').checked ? 'individual' : 'team' });
+  $('#issuer-id').disabled = ctx.state.kind === 'individual';
 }
 
 function schedule() {
@@ -46,11 +44,7 @@ export async function validate() {
     result = { key_id: { problem }, issuer_id: { problem: null }, warnings: [] };
   }
   if (mine !== seq) return;
-  const changed = s.keyId !== (result.key_id.value || '') || s.issuerId !== (result.issuer_id.value || '');
-  s.idsResult = result;
-  s.keyId = result.key_id.value || '';
-  s.issuerId = result.issuer_id.value || '';
-  if (changed && s.verification) { s.verification = null; s.untested = false; }
+  idsChanged({ result, keyId: result.key_id.value || '', issuerId: result.issuer_id.value || '' });
   render(result);
   ctx.refresh();
 }
@@ -59,7 +53,7 @@ function fieldMessage(input, errorEl, field, show) {
   if (field.problem && show) {
     input.setAttribute('aria-invalid', 'true');
     errorEl.classList.remove('fixed');
-    errorEl.textContent = `${field.problem.message} ${field.problem.hint}`;
+    errorEl.textContent = problemText(field.problem);
   } else {
     input.removeAttribute('aria-invalid');
     const notes = (field.notes || []).map((n) => n.message).join(' ');

@@ -1,29 +1,14 @@
 // Step 5: ask Apple (through Rust) whether the key works, with cancel.
-import { $, details, el, reveal } from '../dom.js';
+import { $, details, el, problemText, reveal } from '../dom.js';
 import { appInfo, cancelVerify, verifyKey } from '../api.js';
+import { factsOf, testStarted, tested, wentOnUntested } from '../state.js';
 
 // Whether Apple could be asked comes from Rust with every answer (`class`, core::problem::Class):
 // with `no_answer` the merchant may go on and test later.
+// So do the rest of what the step shows (core::apple::Tested): `usable` is a valid key, the 401
+// checklist comes as items, `not_as_given` and `hint_note` are decided there. No code is compared.
 const noAnswer = (v) => v.class === 'no_answer';
-
-const NOT_AUTHORIZED_CHECKLIST = [
-  'The Key ID is the one in the key\'s row, and matches the file name (AuthKey_<Key ID>.p8).',
-  'The Issuer ID was copied from the top of the Team Keys page.',
-  'The key is not revoked: look for it under Revoked keys in App Store Connect (revoked keys stay listed there for 30 days, and a revoked key never works again).',
-  'The account is not in the Apple Developer Enterprise Program: its keys belong to a different API.',
-  'It is an App Store Connect API key, not a push notification (APNs) or In-App Purchase key.',
-  'Team key or Individual key is chosen correctly on the previous step.',
-];
-// Apple took the key only as another kind or under the file name's Key ID (core::apple::diagnose).
-const NOT_AS_GIVEN = new Set(['key_is_individual', 'key_is_team', 'key_id_from_file_name']);
-
-// The item a follow-up already ruled out (core::apple::diagnose: `tried`) is not asked again.
-const RULED_OUT = { other_kind: NOT_AUTHORIZED_CHECKLIST.length - 1 };
-
-function checklistFor(v) {
-  const skip = new Set((v.tried || []).map((t) => RULED_OUT[t]));
-  return NOT_AUTHORIZED_CHECKLIST.filter((_, i) => !skip.has(i));
-}
+const valid = (v) => v.class === 'usable';
 
 let ctx;
 let running = false;
@@ -35,7 +20,7 @@ export function init(c) {
     try { await cancelVerify(); } catch (_) { /* nothing running */ }
   });
   $('#continue-untested').addEventListener('click', () => {
-    ctx.state.untested = true;
+    wentOnUntested();
     ctx.refresh();
     ctx.announce('Going on without a test. The key will be saved as not yet tested.');
     ctx.next();
@@ -56,7 +41,7 @@ export async function run() {
   if (running) return;
   const s = ctx.state;
   running = true;
-  s.untested = false;
+  testStarted();
   $('#test-key').disabled = true;
   $('#cancel-test').hidden = false;
   $('#test-progress').hidden = false;
@@ -68,17 +53,15 @@ export async function run() {
   try {
     verification = await verifyKey({ keyRef: s.keyRef });
   } catch (problem) {
-    // A cancelled test is the one refusal of this command that leaves the way on open.
-    const klass = problem.code === 'cancelled' ? 'no_answer' : 'usage';
-    verification = { outcome: problem.code, class: klass, message: problem.message, hint: problem.hint, apps: [], capabilities: {} };
+    // A cancelled test (class `no_answer`) is the one refusal of this command that leaves the way on open.
+    verification = { outcome: problem.code, class: factsOf(problem).class, message: problem.message, hint: problem.hint, apps: [], capabilities: {} };
   } finally {
     running = false;
     $('#test-key').disabled = false;
     $('#cancel-test').hidden = true;
     $('#test-progress').hidden = true;
   }
-  s.verification = verification;
-  s.testedAt = new Date().toISOString();
+  tested(verification);
   render(verification);
   ctx.refresh();
   if ($('#test-result') && ctx.current === 'test') $('#test-key').focus();
@@ -95,28 +78,25 @@ function render(v) {
   const box = $('#test-result');
   box.hidden = false;
   box.dataset.outcome = v.outcome;
-  const valid = v.outcome === 'valid';
-  box.dataset.tone = valid ? 'ok' : noAnswer(v) ? 'warn' : 'bad';
-  $('.result-title', box).textContent = valid ? 'Valid API Key' : v.message;
-  let hint = valid ? v.message : v.hint;
-  if (v.outcome === 'clock_skew' && typeof v.clock_offset_s === 'number') {
-    hint = `${hint} (Your clock is about ${Math.abs(v.clock_offset_s)} seconds ${v.clock_offset_s > 0 ? 'behind' : 'ahead of'} Apple's.)`;
-  }
-  if (v.outcome === 'not_authorized') {
-    // The checklist below replaces the core's one-line version of it.
-    hint = 'Check each of these, fix what is wrong, then test again:';
-  }
+  const ok = valid(v);
+  box.dataset.tone = ok ? 'ok' : noAnswer(v) ? 'warn' : 'bad';
+  $('.result-title', box).textContent = ok ? 'Valid API Key' : v.message;
+  let hint = ok ? v.message : v.hint;
+  if (v.hint_note) hint = `${hint} ${v.hint_note}`;
+  const items = v.checklist || [];
+  // The checklist below replaces the core's one-line version of it.
+  if (items.length) hint = 'Check each of these, fix what is wrong, then test again:';
   $('.result-hint', box).textContent = hint || '';
   const checklist = $('.checklist-hint', box);
-  checklist.hidden = v.outcome !== 'not_authorized';
-  checklist.replaceChildren(...(v.outcome === 'not_authorized' ? checklistFor(v).map((t) => el('li', {}, t)) : []));
+  checklist.hidden = !items.length;
+  checklist.replaceChildren(...items.map((t) => el('li', {}, t)));
   // Usable, but worth a look (a clock that is off): said under the result, from the core's words.
   const warnings = $('.result-warnings', box);
   warnings.replaceChildren(...(v.warnings || []).map((w) => el('li', { 'data-code': w.code }, w.message)));
   warnings.hidden = !(v.warnings || []).length;
 
-  $('.valid-details', box).hidden = !valid;
-  if (valid) {
+  $('.valid-details', box).hidden = !ok;
+  if (ok) {
     const caps = v.capabilities || {};
     $('#capabilities').replaceChildren(
       capItem('Read apps', true),
@@ -137,7 +117,7 @@ function render(v) {
       ? apps.map((a) => el('li', {}, el('strong', {}, a.name), ' ', el('span', { class: 'mono explain' }, a.bundle_id)))
       : [el('li', { class: 'explain' }, 'No apps yet. That is fine for a new account.')]));
   }
-  if (valid && !v.readiness && v.capabilities && v.capabilities.signing === false) {
+  if (ok && !v.readiness && v.capabilities && v.capabilities.signing === false) {
     $('.result-hint', box).textContent = `${hint} Note: this key may not manage certificates and app IDs, which building and submitting apps needs. If your platform asks for it, create a new key with Admin access.`;
   }
   // The library's, the OS's or Apple's own words, folded under "Details" (none for a valid key).
@@ -146,9 +126,9 @@ function render(v) {
   if (more) box.append(more);
   $('#continue-untested').hidden = !noAnswer(v);
   reveal(box);
-  ctx.announce(valid
+  ctx.announce(ok
     ? `Valid API Key. Apple lists ${v.apps_total ?? (v.apps || []).length} app(s).`
-    : `${v.message} ${v.hint || ''}`);
+    : problemText(v));
 }
 
 export function blocker() {
@@ -156,8 +136,8 @@ export function blocker() {
   if (running) return 'Waiting for Apple…';
   if (s.untested) return '';
   if (!s.verification) return 'Press “Test API Key” first.';
-  if (s.verification.outcome === 'valid') return '';
+  if (valid(s.verification)) return '';
   if (noAnswer(s.verification)) return 'No answer from Apple: try again, or continue without a test.';
-  if (NOT_AS_GIVEN.has(s.verification.outcome)) return 'Apple accepts the key, but not as given: change what is described above, then test again.';
+  if (s.verification.not_as_given) return 'Apple accepts the key, but not as given: change what is described above, then test again.';
   return 'Apple did not accept the key: fix what is described above, then test again.';
 }

@@ -7,9 +7,8 @@
 
 use asc_key_wizard::core::apple::client::{parse_date, parse_retry_after, MAX_RETRY_AFTER};
 use asc_key_wizard::core::apple::offset_secs;
-use asc_key_wizard::core::apple::outcome::{
-    apple_error_code, describe, forbidden_outcome, parse_apps, parse_rate_limit, Context,
-};
+use asc_key_wizard::core::apple::outcome::{apple_error_code, forbidden_outcome, parse_apps, parse_rate_limit};
+use asc_key_wizard::core::apple::words::{describe, Answer, Context};
 use asc_key_wizard::core::config;
 use asc_key_wizard::core::ids::{
     check_ids, key_id_from_file_name, normalize_issuer_id, normalize_key_id, parse_key_id, KeyIds,
@@ -136,7 +135,7 @@ pub fn apple_body(data: &[u8]) {
             assert!(!app.name.chars().chain(app.bundle_id.chars()).any(char::is_control), "{app:?}");
         }
         let cx = Context { apps_total: Some(total), ..Context::default() };
-        assert_printable(&describe("valid", &cx));
+        assert_printable(&describe(Answer::Valid, &cx));
     }
 }
 
@@ -151,11 +150,11 @@ pub fn apple_headers(data: &[u8]) {
     let retry = parse_retry_after(value);
     assert!(retry.is_none_or(|d| d <= MAX_RETRY_AFTER), "{retry:?}");
     let cx = Context { retry_after_s: retry.map(|d| d.as_secs()), ..Context::default() };
-    assert_printable(&describe("rate_limited", &cx));
+    assert_printable(&describe(Answer::RateLimited, &cx));
     if let Some(date) = parse_date(value) {
         let offset = offset_secs(date, SystemTime::now());
         let cx = Context { clock_offset_s: Some(offset), ..Context::default() };
-        assert_printable(&describe("clock_skew", &cx));
+        assert_printable(&describe(Answer::ClockSkew, &cx));
     }
 }
 

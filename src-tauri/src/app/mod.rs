@@ -1,8 +1,10 @@
 //! The Tauri shell: builder, state and commands. Commands are thin adapters
 //! over `crate::core`; the selected key lives in [`state::AppState`].
 
+pub mod asc_window;
 pub mod commands;
 pub mod error;
+pub mod events;
 pub mod open;
 pub mod picker;
 pub mod state;
@@ -16,11 +18,8 @@ use serde::Serialize;
 use state::AppState;
 use tauri::{Builder, DragDropEvent, Emitter, Manager, Runtime, Window, WindowEvent};
 
-/// Sent to the webview when a second launch handed on a setup link (no payload: it asks Rust).
-pub const SETUP_LINK_EVENT: &str = "setup-link";
-
-/// Sent to the webview after a file was dropped on the window.
-pub const KEY_DROPPED_EVENT: &str = "key-dropped";
+// The events' names live in `events.rs`, with every other event the webview hears.
+pub use events::{KEY_DROPPED as KEY_DROPPED_EVENT, SETUP_LINK as SETUP_LINK_EVENT};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DropPayload {
@@ -58,11 +57,15 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         handoff::handoff_config,
         handoff::open_destination,
         handoff::setup_link,
+        handoff::choose_setup_link,
+        handoff::lookup_account,
         handoff::upload_key,
         handoff::export_key,
         handoff::export_saved,
         updates::update_status,
         updates::install_update,
+        asc_window::open_asc_window,
+        asc_window::sign_out_of_apple,
     ])
 }
 
@@ -83,7 +86,12 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
             }
         }
         // Closing the window forgets the key (zeroized on drop).
-        WindowEvent::Destroyed => window.state::<AppState>().forget(),
+        // The App Store Connect window going (sign-out) forgets nothing of the wizard's.
+        WindowEvent::Destroyed if window.label() == asc_window::LABEL => {}
+        WindowEvent::Destroyed => {
+            window.state::<AppState>().forget();
+            asc_window::close_with_wizard(window.app_handle());
+        }
         _ => {}
     }
 }
@@ -123,6 +131,14 @@ pub fn run() {
     if wants_updates {
         builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     }
+    // Test builds only (cargo feature `e2e-webdriver`): an embedded W3C WebDriver server on
+    // TAURI_WEBDRIVER_PORT for the e2e journeys on macOS, whose WKWebView has no WebDriver.
+    #[cfg(all(feature = "e2e-webdriver", not(debug_assertions)))]
+    compile_error!("the e2e-webdriver feature is for debug (test) builds only, never a release");
+    #[cfg(feature = "e2e-webdriver")]
+    {
+        builder = builder.plugin(tauri_plugin_wdio_webdriver::init());
+    }
     let app = builder
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             if let Some(link) = setup_link::in_args(args, setup_link::scheme()) {
@@ -130,8 +146,15 @@ pub fn run() {
             }
         }))
         .setup(move |app| {
+            // Here we are the first instance (the single-instance plugin has already handed a
+            // second launch's link on and ended it). Read the link, then wipe it from our own
+            // command line: other local users can read /proc/PID/cmdline.
             if let Some(link) = setup_link::in_args(setup_link::process_args(), setup_link::scheme()) {
                 app.state::<AppState>().links().receive(&link);
+                let link = zeroize::Zeroizing::new(link);
+                if let Err(e) = crate::core::cmdline::scrub(&link) {
+                    log::warn!("the setup link could not be wiped from the command line: {e}");
+                }
             }
             if wants_updates {
                 updates::check_later(app.handle().clone());

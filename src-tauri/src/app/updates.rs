@@ -11,8 +11,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
-/// Sent to the webview when an update is ready (no payload: it asks `update_status`).
-pub const UPDATE_READY_EVENT: &str = "update-ready";
+pub use crate::app::events::UPDATE_READY as UPDATE_READY_EVENT;
 /// How long after start-up the check waits: the first step is up and idle by then.
 const CHECK_AFTER: Duration = Duration::from_secs(3);
 

@@ -16,7 +16,7 @@ use crate::core::key::PrivateKey;
 use crate::core::ids::KeyIds;
 use crate::core::upload::{self, UploadOptions};
 use crate::core::Problem;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -52,48 +52,25 @@ pub struct UploadArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// api_key.json for fastlane's api_key_path.
-    Fastlane,
-    /// AuthKey_<KEYID>.p8 in ~/.appstoreconnect/private_keys, plus altool/notarytool commands.
-    Altool,
-    /// A .env file for codemagic-cli-tools and the asc CLI.
-    Env,
-    /// AuthKey_<KEYID>.p8 plus xcodebuild's -authenticationKey… flags.
-    Xcodebuild,
-    /// AuthKey_<KEYID>.p8 plus the eas.json submit fields.
-    Eas,
-    /// AuthKey_<KEYID>.p8 plus the `gh secret set` commands (values from the file or stdin).
-    Github,
-}
-
-impl From<FormatArg> for ExportFormat {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Fastlane => ExportFormat::Fastlane,
-            FormatArg::Altool => ExportFormat::Altool,
-            FormatArg::Env => ExportFormat::Env,
-            FormatArg::Xcodebuild => ExportFormat::Xcodebuild,
-            FormatArg::Eas => ExportFormat::Eas,
-            FormatArg::Github => ExportFormat::Github,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub key: KeyChoice,
+    // The formats and their help come from `core::export::ExportFormat` (no list here to go stale).
     /// What to write.
-    #[arg(long, value_enum)]
-    pub format: FormatArg,
-    /// Where to write (a file, or an existing folder).
+    #[arg(long, value_enum, required_unless_present = "set_secrets")]
+    pub format: Option<ExportFormat>,
+    /// Where to write (a file, or an existing folder). Default: a private folder outside any git
+    /// repository (altool: ~/.appstoreconnect/private_keys).
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+    /// Write no file: set the GitHub secrets with `gh secret set`, each value on gh's standard
+    /// input (in the current folder's repository, or GH_REPO's).
+    #[arg(long, conflicts_with_all = ["out", "force"])]
+    pub set_secrets: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -187,8 +164,21 @@ fn read_token(
 
 pub fn export(a: ExportArgs) -> Outcome {
     let style = Style::for_stdout();
+    let format = match (a.format, a.set_secrets) {
+        (Some(f), true) if f != ExportFormat::Github => return Err(export::set_secrets_not_github(f).into()),
+        (Some(f), false) => f,
+        _ => ExportFormat::Github,
+    };
     let (key, ids) = load(&a.key, a.json, style)?;
-    let format: ExportFormat = a.format.into();
+    if a.set_secrets {
+        let names = export::set_secrets(&ids.credentials(&key))?;
+        if a.json {
+            print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "secrets": names }));
+        } else {
+            println!("{}", style.good(&export::secrets_message(&names)));
+        }
+        return Ok(Class::Usable);
+    }
     let written = export::export(&ids.credentials(&key), format, a.out.as_deref(), a.force)?;
     if a.json {
         print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "export": written }));
@@ -204,8 +194,8 @@ pub fn export(a: ExportArgs) -> Outcome {
     for n in &written.notes {
         println!("{}", style.warn(n));
     }
-    if ids.kind == KeyKind::Individual && format == ExportFormat::Altool {
-        println!("{}", style.warn("Replace <ISSUER_ID> above: individual keys have none, and notarytool needs a team key."));
+    if let Some(line) = format.spec().individual_line.filter(|_| ids.kind == KeyKind::Individual) {
+        println!("{}", style.warn(line));
     }
     // Written, but not usable as-is here: the code is printed so support can
     // look it up in docs/codes.md.

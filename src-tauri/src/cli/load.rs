@@ -48,10 +48,9 @@ pub(crate) fn load_file_key(
             println!("{}", style.warn(&w.message));
         }
     }
-    // Flags first; else what the check found (file name, fastlane JSON).
-    let key_id = ids.key_id.clone().or(checked.report.key_id.clone()).unwrap_or_default();
-    let issuer = ids.issuer_id.clone().or(checked.report.issuer_id.clone());
-    Ok((key, KeyIds::parse(&key_id, issuer.as_deref(), ids.kind())?))
+    // The check took the flags into account: its IDs are the winners (`core::ids::winners`).
+    let report = &checked.report;
+    Ok((key, KeyIds::parse(report.key_id.as_deref().unwrap_or_default(), report.issuer_id.as_deref(), ids.kind())?))
 }
 
 /// Read a saved key back from the keychain.

@@ -49,7 +49,8 @@ pub enum Command {
     Delete(store::DeleteArgs),
     /// Upload a key to your platform's dashboard.
     Upload(handoff::UploadArgs),
-    /// Write a key for CI tools: fastlane, altool/notarytool, or a .env file.
+    // Every format, from the table (`core::export::FORMATS`), so this line cannot go stale.
+    #[command(about = format!("Write a key for CI tools: {}", crate::core::export::names()))]
     Export(handoff::ExportArgs),
 }
 

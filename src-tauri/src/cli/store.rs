@@ -193,7 +193,7 @@ pub fn show(a: ShowArgs) -> Outcome {
         store_display_name()
     );
     match &entry.last_test {
-        Some(t) => println!("  Last test:    {} — {} ({})", t.at, t.outcome, t.message),
+        Some(t) => println!("  Last test:    {} — {} ({})", t.at, t.outcome_text(), t.message),
         None => println!("  Last test:    not yet tested"),
     }
     Ok(Class::Usable)
@@ -206,7 +206,7 @@ pub fn test(a: TestArgs) -> Outcome {
     };
     let (key, ids) = load_stored_key(key_id)?;
     let v = verify_key(&key, &ids, a.api_base.clone())?;
-    let recorded = Vault::open().and_then(|vault| vault.record_test(&ids.key_id, &v));
+    let recorded = Vault::open().and_then(|vault| vault.record_test(&ids.key_id, key.fingerprint(), &v));
     if a.json {
         let mut out = serde_json::json!({ "ok": v.is_valid(), "key_id": ids.key_id, "apple": v });
         if let Err(p) = &recorded {
@@ -222,10 +222,9 @@ pub fn test(a: TestArgs) -> Outcome {
             );
         }
     }
-    // A key that works but whose result could not be recorded: the record's failure counts.
-    Ok(match recorded {
-        Err(p) if v.is_valid() => p.class(),
-        _ => v.class(),
+    Ok(match &recorded {
+        Err(p) => crate::core::retest::unrecorded_class(&v, p),
+        Ok(_) => v.class(),
     })
 }
 
@@ -282,6 +281,6 @@ fn test_word(k: &IndexEntry) -> String {
     match &k.last_test {
         None => "not yet tested".into(),
         Some(t) if t.valid => format!("worked on {}", t.at),
-        Some(t) => format!("last test {}: {}", t.at, t.outcome),
+        Some(t) => format!("last test {}: {}", t.at, t.outcome_text()),
     }
 }

@@ -44,9 +44,10 @@ pub fn run(args: VerifyArgs) -> Outcome {
             return Ok(Class::NotUsable);
         }
     };
-    let key_id = report.key_id.clone().or_else(|| args.ids.key_id.clone()).ok_or_else(missing_key_id)?;
+    // The check took the flags into account: its IDs are the winners (`core::ids::winners`).
+    let key_id = report.key_id.clone().ok_or_else(missing_key_id)?;
     let issuer_id = match kind {
-        KeyKind::Team => report.issuer_id.clone().or_else(|| args.ids.issuer_id.clone()),
+        KeyKind::Team => report.issuer_id.clone(),
         KeyKind::Individual => None,
     };
     let creds = Credentials { key: &parsed, key_id: &key_id, issuer_id: issuer_id.as_deref(), kind };

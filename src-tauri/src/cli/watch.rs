@@ -55,8 +55,9 @@ fn print_one(style: Style, r: &Retest) {
     if !hint.is_empty() {
         println!("    {} {hint}", style.dim("What to do:"));
     }
-    // An answer recorded badly still has its own problem to tell.
-    if let (Some(_), Some(p)) = (&r.apple, &r.problem) {
+    // An answer recorded badly still has its own problem to tell (a key replaced mid-test has
+    // no change, and its problem is the line above).
+    if let (Some(_), Some(p)) = (&r.change, &r.problem) {
         println!("    {}", style.warn(&format!("The result could not be recorded: {}", p.message)));
     }
     if let Some(detail) = shown_detail(r.apple.as_ref().and_then(|v| v.detail.as_deref())) {

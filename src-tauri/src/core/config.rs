@@ -135,10 +135,10 @@ pub fn default_config() -> Config {
 /// Load by precedence. `explicit` is `--config PATH`. A file that was named
 /// (flag or env) must exist; the app-folder file is optional.
 pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, Problem> {
-    if let Some(profile) = crate::core::profile::embedded() {
-        if let Some(path) = explicit {
-            return Err(crate::core::profile::fixed(profile, &format!("the settings file {}", path.display())));
-        }
+    if let Some(path) = explicit {
+        crate::core::profile::other_destination(crate::core::profile::Door::SettingsFile(path))?;
+    }
+    if let Some(profile) = crate::core::profile::fixed_destination() {
         if std::env::var_os(ENV_VAR).is_some_and(|v| !v.is_empty()) {
             log::info!("{ENV_VAR} is ignored: this build's destination is compiled in");
         }

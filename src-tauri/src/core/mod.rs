@@ -1,7 +1,10 @@
 //! The Tauri-free core. Nothing under this module may import `tauri`
 //! (enforced by `tests/core_is_tauri_free.rs`).
 
+pub mod account;
 pub mod apple;
+pub mod asc_window;
+pub mod cmdline;
 pub mod config;
 pub mod credentials;
 pub mod destination;

@@ -75,6 +75,15 @@ codes! {
     PublicKeyDerived = "public_key_derived": Usable,
     KeyIdNormalized = "key_id_normalized": Usable,
     IssuerIdNormalized = "issuer_id_normalized": Usable,
+    // Keys as the wild hands them over: Windows tools, word processors, e-mail and web pages.
+    Utf16Decoded = "utf16_decoded": Usable,
+    RtfDecoded = "rtf_decoded": Usable,
+    DashesRestored = "dashes_restored": Usable,
+    InvisibleCharactersRemoved = "invisible_characters_removed": Usable,
+    HtmlDecoded = "html_decoded": Usable,
+    EmailQuotesRemoved = "email_quotes_removed": Usable,
+    QuotedPrintableDecoded = "quoted_printable_decoded": Usable,
+    EmailAttachmentDecoded = "email_attachment_decoded": Usable,
     // Warnings: the key is fine, something around it deserves a look.
     KeyIdMismatch = "key_id_mismatch": Usable,
     IssuerIdMismatch = "issuer_id_mismatch": Usable,
@@ -103,6 +112,9 @@ codes! {
     WrongCurve = "wrong_curve": NotUsable,
     InvalidScalar = "invalid_scalar": NotUsable,
     PublicKeyMismatch = "public_key_mismatch": NotUsable,
+    WordDocument = "word_document": NotUsable,
+    AutocorrectedKey = "autocorrected_key": NotUsable,
+    DamagedInTransit = "damaged_in_transit": NotUsable,
     KeyIdFormat = "key_id_format": Usage,
     // A malformed ID is the request's fault (exit 2); in `check` the report decides (exit 1).
     IssuerIdFormat = "issuer_id_format": Usage,
@@ -111,6 +123,8 @@ codes! {
     Valid = "valid": Usable,
     // A saved key never tested with Apple (the Saved keys screen's outcome for it).
     NotTested = "not_tested": Usable,
+    // An outcome in an older index that this version does not know (its text kept in `detail`).
+    UnknownOutcome = "unknown_outcome": Usage,
     NotAuthorized = "not_authorized": Refused,
     ClockSkew = "clock_skew": Refused,
     // After a 401, a follow-up found what was wrong: the key is the other kind, or its Key ID is
@@ -146,6 +160,10 @@ codes! {
     SetupLinkInvalid = "setup_link_invalid": Usage,
     SetupLinkUsed = "setup_link_used": Usage,
     DestinationUnconfirmed = "destination_unconfirmed": Usage,
+    // Two or more setup links wait and the merchant has not chosen one.
+    SetupLinkChoiceNeeded = "setup_link_choice_needed": Usage,
+    // The dashboard could not say whose account a link's code belongs to, or it was not confirmed.
+    AccountUnconfirmed = "account_unconfirmed": Usage,
     // A platform build's updates.
     UpdateSignatureInvalid = "update_signature_invalid": Refused,
     UpdateUnavailable = "update_unavailable": NoAnswer,
@@ -168,11 +186,23 @@ codes! {
     KeychainItemDamaged = "keychain_item_damaged": Storage,
     IndexUnreadable = "index_unreadable": Storage,
     IndexWriteFailed = "index_write_failed": Storage,
+    // The saved key was replaced while Apple was asked about it: nothing recorded, and the key
+    // now saved has no answer yet (exit 4, as for no answer).
+    KeyChangedDuringTest = "key_changed_during_test": NoAnswer,
     StorageUnavailable = "storage_unavailable": Storage,
     WriteFailed = "write_failed": Storage,
     // A file in the way: nothing was written (exit 5, as for every refused local write).
     FileExists = "file_exists": Storage,
     FolderIsSymlink = "folder_is_symlink": Storage,
+    // An export not named with --out would land in a git work tree that does not ignore it.
+    ExportInRepository = "export_in_repository": Usage,
+    // `export --set-secrets`: gh is not installed, or `gh secret set` failed (GitHub refused).
+    GhMissing = "gh_missing": Usage,
+    // The embedded App Store Connect window: it could not open (or its stand-in address was not
+    // this computer), and Apple's answer to a second download of the same key (410).
+    AscWindowFailed = "asc_window_failed": Usage,
+    KeyAlreadyDownloaded = "key_already_downloaded": Refused,
+    GhFailed = "gh_failed": Refused,
     // The wizard's own.
     NoKeySelected = "no_key_selected": Usage,
     IdsNotChecked = "ids_not_checked": Usage,
@@ -185,11 +215,23 @@ codes! {
     // The download folder could not be watched, or the download not moved to the trash.
     WatchFailed = "watch_failed": Storage,
     TrashFailed = "trash_failed": Storage,
+    // Done's trash offer: the safe copy was read back at the click and is gone or another key.
+    SafeCopyMissing = "safe_copy_missing": Storage,
     OpenFailed = "open_failed": Storage,
     Internal = "internal": Storage,
 }
 
 impl Code {
+    /// The way out a face may offer for any problem with this code, knowing only the code (the
+    /// wizard's buttons and fields; a problem's hint words only its own `Problem::way_out`).
+    pub const fn way_out(self) -> Option<WayOut> {
+        match self {
+            Code::KeyExistsDifferent | Code::KeychainItemDamaged => Some(WayOut::ReplaceSaved),
+            Code::UploadUnauthorized | Code::MissingToken => Some(WayOut::SetupToken),
+            _ => None,
+        }
+    }
+
     /// The code named by `s`, if it is one.
     pub fn parse(s: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == s)
@@ -261,8 +303,10 @@ pub struct Problem {
 /// A face's words for each way out (`None`: that face has no such control).
 pub type Words = fn(WayOut) -> Option<&'static str>;
 
-/// A way out of a problem that each face words itself (`cli/words.rs`, `app/words.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A way out of a problem that each face words itself (`cli/words.rs`, `app/words.rs`); the
+/// wizard also receives it by name (`replace_saved`, …) to offer its button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WayOut {
     /// Save the chosen key again, replacing the one saved under its Key ID.
     ReplaceSaved,

@@ -49,7 +49,7 @@ pub fn dumpable() -> Option<bool> {
 /// Remove our temp files older than `older_than` in the folders the app itself chooses to write
 /// to (the altool folder); exports elsewhere sweep their folder on their next write.
 fn sweep_stale_temps(older_than: Duration) {
-    if let Ok(dir) = crate::core::export::altool_dir() {
+    for dir in [crate::core::export::altool_dir(), crate::core::export::exports_dir()].into_iter().flatten() {
         let n = crate::core::fsutil::remove_stale_temps(&dir, older_than);
         if n > 0 {
             log::debug!("removed {n} stale temp file(s) from an interrupted export");
@@ -57,8 +57,33 @@ fn sweep_stale_temps(older_than: Duration) {
     }
 }
 
+/// How many live locks cover each page (by page number). `mlock` works on whole pages and does
+/// not nest: unlocking one buffer would unlock every other secret sharing its pages (two small
+/// buffers of a key and of its clone sit on the same heap page), so a page is unlocked only when
+/// the last lock covering it goes. The mutex also keeps a count and its system call together.
+static PAGE_LOCKS: std::sync::Mutex<std::collections::BTreeMap<usize, usize>> = std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+pub(crate) fn page_size() -> usize {
+    static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    #[cfg(unix)]
+    // SAFETY: sysconf only reads a system constant.
+    let ask = || usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok().filter(|s| s.is_power_of_two());
+    // VirtualLock works on 4 KiB pages (the x64 and ARM64 page size).
+    #[cfg(not(unix))]
+    let ask = || None;
+    *SIZE.get_or_init(|| ask().unwrap_or(4096))
+}
+
+/// The page numbers `len` bytes at `ptr` touch.
+fn pages(ptr: *const u8, len: usize) -> std::ops::RangeInclusive<usize> {
+    let size = page_size();
+    let start = ptr as usize;
+    start / size..=start.saturating_add(len - 1) / size
+}
+
 /// Keep `len` bytes at `ptr` out of swap (`mlock`, `VirtualLock`). Best effort: `false` when the
-/// OS refuses (e.g. over `RLIMIT_MEMLOCK`), and the caller carries on unlocked.
+/// OS refuses (e.g. over `RLIMIT_MEMLOCK`), and the caller carries on unlocked. Every `true`
+/// must be paired with one [`unlock_memory`] of the same range.
 pub fn lock_memory(ptr: *const u8, len: usize) -> bool {
     // SAFETY (both): locking only changes how the range is paged; the caller owns `len` bytes.
     #[cfg(unix)]
@@ -67,23 +92,47 @@ pub fn lock_memory(ptr: *const u8, len: usize) -> bool {
     let locked = || unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr.cast(), len) } != 0;
     #[cfg(not(any(unix, windows)))]
     let locked = || false;
-    len > 0 && locked()
+    if len == 0 {
+        return false;
+    }
+    let mut counts = PAGE_LOCKS.lock().unwrap_or_else(|poison| poison.into_inner());
+    if !locked() {
+        return false;
+    }
+    for page in pages(ptr, len) {
+        *counts.entry(page).or_default() += 1;
+    }
+    true
 }
 
-/// Undo [`lock_memory`] for the same range (after it was wiped).
+/// Undo one [`lock_memory`] of the same range (after it was wiped): the pages no other lock
+/// still covers are unlocked, the others stay locked.
 pub fn unlock_memory(ptr: *const u8, len: usize) {
     if len == 0 {
         return;
     }
-    #[cfg(unix)]
-    // SAFETY: see lock_memory.
-    unsafe {
-        libc::munlock(ptr.cast(), len);
-    }
-    #[cfg(windows)]
-    // SAFETY: see lock_memory.
-    unsafe {
-        windows_sys::Win32::System::Memory::VirtualUnlock(ptr.cast(), len);
+    let mut counts = PAGE_LOCKS.lock().unwrap_or_else(|poison| poison.into_inner());
+    let size = page_size();
+    for page in pages(ptr, len) {
+        let Some(count) = counts.get_mut(&page) else { continue };
+        *count -= 1;
+        if *count > 0 {
+            continue;
+        }
+        counts.remove(&page);
+        let at = (page * size) as *const u8;
+        #[cfg(unix)]
+        // SAFETY: see lock_memory; the whole page was locked on behalf of this range.
+        unsafe {
+            libc::munlock(at.cast(), size);
+        }
+        #[cfg(windows)]
+        // SAFETY: see lock_memory.
+        unsafe {
+            windows_sys::Win32::System::Memory::VirtualUnlock(at.cast(), size);
+        }
+        #[cfg(not(any(unix, windows)))]
+        let _ = at;
     }
 }
 
@@ -149,5 +198,57 @@ impl<T: SecretBuf> Drop for Locked<T> {
         if self.locked {
             unlock_memory(ptr, len);
         }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The OS refused `mlock` (over `RLIMIT_MEMLOCK`): a plain `cargo test` says so and passes; the
+    /// test command (`CI`, `ASC_WIZARD_FULL_TESTS`) fails, since it runs where locking works.
+    pub(crate) fn mlock_refused() {
+        let strict = ["CI", "ASC_WIZARD_FULL_TESTS"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        assert!(!strict, "the OS refused mlock under the test command");
+        eprintln!("SKIPPED: the OS refused mlock");
+    }
+
+    /// Whether the page holding `addr` is locked: the `lo` flag of its mapping in
+    /// `/proc/self/smaps` (`mlock` splits mappings, so the one holding the address says exactly).
+    pub(crate) fn page_locked(addr: *const u8) -> bool {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let addr = addr as usize;
+        let mut inside = false;
+        for line in smaps.lines() {
+            // A mapping's first line starts `start-end `; its fields start `Name:`.
+            let first = line.split_whitespace().next().unwrap_or_default();
+            let range = first.split_once('-').filter(|_| !first.ends_with(':'));
+            if let Some((Ok(a), Ok(b))) = range.map(|(a, b)| (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))) {
+                inside = (a..b).contains(&addr);
+            } else if inside && line.starts_with("VmFlags:") {
+                return line.split_whitespace().any(|f| f == "lo");
+            }
+        }
+        panic!("no mapping holds {addr:#x}");
+    }
+
+    /// Issue 21 §5: two locks on one page, one undone: the page stays locked until the last goes.
+    #[test]
+    fn a_page_stays_locked_until_its_last_lock_goes() {
+        let buf = vec![0u8; 3 * page_size()];
+        // Two ranges on the page after the buffer's first (wholly inside the buffer).
+        let page = (buf.as_ptr() as usize / page_size() + 1) * page_size();
+        let (a, b) = (page as *const u8, (page + 64) as *const u8);
+        if !lock_memory(a, 16) {
+            crate::core::process::tests::mlock_refused();
+            return;
+        }
+        assert!(lock_memory(b, 16));
+        assert!(page_locked(a));
+        unlock_memory(b, 16);
+        assert!(page_locked(a), "the first lock's page was unlocked with the second");
+        unlock_memory(a, 16);
+        assert!(!page_locked(a), "unlocked with the last lock");
+        drop(buf);
     }
 }

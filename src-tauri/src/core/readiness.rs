@@ -112,7 +112,7 @@ mod tests {
     fn nothing_is_said_without_requirements_or_a_valid_key() {
         assert_eq!(readiness(&acme(&[]), &valid(Some(true), Some(true))), None);
         let mut refused = valid(Some(true), Some(true));
-        refused.outcome = "not_authorized".into();
+        refused.outcome = crate::core::problem::Code::NotAuthorized;
         assert_eq!(readiness(&acme(&["signing"]), &refused), None);
     }
 }

@@ -56,21 +56,21 @@ pub fn compare(previous: Option<&LastTest>, now: &Verification) -> Change {
     };
     let day = prev.at.get(..10).unwrap_or(&prev.at);
     if now.class() == Class::NoAnswer {
-        let was = if prev.valid { "valid".to_owned() } else { prev.outcome.clone() };
+        let was = if prev.valid { Code::Valid.as_str() } else { prev.outcome_text() };
         return change(Trend::NoAnswer, format!("Apple could not be asked ({}); the last answer, on {day}, was {was}.", now.message.trim_end_matches('.')), "Test again later.");
     }
     if prev.outcome == now.outcome {
         return change(Trend::Unchanged, format!("Unchanged since the last test on {day}."), if now.is_valid() { "" } else { &now.hint });
     }
     match (prev.valid, now.is_valid()) {
-        (true, false) if matches!(Code::parse(&now.outcome), Some(Code::NotAuthorized | Code::ClockSkew)) => change(
+        (true, false) if matches!(now.outcome, Code::NotAuthorized | Code::ClockSkew) => change(
             Trend::StoppedWorking,
             format!("Was valid on {day}, now refused with the same file and IDs: it was probably revoked in App Store Connect."),
             "Look for it under Revoked keys in App Store Connect (a revoked key never works again). Create a new team key, test it, and send it to your platform in place of this one.",
         ),
         (true, false) => change(Trend::StoppedWorking, format!("Was valid on {day}, now: {}", now.message), &now.hint),
-        (false, true) => change(Trend::WorksAgain, format!("Works again: on {day} the answer was {}.", prev.outcome), ""),
-        _ => change(Trend::Changed, format!("On {day} the answer was {}, now: {}", prev.outcome, now.message), &now.hint),
+        (false, true) => change(Trend::WorksAgain, format!("Works again: on {day} the answer was {}.", prev.outcome_text()), ""),
+        _ => change(Trend::Changed, format!("On {day} the answer was {}, now: {}", prev.outcome_text(), now.message), &now.hint),
     }
 }
 
@@ -147,6 +147,9 @@ pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verificatio
         .into_iter()
         .zip(answers)
         .map(|((entry, key), answer)| {
+            // The answer belongs to the key that was read back and sent, not to whatever is
+            // saved under its Key ID when the answer comes.
+            let fingerprint = key.as_ref().map_or(String::new(), |k| k.fingerprint.clone());
             let mut r = Retest {
                 key_id: entry.ids.key_id.to_string(),
                 label: entry.label.clone(),
@@ -157,9 +160,12 @@ pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verificatio
                 problem: key.err(),
             };
             if let Some(v) = &r.apple {
-                if let Err(p) = vault.record_test(&entry.ids.key_id, v) {
-                    // A key that works but whose answer could not be kept: the failure counts.
-                    r.class = if v.is_valid() { p.class() } else { r.class };
+                if let Err(p) = vault.record_test(&entry.ids.key_id, &fingerprint, v) {
+                    r.class = unrecorded_class(v, &p);
+                    if p.is(Code::KeyChangedDuringTest) {
+                        // What changed is about a key no longer saved: not worth showing.
+                        r.change = None;
+                    }
                     r.problem = Some(p);
                 }
             } else if let Some(p) = &r.problem {
@@ -168,6 +174,17 @@ pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verificatio
             r
         })
         .collect()
+}
+
+/// What a test counts as when its answer could not be recorded: a key that works but whose
+/// answer was not kept counts the failure; a key replaced while it was tested counts as the new
+/// key untested, whatever the old key's answer; otherwise Apple's answer stands.
+pub fn unrecorded_class(answer: &Verification, problem: &Problem) -> Class {
+    if answer.is_valid() || problem.is(Code::KeyChangedDuringTest) {
+        problem.class()
+    } else {
+        answer.class()
+    }
 }
 
 /// Why a saved key deserves a look when the wizard opens: its last test changed the answer, or

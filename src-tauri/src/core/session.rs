@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 pub enum Source {
     File,
     Text,
+    /// Caught from the App Store Connect window's download: checked like a file, but there is no
+    /// file to show.
+    Caught,
 }
 
 /// What the webview learns about a loaded key: never the key itself.
@@ -65,8 +68,9 @@ pub struct Selected {
 /// Where the checked copy of the key is safe, so the downloaded file may go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SafeCopy {
-    /// Written to the keychain and read back (`Vault::save` compares what it reads back).
-    Keychain { store: &'static str },
+    /// Written to the keychain and read back (`Vault::save` compares what it reads back); read
+    /// back again by `key_id` before the download goes (it may be deleted in Saved keys).
+    Keychain { store: &'static str, key_id: String },
     /// An export file the merchant keeps.
     Export { path: PathBuf },
 }
@@ -116,6 +120,13 @@ impl Session {
     /// and outside the session's lock); on success they become the selection.
     pub fn load_read(&mut self, bytes: &[u8], path: &Path) -> Loaded {
         self.load_bytes(bytes, key::file_name_of(path), Some(path.to_path_buf()), Source::File)
+    }
+
+    /// Check a key caught from the App Store Connect window exactly as a picked file (its suggested
+    /// name gives the Key ID), with no path: nothing of it was kept on disk.
+    pub fn load_caught(&mut self, caught: &crate::core::asc_window::Caught) -> Loaded {
+        self.clear();
+        self.load_bytes(&caught.bytes, caught.file_name.clone(), None, Source::Caught)
     }
 
     /// Check pasted text (an email, a CI secret); on success it becomes the selection.
@@ -207,10 +218,16 @@ impl Session {
         }
     }
 
-    /// The selected key's file and its safe copy, if any.
-    pub fn safe_copy(&self, key_ref: &str) -> Result<(Option<&Path>, Option<&SafeCopy>), Problem> {
+    /// The selected key's file, its fingerprint and its safe copy, if any. A safe copy is only
+    /// ever recorded for the selected key, so it was made of the key with this fingerprint.
+    pub fn safe_copy(&self, key_ref: &str) -> Result<(Option<&Path>, &str, Option<&SafeCopy>), Problem> {
         let sel = self.get(key_ref)?;
-        Ok((sel.path.as_deref(), sel.safe_copy.as_ref()))
+        Ok((sel.path.as_deref(), sel.key.fingerprint(), sel.safe_copy.as_ref()))
+    }
+
+    /// The selected key's file: the one step 3 no longer offers.
+    pub fn in_use(&self) -> Option<PathBuf> {
+        self.selected.as_ref()?.path.clone()
     }
 
     /// Where the selected key's file is (`no_file` for pasted text).

@@ -1,6 +1,7 @@
 //! The setup link a dashboard opens: `<scheme>://setup?token=…&account=…` (see
 //! `docs/platforms-profile.md`). Its token is kept here like a pasted one — never logged, never
-//! sent to the webview, wiped after use — and a link whose token was used is refused.
+//! sent to the webview, wiped after use — and a link whose token was used is refused. Anyone can
+//! make such a link, so a later one never replaces a pending one: the merchant chooses.
 
 use crate::core::destination::host_of;
 use crate::core::problem::Code;
@@ -10,7 +11,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// The generic build's scheme; a platform build uses its profile's `setup_link_scheme`.
-pub const GENERIC_SCHEME: &str = "asc-key-wizard";
+pub const GENERIC_SCHEME: &str = crate::core::profile::rules::GENERIC_SCHEME;
 
 /// The scheme this build answers to.
 pub fn scheme() -> &'static str {
@@ -32,22 +33,44 @@ impl std::fmt::Debug for SetupLink {
     }
 }
 
-/// What the wizard may know of a link: never the token.
+/// What the wizard may know of the links: never a token, never a raw link value.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct LinkInfo {
-    /// "Setup code received from your dashboard" (or why the link was refused).
+    /// "A setup link asks …" (or that several do and one must be chosen).
     pub message: String,
+    /// The chosen link's account name as the link gives it (a hint, sanitised), if any.
     pub account: Option<String>,
-    /// The host the link names, to be confirmed before anything is sent (generic build only).
+    /// The host the chosen link names, to be confirmed before anything is sent (generic build only).
     pub confirm_host: Option<String>,
+    /// A link that was refused: shown beside the pending ones, never instead of them.
     pub problem: Option<Problem>,
+    /// A chosen link's code is waiting: nothing needs pasting.
+    pub ready: bool,
+    /// Every pending link when there are two or more (the merchant picks one), else empty.
+    pub choices: Vec<LinkChoice>,
 }
+
+/// One pending link as the merchant sees it in the choice.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkChoice {
+    /// What `choose_setup_link` takes; stable while the link is pending.
+    pub id: u32,
+    /// "Setup link 1: for the account it calls “Blue Shoes”, to dash.example".
+    pub label: String,
+    pub chosen: bool,
+}
+
+/// At most this many distinct links wait at once; a further one is refused.
+pub const MAX_PENDING: usize = 3;
+/// Longest account name shown from a link.
+pub const MAX_ACCOUNT_CHARS: usize = 80;
 
 fn refused(message: impl Into<String>) -> Problem {
     Problem::new(Code::SetupLinkInvalid, message, "Nothing was sent. Open the setup link again from your dashboard, or paste the setup code by hand.")
 }
 
 /// Read a link. `platform_build`: a destination in it is refused (the profile's is the only one).
+/// No value of the link is ever put into a message: it may be crafted to read as something else.
 pub fn parse(raw: &str, scheme: &str, platform_build: bool) -> Result<SetupLink, Problem> {
     let url = url::Url::parse(raw.trim()).map_err(|_| refused("The setup link could not be read: it is not a link."))?;
     if !url.scheme().eq_ignore_ascii_case(scheme) {
@@ -58,107 +81,237 @@ pub fn parse(raw: &str, scheme: &str, platform_build: bool) -> Result<SetupLink,
     }
     let (mut token, mut account, mut upload_url) = (None::<Zeroizing<String>>, None, None);
     for (name, value) in url.query_pairs() {
-        let slot_taken = match name.as_ref() {
-            "token" => token.replace(Zeroizing::new(value.into_owned())).is_some(),
-            "account" => account.replace(value.into_owned()).is_some(),
-            "upload_url" => upload_url.replace(value.into_owned()).is_some(),
-            _ => false, // newer dashboards may add fields; they change nothing here
+        let (slot_taken, field) = match name.as_ref() {
+            "token" => (token.replace(Zeroizing::new(value.into_owned())).is_some(), "token"),
+            "account" => (account.replace(value.into_owned()).is_some(), "account"),
+            "upload_url" => (upload_url.replace(value.into_owned()).is_some(), "upload_url"),
+            _ => (false, ""), // newer dashboards may add fields; they change nothing here
         };
         if slot_taken {
-            return Err(refused(format!("The setup link names \"{name}\" twice, so it cannot be trusted.")));
+            return Err(refused(format!("The setup link names \"{field}\" twice, so it cannot be trusted.")));
         }
     }
     let token = token.filter(|t| !t.trim().is_empty()).ok_or_else(|| refused("The setup link holds no setup code."))?;
     if token.len() > 512 || !token.chars().all(|c| c.is_ascii_graphic()) {
         return Err(refused("The setup code in the link is not a setup code (too long, or with spaces or other characters)."));
     }
-    let account = account.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
-    if account.as_ref().is_some_and(|a| a.chars().count() > 80 || a.chars().any(char::is_control)) {
-        return Err(refused("The account name in the setup link is too long or holds control characters."));
+    if account.as_ref().is_some_and(|a| a.chars().count() > MAX_ACCOUNT_CHARS) {
+        return Err(refused("The account name in the setup link is too long."));
     }
+    // Control, bidi and other format characters could make one name display as another.
+    let account = account.map(|a| crate::core::text::shown(&a, MAX_ACCOUNT_CHARS)).filter(|a| !a.is_empty());
     if let Some(u) = &upload_url {
         if platform_build {
-            return Err(refused(format!(
-                "The setup link names an upload address ({}), which this wizard never takes from a link: it sends keys only to its own platform.",
-                host_of(u)
-            )));
+            return Err(refused(
+                "The setup link names an upload address, which this wizard never takes from a link: it sends keys only to its own platform.",
+            ));
         }
         crate::core::config::validate_destination_url(u, "upload address in the setup link")?;
     }
     Ok(SetupLink { token, account, upload_url })
 }
 
-/// The link in hand, and the codes already used (by hash), for this run of the app.
-#[derive(Default)]
-pub struct Links {
-    current: Option<SetupLink>,
-    refused: Option<Problem>,
-    used: Vec<[u8; 32]>,
+/// A pending link and the id the merchant chooses it by.
+struct Pending {
+    id: u32,
+    link: SetupLink,
 }
 
-fn digest(token: &str) -> [u8; 32] {
+/// The chosen link's code and destination, for one upload. `sent` identifies the code, so that
+/// exactly the code sent is marked used, whatever arrives meanwhile.
+pub struct LinkToken {
+    pub token: Zeroizing<String>,
+    pub upload_url: Option<String>,
+    pub sent: [u8; 32],
+}
+
+/// What the upload may use from the links.
+pub enum Pick {
+    /// No link is pending.
+    NoLink,
+    /// Two or more are pending and the merchant has not chosen (since the last one arrived).
+    Undecided,
+    One(LinkToken),
+}
+
+/// The pending links (at most [`MAX_PENDING`]), which one the merchant chose, the last refused
+/// one, and the codes already used (by hash), for this run of the app.
+#[derive(Default)]
+pub struct Links {
+    pending: Vec<Pending>,
+    chosen: Option<u32>,
+    refused: Option<Problem>,
+    used: Vec<[u8; 32]>,
+    next_id: u32,
+    /// What the account look-up found, by `account::answer_key` (code and destination).
+    accounts: Vec<([u8; 32], Option<String>)>,
+}
+
+/// The hash a used code is remembered by.
+pub fn digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+fn same(a: &SetupLink, b: &SetupLink) -> bool {
+    digest(&a.token) == digest(&b.token) && a.account == b.account && a.upload_url == b.upload_url
+}
+
 impl Links {
-    /// A link arrived (at launch, or handed on by a second launch). The last one wins.
+    /// A link arrived (at launch, or handed on by a second launch). It never replaces a pending
+    /// one: a second distinct link makes the merchant choose; a refused one is reported beside.
     pub fn receive(&mut self, raw: &str) {
-        match parse(raw, scheme(), crate::core::profile::embedded().is_some()) {
-            Ok(link) if self.used.contains(&digest(&link.token)) => {
-                self.current = None;
-                self.refused = Some(Problem::new(
-                    Code::SetupLinkUsed,
-                    "This setup link was already used to upload a key, so its code was not sent again.",
-                    "Nothing was sent. To upload again, open a new setup link from your dashboard.",
-                ));
+        let link = match parse(raw, scheme(), crate::core::profile::fixed_destination().is_some()) {
+            Ok(link) => link,
+            Err(problem) => {
+                self.refused = Some(problem);
+                return;
             }
-            Ok(link) => (self.current, self.refused) = (Some(link), None),
-            Err(problem) => (self.current, self.refused) = (None, Some(problem)),
+        };
+        if self.used.contains(&digest(&link.token)) {
+            self.refused = Some(Problem::new(
+                Code::SetupLinkUsed,
+                "A setup link came again whose code was already used to upload a key, so its code was not sent again.",
+                "Nothing was sent. To upload again, open a new setup link from your dashboard.",
+            ));
+            return;
         }
+        if self.pending.iter().any(|p| same(&p.link, &link)) {
+            return; // the same link opened twice changes nothing
+        }
+        if self.pending.len() >= MAX_PENDING {
+            self.refused = Some(refused(format!("Another setup link arrived while {MAX_PENDING} were already waiting; it was not kept.")));
+            return;
+        }
+        self.next_id += 1;
+        self.pending.push(Pending { id: self.next_id, link });
+        self.refused = None;
+        // The only link is the merchant's choice; any further one undoes an earlier choice.
+        self.chosen = (self.pending.len() == 1).then_some(self.next_id);
+    }
+
+    /// The merchant picked the link with this id (from [`LinkInfo::choices`]).
+    pub fn choose(&mut self, id: u32) -> Result<(), Problem> {
+        if !self.pending.iter().any(|p| p.id == id) {
+            return Err(Problem::new(
+                Code::SetupLinkChoiceNeeded,
+                "That setup link is no longer waiting.",
+                "Choose one of the setup links the wizard shows now.",
+            ));
+        }
+        self.chosen = Some(id);
+        Ok(())
+    }
+
+    fn label(link: &SetupLink) -> String {
+        let mut s = match &link.account {
+            Some(a) => format!("for the account it calls “{a}”"),
+            None => "naming no account".to_owned(),
+        };
+        if let Some(u) = &link.upload_url {
+            s.push_str(&format!(", to {}", crate::core::text::shown(&host_of(u), 120)));
+        }
+        s
     }
 
     /// What the wizard shows; `None` when no link came.
     pub fn info(&self) -> Option<LinkInfo> {
-        if let Some(problem) = &self.refused {
-            return Some(LinkInfo { message: problem.message.clone(), account: None, confirm_host: None, problem: Some(problem.clone()) });
+        if self.pending.is_empty() {
+            let problem = self.refused.clone()?;
+            return Some(LinkInfo { message: problem.message.clone(), account: None, confirm_host: None, problem: Some(problem), ready: false, choices: Vec::new() });
         }
-        self.current.as_ref().map(|l| LinkInfo {
-            message: match &l.account {
-                Some(a) => format!("Setup code received from your dashboard, for {a}."),
-                None => "Setup code received from your dashboard.".into(),
-            },
-            account: l.account.clone(),
-            confirm_host: l.upload_url.as_deref().map(host_of),
-            problem: None,
+        let chosen = self.pending.iter().find(|p| Some(p.id) == self.chosen).map(|p| &p.link);
+        let choices = if self.pending.len() < 2 && chosen.is_some() {
+            Vec::new()
+        } else {
+            self.pending
+                .iter()
+                .enumerate()
+                .map(|(i, p)| LinkChoice { id: p.id, label: format!("Setup link {}: {}", i + 1, Self::label(&p.link)), chosen: Some(p.id) == self.chosen })
+                .collect()
+        };
+        let message = match (chosen, self.pending.len()) {
+            (None, 1) => "A setup link asks to upload the key; it arrived beside another one. Choose it only if you opened it yourself; nothing is sent until you do.".to_owned(),
+            (None, n) => format!(
+                "{n} setup links ask to upload the key, for different accounts or addresses. Choose the one you opened yourself; nothing is sent until you do."
+            ),
+            (Some(l), n) => {
+                let mut m = match &l.account {
+                    Some(a) => format!("A setup link asks to upload the key into the account it calls “{a}”. Nothing needs pasting."),
+                    None => "A setup link asks to upload the key with its setup code. Nothing needs pasting.".to_owned(),
+                };
+                if n > 1 {
+                    m.push_str(&format!(" {} other setup link{} also arrived: check that this is the one you opened.", n - 1, if n > 2 { "s" } else { "" }));
+                }
+                m
+            }
+        };
+        Some(LinkInfo {
+            message,
+            account: chosen.and_then(|l| l.account.clone()),
+            confirm_host: chosen.and_then(|l| l.upload_url.as_deref()).map(|u| crate::core::text::shown(&host_of(u), 120)),
+            problem: self.refused.clone(),
+            ready: chosen.is_some(),
+            choices,
         })
     }
 
-    /// The token and (generic build) the link's upload address, for one upload.
-    pub fn token(&self) -> Option<(Zeroizing<String>, Option<String>)> {
-        self.current.as_ref().map(|l| (l.token.clone(), l.upload_url.clone()))
+    /// The chosen link's code and (generic build) its upload address, for one upload.
+    pub fn pick(&self) -> Pick {
+        if self.pending.is_empty() {
+            return Pick::NoLink;
+        }
+        match self.pending.iter().find(|p| Some(p.id) == self.chosen) {
+            None => Pick::Undecided,
+            Some(p) => Pick::One(LinkToken { token: p.link.token.clone(), upload_url: p.link.upload_url.clone(), sent: digest(&p.link.token) }),
+        }
     }
 
-    /// The upload succeeded: forget the code, and refuse it if the same link comes again.
-    pub fn used(&mut self) {
-        if let Some(link) = self.current.take() {
-            self.used.push(digest(&link.token));
+    /// Remember what the dashboard said about the account of one code and destination.
+    pub fn remember_account(&mut self, key: [u8; 32], name: Option<String>) {
+        self.accounts.retain(|(k, _)| *k != key);
+        self.accounts.push((key, name));
+    }
+
+    /// What the look-up found for this code and destination (`Some(None)`: it could not say).
+    pub fn account(&self, key: &[u8; 32]) -> Option<&Option<String>> {
+        self.accounts.iter().find(|(k, _)| k == key).map(|(_, n)| n)
+    }
+
+    /// The upload of the code with this hash succeeded: forget every pending link holding it,
+    /// and refuse it if it comes again. Links that arrived meanwhile stay.
+    pub fn used(&mut self, sent: [u8; 32]) {
+        self.used.push(sent);
+        self.pending.retain(|p| digest(&p.link.token) != sent);
+        // A link that arrived beside the one used is never taken up on its own: chosen again.
+        if !self.pending.iter().any(|p| Some(p.id) == self.chosen) {
+            self.chosen = None;
         }
     }
 }
 
-/// The token and destination for one upload: a pasted code wins over the link's; a link naming
-/// its own upload address needs that host confirmed by the merchant. Returns (token, `--to`
-/// address, whether the link's code is used).
-pub fn choose(
-    pasted: Zeroizing<String>,
-    link: Option<(Zeroizing<String>, Option<String>)>,
-    confirmed_host: Option<&str>,
-) -> Result<(Zeroizing<String>, Option<String>, bool), Problem> {
-    let Some((token, to)) = link.filter(|_| pasted.trim().is_empty()) else {
-        return Ok((pasted, None, false));
+fn choice_needed() -> Problem {
+    Problem::new(
+        Code::SetupLinkChoiceNeeded,
+        "More than one setup link is waiting, and you have not chosen which one to use.",
+        "Nothing was sent. Choose the setup link you opened yourself; if you are not sure, close the wizard and ask your platform.",
+    )
+}
+
+/// The token and destination for one upload: a pasted code wins over the links; with several
+/// links pending the merchant must have chosen one; a link naming its own upload address needs
+/// exactly that host confirmed. Returns (token, `--to` address, the hash of the link's code if
+/// the link's code is the one sent).
+pub fn choose(pasted: Zeroizing<String>, pick: Pick, confirmed_host: Option<&str>) -> Result<(Zeroizing<String>, Option<String>, Option<[u8; 32]>), Problem> {
+    if !pasted.trim().is_empty() {
+        return Ok((pasted, None, None));
+    }
+    let link = match pick {
+        Pick::NoLink => return Ok((pasted, None, None)),
+        Pick::Undecided => return Err(choice_needed()),
+        Pick::One(link) => link,
     };
-    if let Some(url) = &to {
-        let host = host_of(url);
+    if let Some(url) = &link.upload_url {
+        let host = crate::core::text::shown(&host_of(url), 120);
         if confirmed_host != Some(host.as_str()) {
             return Err(Problem::new(
                 Code::DestinationUnconfirmed,
@@ -167,7 +320,7 @@ pub fn choose(
             ));
         }
     }
-    Ok((token, to, true))
+    Ok((link.token, link.upload_url, Some(link.sent)))
 }
 
 /// The first argument that is a link for `scheme` (how Linux and Windows hand a link to the app).
@@ -183,81 +336,4 @@ pub fn process_args() -> impl Iterator<Item = String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_good_link_gives_its_code_and_account() {
-        let l = parse("acme-keys://setup?token=tok_123-abc&account=Blue%20Shoes", "acme-keys", true).unwrap();
-        assert_eq!(l.token.as_str(), "tok_123-abc");
-        assert_eq!(l.account.as_deref(), Some("Blue Shoes"));
-        assert!(!format!("{l:?}").contains("tok_123"));
-    }
-
-    #[test]
-    fn malformed_links_say_what_is_wrong() {
-        for (raw, words) in [
-            ("not a link", "not a link"),
-            ("https://setup?token=x", "not a setup link"),
-            ("acme-keys://other?token=x", "damaged"),
-            ("acme-keys://setup/more?token=x", "damaged"),
-            ("acme-keys://setup?account=x", "no setup code"),
-            ("acme-keys://setup?token=a&token=b", "twice"),
-            ("acme-keys://setup?token=a%20b", "not a setup code"),
-        ] {
-            let p = parse(raw, "acme-keys", true).unwrap_err();
-            assert_eq!(p.code, Code::SetupLinkInvalid);
-            assert!(p.message.contains(words), "{raw}: {}", p.message);
-        }
-    }
-
-    #[test]
-    fn only_the_generic_build_takes_a_destination_from_a_link() {
-        let raw = "asc-key-wizard://setup?token=t0k&upload_url=https%3A%2F%2Fdash.example%2Fk";
-        let p = parse(raw, GENERIC_SCHEME, true).unwrap_err();
-        assert!(p.message.contains("never takes") && p.message.contains("dash.example"), "{}", p.message);
-        let l = parse(raw, GENERIC_SCHEME, false).unwrap();
-        assert_eq!(l.upload_url.as_deref(), Some("https://dash.example/k"));
-        let plain = "asc-key-wizard://setup?token=t0k&upload_url=http%3A%2F%2Fdash.example%2Fk";
-        assert_eq!(parse(plain, GENERIC_SCHEME, false).unwrap_err().code, Code::ConfigInvalidUrl);
-    }
-
-    #[test]
-    fn a_used_link_is_refused_when_it_comes_again() {
-        let mut links = Links::default();
-        links.receive("asc-key-wizard://setup?token=once");
-        assert_eq!(links.info().unwrap().message, "Setup code received from your dashboard.");
-        assert_eq!(links.token().unwrap().0.as_str(), "once");
-        links.used();
-        assert!(links.token().is_none());
-        links.receive("asc-key-wizard://setup?token=once");
-        assert_eq!(links.info().unwrap().problem.unwrap().code, Code::SetupLinkUsed);
-        assert!(links.token().is_none());
-        links.receive("asc-key-wizard://setup?token=fresh");
-        assert!(links.info().unwrap().problem.is_none());
-    }
-
-    #[test]
-    fn a_link_naming_a_host_needs_that_host_confirmed() {
-        let link = || Some((Zeroizing::new("t0k".to_string()), Some("https://dash.example/k".to_string())));
-        let none = Zeroizing::new(String::new());
-        assert_eq!(choose(none.clone(), link(), None).unwrap_err().code, Code::DestinationUnconfirmed);
-        assert_eq!(choose(none.clone(), link(), Some("other.example")).unwrap_err().code, Code::DestinationUnconfirmed);
-        let (t, to, used) = choose(none.clone(), link(), Some("dash.example")).unwrap();
-        assert_eq!((t.as_str(), to.as_deref(), used), ("t0k", Some("https://dash.example/k"), true));
-        // A pasted code is the merchant's own choice: the link is left alone.
-        let (t, to, used) = choose(Zeroizing::new("mine".into()), link(), None).unwrap();
-        assert_eq!((t.as_str(), to, used), ("mine", None, false));
-        let (t, _, used) = choose(none, Some((Zeroizing::new("t0k".into()), None)), None).unwrap();
-        assert_eq!((t.as_str(), used), ("t0k", true));
-    }
-
-    #[test]
-    fn the_link_is_found_among_the_arguments() {
-        let args = ["/usr/bin/app", "--flag", "ACME-KEYS://setup?token=x"].map(String::from);
-        assert_eq!(in_args(args, "acme-keys").as_deref(), Some("ACME-KEYS://setup?token=x"));
-        assert_eq!(in_args(["app".to_string()], "acme-keys"), None);
-        // A multi-byte character where the scheme would end is not a link, and no panic.
-        assert_eq!(in_args(["acme-keyé://x".to_string()], "acme-keys"), None);
-    }
-}
+mod tests;

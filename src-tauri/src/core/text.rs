@@ -11,6 +11,30 @@ pub fn printable(s: &str) -> String {
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text from a link or a server, made fit to show inside the wizard's own sentences: `printable`,
+/// then without Unicode format characters (bidi overrides such as U+202E, zero-width spaces, the
+/// BOM, tags: they could make "Blue Shoes" display as something else), at most `max` characters
+/// (the rest becomes "…").
+pub fn shown(s: &str, max: usize) -> String {
+    let kept: String = printable(s).chars().filter(|c| !is_format(*c)).collect();
+    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    if kept.chars().count() <= max {
+        return kept;
+    }
+    let mut cut: String = kept.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Unicode category Cf (format), plus the line and paragraph separators.
+fn is_format(c: char) -> bool {
+    matches!(c as u32,
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
+        | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
 /// What an I/O error means, in plain words (the error's own text goes to a problem's `detail`).
 pub fn io_plain(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
@@ -47,13 +71,20 @@ pub fn serialize_path<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Erro
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
-    use std::path::Path;
+    use super::{printable, shown};
 
+    #[test]
+    fn shown_text_loses_bidi_and_format_characters_and_is_capped() {
+        assert_eq!(shown("Blue\u{202E}seohS\u{202C} \u{200B}Ltd\u{FEFF}\u{2066}", 80), "BlueseohS Ltd");
+        assert_eq!(shown("a\u{1b}[31mb\nc", 80), "a [31mb c");
+        assert_eq!(shown(&"x".repeat(100), 10), format!("{}…", "x".repeat(9)));
+        assert_eq!(shown("\u{E0041}\u{200F}", 10), "");
+    }
     #[cfg(unix)]
     #[test]
     fn a_path_that_is_not_utf8_still_serialises() {
         use std::os::unix::ffi::OsStrExt;
+        use std::path::Path;
         #[derive(serde::Serialize)]
         struct P<'a>(#[serde(serialize_with = "super::serialize_path")] &'a Path);
         let path = Path::new(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9/key.p8"));

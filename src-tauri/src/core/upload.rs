@@ -77,8 +77,8 @@ impl UploadOptions {
         url_override: Option<&str>,
         token: Zeroizing<String>,
     ) -> Result<Self, Problem> {
-        if let (Some(profile), Some(to)) = (crate::core::profile::embedded(), url_override) {
-            return Err(crate::core::profile::fixed(profile, &format!("the address {}", crate::core::destination::host_of(to))));
+        if let Some(to) = url_override {
+            crate::core::profile::other_destination(crate::core::profile::Door::Address(to))?;
         }
         let url = url_override.map(str::to_owned).or_else(|| config.upload_url.clone()).ok_or_else(|| {
             Problem::new(
@@ -248,7 +248,7 @@ fn form(req: &Credentials<'_>, pem: &bytes::Bytes) -> Result<reqwest::multipart:
 }
 
 /// Read at most `MAX_RESPONSE_BYTES` of the body.
-async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
+pub(crate) async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = resp.chunk().await {
         let room = MAX_RESPONSE_BYTES - body.len();
@@ -300,7 +300,7 @@ fn said(body: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
+pub(crate) fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
     let platform = &opts.platform_name;
     match status {
         401 | 403 => Problem::new(
@@ -334,7 +334,7 @@ fn status_problem(status: u16, body: &[u8], opts: &UploadOptions) -> Problem {
     }
 }
 
-fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
+pub(crate) fn transport_problem(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
     transport_words(e, opts).detail(crate::core::text::causes(e))
 }
 
@@ -360,7 +360,7 @@ fn transport_words(e: &reqwest::Error, opts: &UploadOptions) -> Problem {
     }
 }
 
-fn timeout(opts: &UploadOptions) -> Problem {
+pub(crate) fn timeout(opts: &UploadOptions) -> Problem {
     Problem::new(
         Code::NetworkTimeout,
         format!(

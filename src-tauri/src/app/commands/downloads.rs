@@ -1,41 +1,55 @@
-//! Catching the download: watch from step 2, offer the new file in step 3, and at Done move it to
-//! the trash once a checked copy is safe (`core::downloads` decides all of it).
+//! Catching the download: watch from step 2, offer every new file in step 3 (never the one in
+//! use), and at Done move the real download to the trash once a checked copy is safe and still
+//! there (`core::downloads` decides all of it).
 
 use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
 use crate::core::downloads::{self, Cleanup, Offer};
 use crate::core::session::Loaded;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
-/// Start watching the download folders; a new `AuthKey_*.p8` is announced as `key-downloaded`.
+/// Start watching the download folders; each new `AuthKey_*.p8` sends `key-downloaded` with the
+/// whole list of offers as it stands (the key in use left out), so the page never keeps a stale one.
 #[tauri::command]
 pub fn watch_downloads<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
-    Ok(state.watch_downloads(move |d| drop(app.emit("key-downloaded", d.offered())))?)
+    Ok(state.watch_downloads(move |_| {
+        let offers = app.state::<AppState>().download_offers();
+        drop(app.emit(crate::app::events::KEY_DOWNLOADED, offers));
+    })?)
 }
 
-/// The newest key file found since the watch began, with the offer's words.
+/// Every key file found since the watch began, newest first, with the offer's words; never the
+/// key already in use.
 #[tauri::command]
-pub fn downloaded_key(state: State<'_, AppState>) -> Option<Offer> {
-    state.latest_download().map(|d| d.offered())
+pub fn downloaded_key(state: State<'_, AppState>) -> Vec<Offer> {
+    state.download_offers()
 }
 
-/// Check the found file, as for a picked one.
+/// Check exactly the found file `id` names (the newest when absent), as for a picked one; refused
+/// if it changed since it was offered.
 #[tauri::command]
-pub async fn use_downloaded_key(state: State<'_, AppState>) -> Result<Loaded> {
-    let found = state.latest_download().ok_or_else(downloads::nothing_found)?;
+pub async fn use_downloaded_key(state: State<'_, AppState>, id: Option<u64>) -> Result<Loaded> {
+    let found = state.offered_download(id)?;
     Ok(state.load_path(found.path).await?)
 }
 
-/// Done's offer to move the download to the trash: only for a file in a download folder, and only
-/// once a checked copy is safe.
+/// Done's offer to move the download to the trash: only for the real download holding the key
+/// whose checked copy is safe. Off the window's thread: deciding reads the file.
 #[tauri::command]
-pub fn cleanup_offer(state: State<'_, AppState>, key_ref: String) -> Result<Option<Cleanup>> {
-    Ok(state.cleanup_offer(&key_ref)?)
+pub async fn cleanup_offer<R: Runtime>(app: AppHandle<R>, key_ref: String) -> Result<Option<Cleanup>> {
+    Ok(off_thread("Checking the download", move || app.state::<AppState>().cleanup_offer(&key_ref)).await?)
 }
 
-/// Move the selected key's download to the trash (the offer is checked again first).
+/// Move the selected key's download to the trash: the offer is checked again, and the safe copy
+/// read back (keychain by Key ID, or the export file), first; otherwise nothing moves.
 #[tauri::command]
-pub async fn trash_downloaded(state: State<'_, AppState>, key_ref: String) -> Result<String> {
-    let offer = state.cleanup_offer(&key_ref)?.ok_or_else(downloads::nothing_to_remove)?;
-    Ok(off_thread("Moving the file to the trash", move || downloads::move_to_trash(&offer.path)).await?)
+pub async fn trash_downloaded<R: Runtime>(app: AppHandle<R>, key_ref: String) -> Result<String> {
+    Ok(off_thread("Moving the file to the trash", move || {
+        let state = app.state::<AppState>();
+        let offer = state.cleanup_offer(&key_ref)?.ok_or_else(downloads::nothing_to_remove)?;
+        let vault = state.vault_slot();
+        downloads::recheck_safe_copy(&offer, || vault.get())?;
+        downloads::move_to_trash(&offer.path)
+    })
+    .await?)
 }

@@ -4,6 +4,7 @@ use crate::app::commands::store::load_saved;
 use crate::app::error::Result;
 use crate::app::open;
 use crate::app::state::{off_thread, stopped, AppState, Ticket};
+use crate::core::account::{self, AccountAnswer};
 use crate::core::config::Config;
 use crate::core::destination::{host_of, upload_line};
 use crate::core::setup_link::{self, LinkInfo};
@@ -102,25 +103,59 @@ pub fn open_destination(state: State<'_, AppState>, which: Destination) -> Resul
     Ok(open::open_url(&url_of(&state, which)?)?)
 }
 
-/// What the dashboard's setup link said, if one came (never its code).
+/// What the setup links said, if any came (never a code).
 #[tauri::command]
 pub fn setup_link(state: State<'_, AppState>) -> Option<LinkInfo> {
     state.links().info()
 }
 
-/// Upload the selected key with its accepted IDs; stops if the wizard is started over. An empty
-/// `token` means the setup link's; `confirmed_host` is the host the merchant confirmed for a link
-/// that names its own destination (generic build).
+/// The merchant chose one of several pending setup links (by its `id` in `choices`).
 #[tauri::command]
-pub async fn upload_key(state: State<'_, AppState>, key_ref: String, token: String, confirmed_host: Option<String>) -> Result<HandResult> {
+pub fn choose_setup_link(state: State<'_, AppState>, id: u32) -> Result<Option<LinkInfo>> {
+    let mut links = state.links();
+    links.choose(id)?;
+    Ok(links.info())
+}
+
+/// Ask the dashboard whose account the code belongs to (the chosen link's when `token` is empty;
+/// `confirmed_host` as for `upload_key`). The answer is remembered for exactly that code and
+/// destination; `upload_key` sends a link's code only after the merchant confirmed it.
+#[tauri::command]
+pub async fn lookup_account(state: State<'_, AppState>, token: String, confirmed_host: Option<String>) -> Result<AccountAnswer> {
+    let pick = state.links().pick();
+    let (token, to, _) = setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
+    let opts = UploadOptions::from_config(&state.config()?, to.as_deref(), token)?;
+    let answer = account::look_up(&opts).await?;
+    state.links().remember_account(account::answer_key(&opts.token, &opts.url), answer.name.clone());
+    Ok(answer)
+}
+
+/// Upload the selected key with its accepted IDs; stops if the wizard is started over. An empty
+/// `token` means the chosen setup link's; `confirmed_host` is the host the merchant ticked for a
+/// link that names its own destination (generic build), `confirmed_account` the account name the
+/// look-up showed and the merchant ticked (`""`: "send anyway" when the dashboard could not say).
+#[tauri::command]
+pub async fn upload_key(
+    state: State<'_, AppState>,
+    key_ref: String,
+    token: String,
+    confirmed_host: Option<String>,
+    confirmed_account: Option<String>,
+) -> Result<HandResult> {
     let mut ticket = state.ticket();
-    let link = state.links().token();
-    let (token, to, from_link) = setup_link::choose(Zeroizing::new(token), link, confirmed_host.as_deref())?;
+    let pick = state.links().pick();
+    // `sent` is the hash of the link's code taken now: a link arriving during the upload
+    // changes neither what is sent nor what is marked used.
+    let (token, to, sent) = setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
     let (ready, opts) = (state.session().ready(&key_ref)?, UploadOptions::from_config(&state.config()?, to.as_deref(), token)?);
+    if sent.is_some() {
+        let key = account::answer_key(&opts.token, &opts.url);
+        account::confirmed(state.links().account(&key), confirmed_account.as_deref())?;
+    }
     let creds = ready.credentials();
     let receipt = tokio::select! { r = upload::upload(&creds, &opts) => r?, () = ticket.cancelled() => return Err(stopped().into()) };
-    if from_link {
-        state.links().used();
+    if let Some(sent) = sent {
+        state.links().used(sent);
     }
     Ok(HandResult::said(receipt.message(&opts.platform_name, &ready.ids.key_id)))
 }
@@ -161,17 +196,15 @@ async fn write_export(ticket: Ticket, key: PrivateKey, ids: KeyIds, format: Expo
         if ticket.is_cancelled() {
             return Err(stopped());
         }
-        export::export(&ids.credentials(&key), format, export_folder(format).as_deref(), false)
+        export::export(&ids.credentials(&key), format, export_folder(format, &ids.key_id).as_deref(), false)
     })
     .await
     .map(HandResult::from)
 }
 
-fn export_folder(format: ExportFormat) -> Option<PathBuf> {
-    match format {
-        ExportFormat::Altool => None,
-        _ => dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir),
-    }
+/// Downloads (else home), unless git would pick the file up there (`core::export` decides).
+fn export_folder(format: ExportFormat, key_id: &str) -> Option<PathBuf> {
+    export::wizard_folder(format, key_id)
 }
 
 fn no_dashboard() -> Problem {

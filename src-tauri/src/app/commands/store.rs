@@ -6,7 +6,7 @@ use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
 use crate::core::apple::{Tested, VerifyOptions};
 use crate::core::ids::{self, KeyIds};
-use crate::core::problem::Code;
+use crate::core::problem::{Class, Code};
 use crate::core::retest::{self, Retest};
 use crate::core::session::SafeCopy;
 use crate::core::vault::compare::{compare_text, TextComparison};
@@ -22,7 +22,7 @@ pub struct SaveResult {
     pub status: SaveStatus,
     pub store_name: &'static str,
     /// `valid` or `not_tested`: what the Saved keys screen will show.
-    pub last_outcome: String,
+    pub last_outcome: Code,
     pub message: String,
 }
 
@@ -35,7 +35,10 @@ pub struct SavedRow {
     pub fingerprint: String,
     pub saved_at: String,
     /// `not_tested` when never tested.
-    pub last_outcome: String,
+    pub last_outcome: Code,
+    /// What the last outcome means (`usable` when it was valid), so the screen never decides by
+    /// code; `None` when never tested.
+    pub last_class: Option<Class>,
     pub last_message: Option<String>,
     pub last_verified_at: Option<String>,
     /// Whole days since the last test (or since saved, when never tested).
@@ -50,7 +53,8 @@ impl From<IndexEntry> for SavedRow {
         SavedRow {
             age_days: retest::age_days(&e, now),
             attention: retest::attention(&e, now),
-            last_outcome: e.last_test.as_ref().map_or_else(|| Code::NotTested.to_string(), |t| t.outcome.clone()),
+            last_outcome: e.last_test.as_ref().map_or(Code::NotTested, |t| t.outcome),
+            last_class: e.last_test.as_ref().map(|t| t.outcome.class()),
             last_message: e.last_test.as_ref().map(|t| t.message.clone()),
             last_verified_at: e.last_test.map(|t| t.at),
             ids: e.ids,
@@ -63,9 +67,9 @@ impl From<IndexEntry> for SavedRow {
 
 impl From<SaveOutcome> for SaveResult {
     fn from(outcome: SaveOutcome) -> SaveResult {
-        let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested.as_str(), |t| t.outcome.as_str());
+        let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested, |t| t.outcome);
         SaveResult {
-            last_outcome: tested.to_owned(),
+            last_outcome: tested,
             message: outcome.message(),
             store_name: store_display_name(),
             status: outcome.status,
@@ -101,7 +105,8 @@ pub async fn save_to_keychain(
     let save = move |vault: Vault| vault.save(&ready.save_request(label.as_deref(), replace.unwrap_or(false)));
     let saved = blocking(&state, save).await?;
     // Written and read back: the download may go to the trash now.
-    state.session().record_safe_copy(&key_ref, SafeCopy::Keychain { store: store_display_name() });
+    let key_id = saved.entry.ids.key_id.to_string();
+    state.session().record_safe_copy(&key_ref, SafeCopy::Keychain { store: store_display_name(), key_id });
     Ok(saved.into())
 }
 
@@ -116,8 +121,9 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>> {
 pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Tested> {
     let stored = load_saved(&state, &key_id).await?;
     let verification = verify::run(&state, &stored.key, &stored.ids, &VerifyOptions::default()).await?;
-    let (v, id) = (verification.clone(), stored.ids.key_id);
-    blocking(&state, move |vault| vault.record_test(&id, &v)).await?;
+    let (v, id, fingerprint) = (verification.clone(), stored.ids.key_id, stored.fingerprint);
+    // Recorded only if the key tested is still the one saved (else `key_changed_during_test`).
+    blocking(&state, move |vault| vault.record_test(&id, &fingerprint, &v)).await?;
     Ok(verification.into())
 }
 

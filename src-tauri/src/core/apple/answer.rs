@@ -58,8 +58,8 @@ pub struct RateLimit {
 /// What Apple said, as the `apple` object of `verify --json`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Verification {
-    /// `valid`, `not_authorized`, `clock_skew`, `forbidden_role`, … (stable codes).
-    pub outcome: String,
+    /// `valid`, `not_authorized`, `clock_skew`, `forbidden_role`, … (serialised as its code).
+    pub outcome: Code,
     pub message: String,
     pub hint: String,
     pub http_status: Option<u16>,
@@ -88,10 +88,11 @@ pub struct Verification {
 
 #[cfg(any(test, feature = "test-support"))]
 impl Verification {
-    /// An answer made by hand, for tests: one attempt, nothing else known.
+    /// An answer made by hand, for tests: one attempt, nothing else known (`outcome` must name
+    /// a code).
     pub fn by_hand(outcome: &str, message: impl Into<String>, hint: impl Into<String>) -> Verification {
         Verification {
-            outcome: outcome.into(),
+            outcome: Code::parse(outcome).unwrap_or_else(|| panic!("no code `{outcome}`")),
             message: message.into(),
             hint: hint.into(),
             http_status: None,
@@ -111,23 +112,32 @@ impl Verification {
 
 impl Verification {
     pub fn is_valid(&self) -> bool {
-        self.outcome == "valid"
+        self.outcome == Code::Valid
     }
 
     /// Valid = usable, Apple said no = refused, no usable answer, or (a configuration problem
     /// passed through as an outcome) usage: decided by the outcome's [`Code`].
     pub fn class(&self) -> Class {
-        Code::parse(&self.outcome).map_or(Class::Usage, Code::class)
+        self.outcome.class()
     }
 }
 
-/// A verification as the wizard receives it: Apple's answer plus its [`Class`], so the webview
-/// never keeps its own copy of which outcomes are refusals and which are "no answer".
+/// A verification as the wizard receives it: Apple's answer plus its [`Class`] and what the
+/// wizard shows for it (the 401 checklist as items, …), so the webview never decides by code.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Tested {
     #[serde(flatten)]
     pub verification: Verification,
     pub class: Class,
+    /// The 401 checklist, one item each, minus what the follow-ups ruled out; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<&'static str>,
+    /// Apple accepts the key, but not as given (another kind, the file name's Key ID).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_as_given: bool,
+    /// A line the wizard adds to the hint (how far the clock is off, in seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint_note: Option<String>,
     /// "Ready for Acme Shops" or what the key lacks; only when the platform requires something.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readiness: Option<crate::core::readiness::Readiness>,
@@ -135,7 +145,15 @@ pub struct Tested {
 
 impl From<Verification> for Tested {
     fn from(verification: Verification) -> Tested {
-        Tested { class: verification.class(), verification, readiness: None }
+        let shown = super::words::shown(&verification);
+        Tested {
+            class: verification.class(),
+            checklist: shown.checklist,
+            not_as_given: shown.not_as_given,
+            hint_note: shown.hint_note,
+            verification,
+            readiness: None,
+        }
     }
 }
 

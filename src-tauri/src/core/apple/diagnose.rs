@@ -14,6 +14,7 @@
 //! is `clock_skew` with a large offset, else `not_authorized`, and `tried` lists what was ruled out.
 
 use super::client::{self, Body};
+use super::words::{self, Answer};
 use super::{outcome, FollowUp, Run, VerifyOptions, APPS_PATH, CLOCK_SKEW_LIMIT_S};
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
@@ -25,7 +26,7 @@ use crate::core::Note;
 pub const MAX_FOLLOW_UPS: u32 = 3;
 
 /// What one follow-up got.
-enum Answer {
+enum Reply {
     Accepted,
     Refused,
     /// Anything else (no answer, 403, 429, 5xx): stop asking.
@@ -41,34 +42,34 @@ impl Run {
         http: &reqwest::Client,
         url: &str,
         opts: &VerifyOptions,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, Answer> {
         let skew = self.cx.clock_offset_s.filter(|o| o.abs() > CLOCK_SKEW_LIMIT_S);
-        let refused = || Err::<i64, String>(if skew.is_some() { "clock_skew" } else { "not_authorized" }.into());
+        let refused = || Err::<i64, Answer>(if skew.is_some() { Answer::ClockSkew } else { Answer::NotAuthorized });
         let offset = skew.unwrap_or(0);
 
         if let Some(off) = skew {
             match self.follow_up(creds, off, http, url, opts).await {
-                Answer::Accepted => {
+                Reply::Accepted => {
                     self.warnings.push(Note::new(
                         Code::ClockOffset,
-                        outcome::clock_offset_words(off),
+                        words::clock_offset_words(off),
                     ));
                     return Ok(off);
                 }
-                Answer::Refused => self.cx.tried.push(FollowUp::AppleClock),
-                Answer::Stop => return refused(),
+                Reply::Refused => self.cx.tried.push(FollowUp::AppleClock),
+                Reply::Stop => return refused(),
             }
         }
 
         if let Some(file_id) = opts.file_key_id.as_deref().filter(|id| *id != creds.key_id) {
             let c = Credentials { key_id: file_id, ..*creds };
             match self.follow_up(&c, offset, http, url, opts).await {
-                Answer::Accepted => {
+                Reply::Accepted => {
                     self.cx.accepted_key_id = Some(file_id.to_owned());
-                    return Err(Code::KeyIdFromFileName.to_string());
+                    return Err(Answer::KeyIdFromFileName);
                 }
-                Answer::Refused => self.cx.tried.push(FollowUp::FileKeyId),
-                Answer::Stop => return refused(),
+                Reply::Refused => self.cx.tried.push(FollowUp::FileKeyId),
+                Reply::Stop => return refused(),
             }
         }
 
@@ -81,15 +82,14 @@ impl Run {
         };
         if let Some(c) = other {
             match self.follow_up(&c, offset, http, url, opts).await {
-                Answer::Accepted => {
+                Reply::Accepted => {
                     return Err(match c.kind {
-                        KeyKind::Individual => Code::KeyIsIndividual,
-                        KeyKind::Team => Code::KeyIsTeam,
-                    }
-                    .to_string())
+                        KeyKind::Individual => Answer::KeyIsIndividual,
+                        KeyKind::Team => Answer::KeyIsTeam,
+                    })
                 }
-                Answer::Refused => self.cx.tried.push(FollowUp::OtherKind),
-                Answer::Stop => return refused(),
+                Reply::Refused => self.cx.tried.push(FollowUp::OtherKind),
+                Reply::Stop => return refused(),
             }
         }
         refused()
@@ -103,21 +103,21 @@ impl Run {
         http: &reqwest::Client,
         url: &str,
         opts: &VerifyOptions,
-    ) -> Answer {
+    ) -> Reply {
         if self.follow_ups >= MAX_FOLLOW_UPS {
-            return Answer::Stop;
+            return Reply::Stop;
         }
         let budget = self.remaining().min(opts.request_timeout);
         if budget.is_zero() {
-            return Answer::Stop;
+            return Reply::Stop;
         }
-        let Ok(signer) = Signer::new(creds) else { return Answer::Stop };
+        let Ok(signer) = Signer::new(creds) else { return Reply::Stop };
         let signer = signer.with_lifetime(opts.token_lifetime).with_clock_offset(offset);
         self.follow_ups += 1;
         self.attempts += 1;
         let token = signer.sign_request("GET", APPS_PATH);
         let Ok(x) = client::get(http, url, token.expose(), budget, opts.max_body_bytes, self.attempts).await else {
-            return Answer::Stop;
+            return Reply::Stop;
         };
         self.note(&x);
         match (x.status, &x.body) {
@@ -126,12 +126,12 @@ impl Run {
                     self.cx.http_status = Some(200);
                     self.cx.apps_total = Some(total);
                     self.apps = apps;
-                    Answer::Accepted
+                    Reply::Accepted
                 }
-                None => Answer::Stop,
+                None => Reply::Stop,
             },
-            (401, _) => Answer::Refused,
-            _ => Answer::Stop,
+            (401, _) => Reply::Refused,
+            _ => Reply::Stop,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! precisely what Apple answered.
 //!
 //! - `client`: base URL rules (https, or http for loopback only), one GET with a capped body.
-//! - `outcome`: reading Apple's answers and the words for every outcome code.
+//! - `outcome`: reading Apple's answers (error codes, app lists, rate limit).
+//! - `words`: every outcome (`Answer`) and its words, the 401 checklist, the wizard's extras.
 //! - `answer`: the answer types (`Verification`, `Tested`).
 //! - `diagnose`: the follow-ups after a 401 that a fresh token did not clear.
 //!
@@ -16,11 +17,14 @@ mod answer;
 pub mod client;
 mod diagnose;
 pub mod outcome;
+pub mod words;
 
 pub use answer::{AppSummary, Capabilities, FollowUp, RateLimit, Tested, Verification};
 
 pub use crate::core::credentials::Credentials;
-use crate::core::Note;
+use crate::core::problem::Code;
+use crate::core::{Note, Problem};
+use words::Answer;
 use crate::core::token::{Lifetime, Signer};
 use client::{Body, Exchange, NetError, NetKind};
 use std::time::{Duration, Instant, SystemTime};
@@ -106,7 +110,7 @@ pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verificati
     let mut run = Run {
         started,
         deadline: started + opts.run_budget,
-        cx: outcome::Context::default(),
+        cx: words::Context::default(),
         attempts: 0,
         follow_ups: 0,
         apps: Vec::new(),
@@ -114,25 +118,34 @@ pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verificati
         warnings: Vec::new(),
     };
     // A hard stop in case something below forgets its own bound.
-    let code = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
-        Ok(code) => code,
+    let ended = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
+        Ok(ended) => ended,
         Err(_) => {
             run.cx.detail = Some(format!("no answer within the run's {} s", opts.run_budget.as_secs()));
-            Err("network_timeout".to_string())
+            Err(Answer::NetworkTimeout.into())
         }
     };
-    let code = match code {
-        Ok(()) => "valid".to_string(),
-        Err(code) => code,
-    };
-    run.finish(&code)
+    run.finish(ended.err().unwrap_or(Ended::Answer(Answer::Valid)))
+}
+
+/// How a run ended other than with a valid key: with an answer (or why none came), or stopped
+/// by a problem before any request (`api_base_invalid`, …), whose own words say what to fix.
+enum Ended {
+    Answer(Answer),
+    Stopped(Problem),
+}
+
+impl From<Answer> for Ended {
+    fn from(a: Answer) -> Ended {
+        Ended::Answer(a)
+    }
 }
 
 /// State of one verify run.
 struct Run {
     started: Instant,
     deadline: Instant,
-    cx: outcome::Context,
+    cx: words::Context,
     attempts: u32,
     /// Requests made by `diagnose` after a lasting 401 (at most `diagnose::MAX_FOLLOW_UPS`).
     follow_ups: u32,
@@ -146,9 +159,9 @@ impl Run {
         self.deadline.saturating_duration_since(Instant::now())
     }
 
-    /// `Ok(())` = valid; `Err(code)` = any other outcome (the problem codes of
-    /// configuration errors, e.g. `api_base_not_https`, pass through as outcomes).
-    async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), String> {
+    /// `Ok(())` = valid; `Err` = any other answer, or the problem that stopped the run (its code
+    /// passes through as the outcome, e.g. `api_base_not_https`).
+    async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), Ended> {
         let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| self.stop(p))?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
         let mut signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
@@ -163,7 +176,7 @@ impl Run {
             let attempt = self.attempts;
             let budget = self.remaining().min(opts.request_timeout);
             if budget.is_zero() {
-                return Err("network_timeout".into());
+                return Err(Answer::NetworkTimeout.into());
             }
             // A fresh token per try: Apple's transient 401s clear with a new one. Its scope is
             // this request alone.
@@ -191,9 +204,9 @@ impl Run {
             match x.status {
                 200 => {
                     let Body::Complete(body) = &x.body else {
-                        return Err("apple_bad_response".into());
+                        return Err(Answer::AppleBadResponse.into());
                     };
-                    let (total, apps) = outcome::parse_apps(body).ok_or("apple_bad_response")?;
+                    let (total, apps) = outcome::parse_apps(body).ok_or(Answer::AppleBadResponse)?;
                     self.cx.apps_total = Some(total);
                     self.apps = apps;
                     break;
@@ -219,9 +232,9 @@ impl Run {
                 }
                 429 | 500 | 502 | 503 | 504 => {
                     let failed = if x.status == 429 {
-                        "rate_limited"
+                        Answer::RateLimited
                     } else {
-                        "apple_unavailable"
+                        Answer::AppleUnavailable
                     };
                     if x.status == 429 {
                         self.cx.retry_after_s = x.retry_after.map(|d| d.as_secs());
@@ -239,7 +252,7 @@ impl Run {
                     }
                     tokio::time::sleep(wait).await;
                 }
-                _ => return Err("apple_bad_response".into()),
+                _ => return Err(Answer::AppleBadResponse.into()),
             }
         }
 
@@ -293,12 +306,10 @@ impl Run {
         }
     }
 
-    /// A problem before any request: its code is the outcome, its words are kept for `finish`.
-    fn stop(&mut self, p: crate::core::Problem) -> String {
-        let code = p.code.to_string();
+    /// A problem before any request: its code is the outcome, and its words are the answer's.
+    fn stop(&mut self, p: Problem) -> Ended {
         self.cx.detail = p.detail.clone();
-        self.cx.stopped_by = Some(p);
-        code
+        Ended::Stopped(p)
     }
 
     /// Keep what every answer tells: clock offset and rate limit.
@@ -311,10 +322,16 @@ impl Run {
         }
     }
 
-    fn finish(self, code: &str) -> Verification {
-        let (message, hint) = outcome::describe(code, &self.cx);
+    fn finish(self, ended: Ended) -> Verification {
+        let (code, message, hint) = match ended {
+            Ended::Answer(a) => {
+                let (message, hint) = words::describe(a, &self.cx);
+                (a.code(), message, hint)
+            }
+            Ended::Stopped(p) => (p.code, p.message, p.hint),
+        };
         Verification {
-            outcome: code.to_owned(),
+            outcome: code,
             message,
             hint,
             http_status: self.cx.http_status,
@@ -326,7 +343,7 @@ impl Run {
             rate_limit: self.rate_limit,
             clock_offset_s: self.cx.clock_offset_s,
             // A valid key needs no details; one from an earlier try (a passing 503) is stale.
-            detail: self.cx.detail.filter(|_| code != "valid"),
+            detail: self.cx.detail.filter(|_| code != Code::Valid),
             warnings: self.warnings,
             tried: self.cx.tried,
         }
@@ -350,11 +367,11 @@ fn answer_detail(x: &Exchange) -> Option<String> {
     }
 }
 
-fn net_code(kind: NetKind) -> &'static str {
+fn net_code(kind: NetKind) -> Answer {
     match kind {
-        NetKind::Timeout => "network_timeout",
-        NetKind::Tls => "tls_error",
-        NetKind::Unreachable => "network_unreachable",
+        NetKind::Timeout => Answer::NetworkTimeout,
+        NetKind::Tls => Answer::TlsError,
+        NetKind::Unreachable => Answer::NetworkUnreachable,
     }
 }
 

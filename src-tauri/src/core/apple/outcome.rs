@@ -1,7 +1,8 @@
-//! Reading Apple's answers (JSON:API errors, app lists, rate-limit header)
-//! and the words for every outcome code.
+//! Reading Apple's answers (JSON:API errors, app lists, rate-limit header); their words are in
+//! `words.rs`.
 
-use super::{AppSummary, Capabilities, FollowUp, RateLimit};
+use super::words::Answer;
+use super::{AppSummary, RateLimit};
 use crate::core::text::printable;
 use serde::Deserialize;
 
@@ -55,18 +56,18 @@ pub fn apple_error_text(body: &[u8]) -> Option<String> {
 }
 
 /// The outcome for a 403, from Apple's hierarchical error code.
-pub fn forbidden_outcome(code: Option<&str>) -> &'static str {
+pub fn forbidden_outcome(code: Option<&str>) -> Answer {
     match code {
-        Some("FORBIDDEN_ERROR") => "forbidden_role",
+        Some("FORBIDDEN_ERROR") => Answer::ForbiddenRole,
         Some(c)
             // PLA_NOT_ACCEPTED (seen in the field): the Program License Agreement is not accepted.
             if c.starts_with("FORBIDDEN.REQUIRED_AGREEMENTS")
                 || c == "FORBIDDEN.ACCESS_UNAVAILABLE"
                 || c == "FORBIDDEN.PLA_NOT_ACCEPTED" =>
         {
-            "agreement_required"
+            Answer::AgreementRequired
         }
-        _ => "forbidden",
+        _ => Answer::Forbidden,
     }
 }
 
@@ -143,173 +144,9 @@ pub fn parse_apps(body: &[u8]) -> Option<(u32, Vec<AppSummary>)> {
     Some((total.max(apps.len() as u32), apps))
 }
 
-/// Extra facts some messages mention.
-#[derive(Debug, Default, Clone)]
-pub struct Context {
-    pub http_status: Option<u16>,
-    pub apps_total: Option<u32>,
-    pub capabilities: Capabilities,
-    pub clock_offset_s: Option<i64>,
-    pub retry_after_s: Option<u64>,
-    pub apple_code: Option<String>,
-    pub host: String,
-    /// The words behind the outcome (see `Verification::detail`).
-    pub detail: Option<String>,
-    /// A problem that stopped the run before any request (`api_base_invalid`, …): its own
-    /// message and hint say exactly what to fix.
-    pub stopped_by: Option<crate::core::Problem>,
-    /// The Key ID the run was given, and the one Apple accepted in a follow-up after a 401.
-    pub given_key_id: String,
-    pub accepted_key_id: Option<String>,
-    /// Follow-ups after a 401 that Apple refused too (`diagnose.rs`): ruled out.
-    pub tried: Vec<FollowUp>,
-}
-
-/// The `clock_offset` warning: Apple accepted the key only when signed on its own clock.
-pub fn clock_offset_words(offset_s: i64) -> String {
-    format!(
-        "Apple accepted the key only when it was signed on Apple's clock: this computer's clock is about {} {} Apple's. The key is fine; turn on automatic date and time so that other tools work with it too.",
-        human_secs(offset_s.unsigned_abs()),
-        if offset_s > 0 { "behind" } else { "ahead of" }
-    )
-}
-
-/// The 401 checklist, minus what the follow-ups ruled out.
-fn not_authorized_hint(tried: &[FollowUp]) -> String {
-    let mut items = vec![
-        "the Key ID matches the file name AuthKey_<KEYID>.p8",
-        "the Issuer ID was copied from the top of the Team Keys page in App Store Connect",
-        "the key is not revoked (look for it under Revoked keys in App Store Connect: revoked keys stay listed for 30 days, and revocation is permanent)",
-        "it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key)",
-    ];
-    if !tried.contains(&FollowUp::OtherKind) {
-        items.push("Team vs Individual is chosen correctly");
-    }
-    let last = items.pop().unwrap_or_default();
-    format!("Check that: {}; and {last}.", items.join("; "))
-}
-
-/// Message (what happened) and hint (what to do) for an outcome code.
-pub fn describe(outcome: &str, cx: &Context) -> (String, String) {
-    let status = cx
-        .http_status
-        .map(|s| format!(" (HTTP {s})"))
-        .unwrap_or_default();
-    match outcome {
-        "valid" => {
-            let apps = match cx.apps_total {
-                Some(1) => "1 app".to_string(),
-                Some(n) => format!("{n} apps"),
-                None => "its apps".to_string(),
-            };
-            let message = format!("Apple accepted this key; it can see {apps}.");
-            let hint = match (cx.capabilities.signing, cx.capabilities.users) {
-                (Some(false), _) => "The key works, but it may not read certificates and app identifiers, which building and signing apps needs. If your platform builds apps for you, create a new Team key with Admin access.".to_string(),
-                (Some(true), _) => "The key works and may read certificates and app identifiers. You can save it or hand it to your platform.".to_string(),
-                (None, _) => "The key works. Whether it may read certificates could not be checked; if your platform builds apps, make sure the key has Admin access.".to_string(),
-            };
-            (message, hint)
-        }
-        "not_authorized" => {
-            let also = if cx.tried.is_empty() {
-                String::new()
-            } else {
-                format!(" Also tried, and refused too: {}.", cx.tried.iter().map(|t| t.words()).collect::<Vec<_>>().join(", "))
-            };
-            (
-                format!("Apple did not accept this key{status}. Apple gives the same answer for every kind of mismatch, so each point below is worth checking.{also}"),
-                not_authorized_hint(&cx.tried),
-            )
-        }
-        "key_is_individual" => (
-            "Apple accepts this key as an individual key, not as a team key.".into(),
-            "An individual key belongs to one user and cannot manage certificates and provisioning profiles, so a platform that builds apps for you needs a team key: create one under Team Keys in App Store Connect. To use this key anyway, test it as an individual key.".into(),
-        ),
-        "key_is_team" => (
-            "Apple accepts this key as a team key, not as an individual key.".into(),
-            "Test it again as a team key, with the Issuer ID from the top of the Team Keys page in App Store Connect.".into(),
-        ),
-        "key_id_from_file_name" => {
-            let accepted = cx.accepted_key_id.as_deref().unwrap_or("the one in the file name");
-            (
-                format!("Apple accepts this key with the Key ID in its file name, {accepted}, not with {}.", cx.given_key_id),
-                format!("Use {accepted} as the Key ID, then test again."),
-            )
-        }
-        "clock_skew" => {
-            let off = cx.clock_offset_s.unwrap_or(0);
-            let (amount, dir) = (human_secs(off.unsigned_abs()), if off > 0 { "behind" } else { "ahead of" });
-            (
-                format!("Apple refused the key, and this computer's clock is about {amount} {dir} Apple's clock. Apple refuses sign-ins from a clock that is off."),
-                if cx.tried.contains(&FollowUp::AppleClock) {
-                    "Turn on automatic date and time (\"Set time automatically\") in your system settings. Signed on Apple's clock the key was still refused, so also check the Key ID, the Issuer ID, and that the key is not revoked.".into()
-                } else {
-                    "Turn on automatic date and time (\"Set time automatically\") in your system settings, then verify again.".into()
-                },
-            )
-        }
-        "forbidden_role" => (
-            "The key is genuine, but its access level (role) is too low for this request.".into(),
-            "A key's role cannot be changed: create a new Team key with Admin access in App Store Connect → Users and Access → Integrations, then revoke this one.".into(),
-        ),
-        "agreement_required" => (
-            "Apple is blocking this account until the Account Holder accepts an updated agreement.".into(),
-            "The Account Holder should sign in to App Store Connect, open Business (or the Apple Developer account), accept the latest agreement, then verify again. A new key will not help.".into(),
-        ),
-        "forbidden" => {
-            let code = cx.apple_code.as_deref().map(|c| format!(", code {c}")).unwrap_or_default();
-            (
-                format!("Apple refused this request for this key (HTTP 403{code})."),
-                "Check the key's access in App Store Connect → Users and Access → Integrations. If it keeps happening, create a new Team key with Admin access.".into(),
-            )
-        }
-        "rate_limited" => (
-            "Apple says this key has made too many requests in the last hour.".into(),
-            match cx.retry_after_s {
-                Some(s) => format!("Wait about {} and try again. Apple counts requests per key over a rolling hour.", human_secs(s)),
-                None => "Wait a few minutes and try again. Apple counts requests per key over a rolling hour.".into(),
-            },
-        ),
-        "apple_unavailable" => (
-            format!("App Store Connect is having trouble right now{status}."),
-            "This is on Apple's side, not a problem with your key. Try again in a few minutes.".into(),
-        ),
-        "network_unreachable" => (
-            format!("Could not reach App Store Connect at {}.", cx.host),
-            "Check the internet connection (and any VPN, proxy or firewall), then try again.".into(),
-        ),
-        "network_timeout" => (
-            "App Store Connect did not answer in time.".into(),
-            "Check the internet connection and try again; on a slow or filtered network, try another one.".into(),
-        ),
-        "tls_error" => (
-            format!("A secure (HTTPS) connection to {} could not be set up.", cx.host),
-            "Check that this computer's date is right and that no security software or proxy intercepts secure connections, then try again.".into(),
-        ),
-        "apple_bad_response" => (
-            format!("App Store Connect answered with something unexpected{status}."),
-            "Try again in a few minutes. If the API address was changed from Apple's, check that it points at the App Store Connect API.".into(),
-        ),
-        other => match &cx.stopped_by {
-            Some(p) if p.code.as_str() == other => (p.message.clone(), p.hint.clone()),
-            _ => (format!("Verification stopped ({other})."), "Check the settings and try again.".into()),
-        },
-    }
-}
-
-/// "45 seconds", "10 minutes", "2 hours".
-fn human_secs(s: u64) -> String {
-    match s {
-        0..=119 => format!("{s} seconds"),
-        120..=7199 => format!("{} minutes", (s + 30) / 60),
-        _ => format!("{} hours", s.saturating_add(1800) / 3600),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::problem::Class;
 
     #[test]
     fn answers_are_printable() {
@@ -386,37 +223,5 @@ mod tests {
         assert!(parse_apps(b"<html>").is_none());
         assert!(parse_apps(br#"{"errors":[]}"#).is_none());
         assert_eq!(parse_apps(br#"{"data":[]}"#).unwrap().0, 0);
-    }
-
-    #[test]
-    fn every_outcome_has_words_and_a_class() {
-        for code in [
-            "valid",
-            "not_authorized",
-            "clock_skew",
-            "key_is_individual",
-            "key_is_team",
-            "key_id_from_file_name",
-            "forbidden_role",
-            "agreement_required",
-            "forbidden",
-            "rate_limited",
-            "apple_unavailable",
-            "network_unreachable",
-            "network_timeout",
-            "tls_error",
-            "apple_bad_response",
-        ] {
-            let (m, h) = describe(code, &Context::default());
-            assert!(
-                !m.is_empty() && !h.is_empty() && !m.contains("Verification stopped"),
-                "{code}"
-            );
-            let class = crate::core::problem::Code::parse(code).map(|c| c.class());
-            assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer | Class::Usage)), "{code}");
-        }
-        assert_eq!(human_secs(600), "10 minutes");
-        assert_eq!(human_secs(86_400), "24 hours");
-        assert_ne!(human_secs(u64::MAX), "0 hours");
     }
 }

@@ -1,7 +1,7 @@
 //! Writing a key for CI tools: fastlane's `api_key.json`, the `AuthKey_<ID>.p8`
 //! where `xcrun altool`/`notarytool` look, a `.env` file for
 //! codemagic-cli-tools and the Go `asc` CLI, and the `.p8` with what to run for
-//! xcodebuild, EAS and GitHub secrets (`tools.rs`).
+//! xcodebuild, EAS and GitHub secrets (`tools.rs`). Each format is one entry in `formats.rs`.
 //!
 //! Every file goes through `fsutil::write_private_file`: mode 0600, temp file
 //! + rename in the same folder, never replacing a file without `force`.
@@ -13,52 +13,28 @@
 //! The PEM alphabet has no `"`, `$`, `` ` `` or `\`, so no escaping is needed.
 
 use crate::core::credentials::Credentials;
-use crate::core::fsutil::{create_private_dir, refuse_symlinked_dir, tighten_private_dir, write_private_file, Overwrite};
+use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
 use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
 use base64ct::{Base64, Encoding};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
+mod formats;
+mod gh;
+mod placement;
 mod tools;
+
+pub use formats::{menu, names, render, ExportFormat, FormatSpec, MenuEntry, FORMATS};
+
+pub use gh::{message as secrets_message, set_secrets, set_secrets_not_github};
+pub use placement::{altool_dir, altool_file_name, default_path, exports_dir, wizard_folder};
+use placement::default_file_name;
 
 /// fastlane refuses tokens living longer than 20 minutes; 1200 s is its maximum.
 pub const FASTLANE_DURATION_S: u32 = 1200;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    Fastlane,
-    Altool,
-    Env,
-    /// The `.p8` and xcodebuild's `-authenticationKeyPath/-ID/-IssuerID` flags.
-    Xcodebuild,
-    /// The `.p8` and the `eas.json` submit fields.
-    Eas,
-    /// The `.p8` and the `gh secret set` commands for the `env` export's names.
-    Github,
-}
-
-impl std::str::FromStr for ExportFormat {
-    type Err = Problem;
-    fn from_str(s: &str) -> Result<Self, Problem> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "fastlane" => Ok(ExportFormat::Fastlane),
-            "altool" | "notarytool" => Ok(ExportFormat::Altool),
-            "env" | "dotenv" | ".env" => Ok(ExportFormat::Env),
-            "xcodebuild" | "xcode" => Ok(ExportFormat::Xcodebuild),
-            "eas" | "expo" => Ok(ExportFormat::Eas),
-            "github" | "gh" => Ok(ExportFormat::Github),
-            _ => Err(Problem::new(
-                Code::UnknownFormat,
-                format!("\"{s}\" is not an export format."),
-                "Use fastlane, altool, env, xcodebuild, eas or github.",
-            )),
-        }
-    }
-}
 
 /// What was written. Holds no key material.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,7 +42,7 @@ pub struct Exported {
     pub format: ExportFormat,
     #[serde(serialize_with = "crate::core::text::serialize_path")]
     pub path: PathBuf,
-    /// Command lines to print (altool / notarytool); empty for other formats.
+    /// What to run or paste next (the format's `commands` in `FORMATS`); may be empty.
     pub commands: Vec<String>,
     /// Things the user should know (e.g. "keep this file out of git").
     pub notes: Vec<String>,
@@ -78,61 +54,19 @@ pub struct Exported {
 impl Exported {
     /// One line saying what was written where, the same in the CLI and the wizard.
     pub fn message(&self) -> String {
-        let what = match self.format {
-            ExportFormat::Fastlane => "fastlane API key file",
-            ExportFormat::Altool => "Key file for altool and notarytool",
-            ExportFormat::Env => ".env file",
-            ExportFormat::Xcodebuild => "Key file for xcodebuild",
-            ExportFormat::Eas => "Key file for EAS Submit",
-            ExportFormat::Github => "Key file for GitHub secrets",
-        };
-        format!("{what} written to {}", self.path.display())
+        format!("{} written to {}", self.format.spec().what, self.path.display())
     }
 
     /// The heading over `commands`: EAS's are fields to paste, the others lines to run.
     pub fn commands_title(&self) -> &'static str {
-        if self.format == ExportFormat::Eas { "Fields for eas.json:" } else { "Commands for this key:" }
+        self.format.spec().commands_title
     }
-}
-
-/// Where a format goes when no `--out` is given: fastlane and env in the
-/// current folder, altool in `~/.appstoreconnect/private_keys/`.
-pub fn default_path(format: ExportFormat, key_id: &str) -> Result<PathBuf, Problem> {
-    Ok(match format {
-        ExportFormat::Altool => altool_dir()?.join(default_file_name(format, key_id)),
-        _ => PathBuf::from(default_file_name(format, key_id)),
-    })
-}
-
-/// The file name a format gets inside a folder.
-fn default_file_name(format: ExportFormat, key_id: &str) -> String {
-    match format {
-        ExportFormat::Fastlane => format!("asc_api_key_{key_id}.json"),
-        ExportFormat::Env => format!("asc_api_key_{key_id}.env"),
-        ExportFormat::Altool | ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => altool_file_name(key_id),
-    }
-}
-
-/// `~/.appstoreconnect/private_keys`, one of the folders altool searches.
-pub fn altool_dir() -> Result<PathBuf, Problem> {
-    dirs::home_dir()
-        .map(|h| h.join(".appstoreconnect").join("private_keys"))
-        .ok_or_else(|| {
-            Problem::new(
-                Code::StorageUnavailable,
-                "Could not find your home folder.",
-                "Name the folder to write the key to.",
-            )
-            .way_out(WayOut::OutFolder)
-        })
-}
-
-pub fn altool_file_name(key_id: &str) -> String {
-    format!("AuthKey_{key_id}.p8")
 }
 
 /// Write one export. `out` may be a file or an existing folder (the default
-/// file name is then used inside it).
+/// file name is then used inside it); `None` is the private default folder (`placement.rs`).
+/// A place inside a git work tree that git does not ignore is refused unless `out` named it
+/// (then written, with a note). The path is made absolute, so every line printed names it fully.
 pub fn export(
     req: &Credentials<'_>,
     format: ExportFormat,
@@ -144,14 +78,13 @@ pub fn export(
         Some(p) => p.to_owned(),
         None => default_path(format, req.key_id)?,
     };
-    if format == ExportFormat::Altool && out.is_none() {
-        // Both ~/.appstoreconnect and private_keys are ours to create and make private.
-        let dir = altool_dir()?;
-        if let Some(parent) = dir.parent() {
-            refuse_symlinked_dir(parent)?;
-        }
-        create_private_dir(&dir)?;
-        tighten_private_dir(&dir);
+    let path = std::path::absolute(&path).unwrap_or(path);
+    let exposed = placement::exposed_in(&path);
+    if let (Some(root), None) = (&exposed, out) {
+        return Err(placement::in_repository(&path, root));
+    }
+    if out.is_none() {
+        placement::make_default_dir(format)?;
     }
     let overwrite = if force {
         Overwrite::Replace
@@ -166,37 +99,12 @@ pub fn export(
     let mut notes = vec![
         "The file contains your private key: keep it secret and out of version control.".to_owned(),
     ];
-    let mut commands = Vec::new();
+    let spec = format.spec();
+    let commands = (spec.commands)(req.key_id, req.issuer_id, &path);
+    notes.extend((spec.notes)(req, &path));
     let warnings = platform_warnings(format, req.key_id);
-    match format {
-        ExportFormat::Altool => {
-            commands = altool_commands(req.key_id, req.issuer_id, &path);
-            let name_ok = path
-                .file_name()
-                .is_some_and(|n| n == altool_file_name(req.key_id).as_str());
-            if !name_ok {
-                notes.push(format!(
-                    "altool only finds keys named {}; rename the file or tools will not see it.",
-                    altool_file_name(req.key_id)
-                ));
-            }
-        }
-        ExportFormat::Fastlane => {
-            notes.push(format!(
-                "Use it with: app_store_connect_api_key(key_filepath: …) or api_key_path: \"{}\"",
-                path.display()
-            ));
-        }
-        ExportFormat::Env => {
-            notes.push(format!(
-                "Load it with: set -a; . {}; set +a   (or any dotenv loader)",
-                shell_quote(&path.display().to_string())
-            ));
-        }
-        ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => {
-            commands = tools::lines(format, req.key_id, req.issuer_id, &path);
-            notes.extend(tools::note(format, req.kind == KeyKind::Individual));
-        }
+    if let Some(root) = &exposed {
+        notes.push(placement::in_repository_note(root));
     }
     if req.kind == KeyKind::Individual {
         notes.push("This is an individual key: it has no Issuer ID, and Apple does not let it notarize or manage signing.".to_owned());
@@ -215,7 +123,7 @@ pub fn export(
 /// elsewhere the file is still written, because it is meant to be copied to a
 /// Mac, but the commands cannot run here and the result must say so.
 pub fn platform_warnings(format: ExportFormat, key_id: &str) -> Vec<Problem> {
-    if format == ExportFormat::Altool && !cfg!(target_os = "macos") {
+    if format.spec().xcrun && !cfg!(target_os = "macos") {
         vec![xcrun_macos_only(key_id)]
     } else {
         Vec::new()
@@ -235,17 +143,6 @@ fn xcrun_macos_only(key_id: &str) -> Problem {
     )
 }
 
-/// The file content for a format.
-pub fn render(req: &Credentials<'_>, format: ExportFormat) -> Zeroizing<String> {
-    match format {
-        ExportFormat::Altool | ExportFormat::Xcodebuild | ExportFormat::Eas | ExportFormat::Github => {
-            Zeroizing::new(req.key.canonical_pem().to_owned())
-        }
-        ExportFormat::Fastlane => render_fastlane(req),
-        ExportFormat::Env => render_env(req),
-    }
-}
-
 #[derive(Serialize)]
 struct FastlaneJson<'a> {
     key_id: &'a str,
@@ -256,7 +153,7 @@ struct FastlaneJson<'a> {
     in_house: bool,
 }
 
-fn render_fastlane(req: &Credentials<'_>) -> Zeroizing<String> {
+pub(super) fn render_fastlane(req: &Credentials<'_>) -> Zeroizing<String> {
     let json = FastlaneJson {
         key_id: req.key_id,
         issuer_id: req.issuer_id,
@@ -268,7 +165,7 @@ fn render_fastlane(req: &Credentials<'_>) -> Zeroizing<String> {
     crate::core::wipe::json_pretty(&json).unwrap_or_default()
 }
 
-fn render_env(req: &Credentials<'_>) -> Zeroizing<String> {
+pub(super) fn render_env(req: &Credentials<'_>) -> Zeroizing<String> {
     let pem = req.key.canonical_pem();
     let b64 = Zeroizing::new(Base64::encode_string(pem.as_bytes()));
     let issuer = req.issuer_id.unwrap_or("");

@@ -6,8 +6,10 @@
 //! 8-4-4-4-12 hex but *not* RFC 4122 UUIDs, so no version/variant checks.
 
 mod normalize;
+mod winner;
 
-pub use normalize::{key_id_from_file_name, normalize_issuer_id, normalize_key_id, normalize_key_id_as, Normalized};
+pub use winner::{winners, IdSources, Winners};
+pub use normalize::{is_key_id, key_id_from_file_name, normalize_issuer_id, normalize_key_id, normalize_key_id_as, Normalized};
 
 use crate::core::credentials::Credentials;
 use crate::core::key::PrivateKey;

@@ -16,6 +16,13 @@ const KEY_ID_LEN: usize = 10;
 const WHERE_IDS_ARE: &str =
     "App Store Connect → Users and Access → Integrations → App Store Connect API";
 
+/// The Key ID rule, the only copy: Apple's Key IDs are 10 characters, A–Z and 0–9 (observed),
+/// as Apple writes them. The normalisers below word what is wrong when a value breaks it; anything
+/// else that asks "is this a Key ID?" (the key check's "you gave an ID, not a key") asks this.
+pub fn is_key_id(s: &str) -> bool {
+    s.len() == KEY_ID_LEN && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// `2X9R4HXF34`: 10 characters, A–Z and 0–9, after trimming, unquoting and upper-casing.
 ///
 /// A pasted file name (`AuthKey_2X9R4HXF34.p8`) is accepted too: merchants
@@ -121,7 +128,7 @@ pub fn normalize_issuer_id(raw: &str) -> Result<Normalized, Problem> {
             hint,
         ));
     }
-    if value.len() == KEY_ID_LEN && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if is_key_id(&value.to_ascii_uppercase()) {
         return Err(Problem::new(
             Code::IssuerIdFormat,
             format!("“{value}” looks like a Key ID, not an Issuer ID."),
@@ -290,6 +297,14 @@ mod tests {
         let n = normalize_key_id("“2X9R4HXF34”").unwrap();
         assert_eq!(n.value, "2X9R4HXF34");
         assert_eq!(n.notes.len(), 1);
+    }
+
+    #[test]
+    fn the_key_id_rule_is_what_the_normaliser_accepts_as_is() {
+        for id in ["2X9R4HXF34", "2x9r4hxf34", "2X9R4HXF3", "2X9R4HXF345", "2X9R4-XF34", "ÉX9R4HXF34"] {
+            let as_is = normalize_key_id(id).is_ok_and(|n| n.value == id);
+            assert_eq!(is_key_id(id), as_is, "{id}");
+        }
     }
 
     #[test]

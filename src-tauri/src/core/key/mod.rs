@@ -4,14 +4,20 @@
 //!
 //! - `read`: bounded reading from a path or stdin.
 //! - `repair`: text-level fixes (BOM, CRLF, `\n`, quotes, wrapping, base64 file, fastlane JSON).
+//! - `transit`, `wild`, `mail`: what the way a key travelled did (UTF-16, RTF, autocorrect, HTML,
+//!   e-mail), undone first; `transit` also blames a damaged key on that way.
 //! - `parse`: DER-level classification and strict P-256 parsing.
 //! - `report`: the report type and the `check` entry point.
 
+mod mail;
 mod parse;
+mod pem;
 mod private_key;
 pub mod read;
 mod repair;
 pub mod report;
+mod transit;
+mod wild;
 
 pub use private_key::PrivateKey;
 pub use read::{read_path, read_reader, KeyBytes, MAX_INPUT_BYTES};

@@ -205,6 +205,33 @@ mod tests {
         assert!(key.pem.locked && key.pkcs8_der.locked, "both buffers locked");
     }
 
+    /// Issue 21 §5, as the review found it: every verify, save, upload and export clones the
+    /// selected key, and the small buffers of two copies share heap pages. Dropping one copy must
+    /// leave the other's pages locked (`lo` in `/proc/self/smaps`).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn dropping_a_clone_leaves_the_key_locked() {
+        use crate::core::process::tests::page_locked;
+        let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));
+        if !(key.pem.locked && key.pkcs8_der.locked) {
+            crate::core::process::tests::mlock_refused();
+            return;
+        }
+        // Enough copies that some share a page (about three fit in one).
+        let mut copies: Vec<PrivateKey> = (0..32).map(|_| key.clone()).collect();
+        let size = crate::core::process::page_size();
+        let pages = |k: &PrivateKey| [k.pem.as_ptr() as usize / size, k.pkcs8_der.as_ptr() as usize / size];
+        let shared = (1..copies.len())
+            .flat_map(|j| (0..j).map(move |i| (i, j)))
+            .find(|&(i, j)| pages(&copies[i]).iter().any(|p| pages(&copies[j]).contains(p)));
+        let (kept, gone) = shared.expect("two of 32 copies share a page");
+        drop(copies.remove(gone));
+        let k = &copies[kept];
+        assert!(page_locked(k.pem.as_ptr()), "the PEM's page was unlocked with another copy");
+        assert!(page_locked(k.pkcs8_der.as_ptr()), "the DER's page was unlocked with another copy");
+        assert!(page_locked(key.pem.as_ptr()) && page_locked(key.pkcs8_der.as_ptr()));
+    }
+
     #[test]
     fn canonical_form_matches_apples_shape() {
         let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));

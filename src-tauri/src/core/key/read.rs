@@ -100,19 +100,17 @@ pub fn too_large() -> Problem {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
     /// `VmLck` of this process in kB (Linux).
-    #[cfg(target_os = "linux")]
     fn locked_kb() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").unwrap();
         let line = status.lines().find(|l| l.starts_with("VmLck:")).unwrap();
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     }
 
-    #[cfg(target_os = "linux")]
     #[test]
     fn key_buffers_are_locked_in_ram_while_held() {
         let bytes = read_reader(&[b'k'; 1000][..]).unwrap();

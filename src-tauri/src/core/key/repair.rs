@@ -2,11 +2,14 @@
 //! secret stores do to a `.p8`, then hand the DER to `parse`.
 //!
 //! Each repair records a note; anything unrecoverable becomes one specific
-//! problem. The order matters: BOM → line endings → outer whitespace →
+//! problem. The order matters: BOM → UTF-16 (`transit`) → line endings →
+//! transport (RTF, e-mail, HTML, word processors: `wild`, `mail`) → outer whitespace →
 //! quotes → fastlane JSON → literal `\n` → PEM block, or, without a PEM
 //! block, a base64-encoded file or a bare base64 body.
 
 use super::parse::{self, Parsed};
+use super::pem::from_pem;
+use super::{transit, wild};
 use crate::core::problem::{Code, WayOut};
 use crate::core::{Note, Problem};
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
@@ -22,7 +25,7 @@ pub(crate) struct Found {
 }
 
 impl Found {
-    fn note(&mut self, code: Code, message: &str) {
+    pub(super) fn note(&mut self, code: Code, message: &str) {
         if !self.notes.iter().any(|n| n.code == code) {
             self.notes.push(Note::new(code, message));
         }
@@ -36,7 +39,7 @@ const MIN_BASE64_LEN: usize = 32;
 
 /// Find the key in raw input bytes, repairing on the way.
 pub(crate) fn find_key(bytes: &[u8], found: &mut Found) -> Result<Parsed, Problem> {
-    from_bytes(bytes, found, 0)
+    from_bytes(bytes, found, 0).map_err(|p| transit::blame(p, &found.notes))
 }
 
 fn from_bytes(bytes: &[u8], found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
@@ -52,6 +55,18 @@ fn from_bytes(bytes: &[u8], found: &mut Found, depth: u8) -> Result<Parsed, Prob
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(empty());
+    }
+    if let Some(decoded) = transit::utf16(bytes) {
+        let decoded = decoded?;
+        found.note(
+            Code::Utf16Decoded,
+            "The file was saved as UTF-16 text (as Windows PowerShell 5 writes it); it was read as plain text.",
+        );
+        return match text_of(decoded.as_bytes()) {
+            _ if decoded.trim().is_empty() => Err(empty()),
+            Some(text) => from_text(text, found, depth),
+            None => Err(not_a_key_default()),
+        };
     }
     match text_of(bytes) {
         Some(text) => from_text(text, found, depth),
@@ -80,14 +95,13 @@ fn from_binary(bytes: &[u8]) -> Result<Parsed, Problem> {
         );
         return Ok(parsed);
     }
+    if let Some(problem) = transit::word_document(bytes) {
+        return Err(problem);
+    }
     Err(match bytes {
         [b'P', b'K', 3, 4, ..] => not_a_key(
             "This is a ZIP archive, not a key.",
             "Unzip it and choose the AuthKey_XXXXXXXXXX.p8 file inside.",
-        ),
-        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => not_a_key(
-            "This file was saved as UTF-16 text, which no key tool reads.",
-            "Use the original .p8 file, or save the text again as plain text (UTF-8).",
         ),
         _ => not_a_key_default(),
     })
@@ -103,7 +117,38 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
         // Rebinding drops (and so zeroizes) the previous copy; one pass, one sized buffer.
         text = wipe::replaced(&text, &[("\r\n", "\n"), ("\r", "\n")]);
     }
-    note_outer_whitespace(&text, found);
+    let plain_notes = found.notes.clone();
+    let plain_ids = (found.json_key_id.clone(), found.json_issuer_id.clone());
+    let mut undone = Zeroizing::new(String::with_capacity(text.len()));
+    undone.push_str(&text);
+    if let Some(attached) = wild::undo(&mut undone, found, depth < MAX_DEPTH) {
+        return from_bytes(&attached, found, depth + 1);
+    }
+    if found.notes.len() == plain_notes.len() {
+        note_outer_whitespace(&text, found);
+        return from_plain(&text, found, depth);
+    }
+    // Space around a decoded page or document is the decoder's, not damage to the key.
+    let result = from_plain(&undone, found, depth);
+    if result.is_ok() {
+        return result;
+    }
+    // A plain key in text that only looked transported (a stray "=3D" or "<a" around it): the
+    // text as given wins when it holds the key.
+    let mut plain = Found { notes: plain_notes, json_key_id: plain_ids.0, json_issuer_id: plain_ids.1 };
+    note_outer_whitespace(&text, &mut plain);
+    match from_plain(&text, &mut plain, depth) {
+        Ok(parsed) => {
+            *found = plain;
+            Ok(parsed)
+        }
+        Err(_) => result,
+    }
+}
+
+/// The text after the transport repairs: quotes, fastlane JSON, `\n` escapes, then the PEM block
+/// or base64.
+fn from_plain(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem> {
     let mut body: &str = text.trim();
 
     if let Some(inner) = strip_quotes(body) {
@@ -161,7 +206,7 @@ fn strip_quotes(s: &str) -> Option<&str> {
     let last = s.chars().next_back()?;
     let pair = matches!(
         (first, last),
-        ('"', '"') | ('\'', '\'') | ('`', '`') | ('“', '”')
+        ('"', '"') | ('\'', '\'') | ('`', '`') | ('“' | '”' | '„', '”' | '“') | ('‘' | '‚', '’' | '‘') | ('«', '»')
     );
     (pair && s.len() >= first.len_utf8() + last.len_utf8())
         .then(|| &s[first.len_utf8()..s.len() - last.len_utf8()])
@@ -200,196 +245,6 @@ fn from_json(text: &str, found: &mut Found, depth: u8) -> Option<Result<Parsed, 
         )));
     }
     Some(from_bytes(key.as_bytes(), found, depth + 1))
-}
-
-/// A PEM block: pick the one key, check its framing, decode its body.
-fn from_pem(text: &str, found: &mut Found) -> Result<Parsed, Problem> {
-    let blocks = begin_markers(text)?;
-    let keys: Vec<&Begin> = blocks
-        .iter()
-        .filter(|b| b.label.contains("PRIVATE KEY"))
-        .collect();
-    if keys.len() > 1 {
-        return Err(Problem::new(
-            Code::MultipleKeys,
-            format!(
-                "This file holds {} private keys; an App Store Connect key file holds exactly one.",
-                keys.len()
-            ),
-            "Choose the AuthKey_XXXXXXXXXX.p8 file for the one key you want to use.",
-        ));
-    }
-    let chosen =
-        match keys.first() {
-            Some(k) => *k,
-            None => match blocks.iter().find(|b| b.label != "EC PARAMETERS") {
-                Some(b) => b,
-                None => return Err(not_a_key(
-                    "This file holds only curve parameters, no key.",
-                    "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
-                )),
-            },
-        };
-
-    // Decide by label first: these are wrong whatever their body holds.
-    let label = chosen.label.as_str();
-    match label {
-        "ENCRYPTED PRIVATE KEY" => return Err(parse::encrypted()),
-        "RSA PRIVATE KEY" => return Err(parse::rsa()),
-        "PUBLIC KEY" | "RSA PUBLIC KEY" | "EC PUBLIC KEY" => return Err(parse::public_key()),
-        "CERTIFICATE" | "TRUSTED CERTIFICATE" | "X509 CERTIFICATE" | "PKCS7" => return Err(parse::certificate()),
-        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
-            return Err(Problem::new(
-                Code::CertificateNotKey,
-                "This is a certificate signing request (a .certSigningRequest), not an API key.",
-                "API keys are created in App Store Connect → Users and Access → Integrations; download the .p8 file there.",
-            ))
-        }
-        "OPENSSH PRIVATE KEY" => return Err(parse::wrong_key_type("an SSH key")),
-        "DSA PRIVATE KEY" => return Err(parse::wrong_key_type("a DSA key")),
-        l if l.starts_with("PGP ") => return Err(parse::wrong_key_type("a PGP key")),
-        _ => {}
-    }
-
-    let rest = &text[chosen.body_start..];
-    let Some(end) = rest.find("-----END") else {
-        return Err(Problem::new(
-            Code::Truncated,
-            "The key is cut off: it has a BEGIN line but no END line.",
-            "Copy the whole file again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
-        ));
-    };
-    let section = &rest[..end];
-    if section.contains("-----BEGIN") {
-        return Err(Problem::new(
-            Code::Truncated,
-            "The key is cut off: its END line is missing before the next block starts.",
-            "Copy the whole key again, down to the “-----END PRIVATE KEY-----” line, or use the original .p8 file.",
-        ));
-    }
-    if section
-        .lines()
-        .any(|l| l.contains("Proc-Type:") || l.contains("DEK-Info:"))
-    {
-        return Err(parse::encrypted());
-    }
-    if chosen.indented {
-        found.note(
-            Code::WhitespaceTrimmed,
-            "Extra spaces, indentation or blank lines were removed.",
-        );
-    }
-    if section.chars().any(invisible) {
-        found.note(
-            Code::WhitespaceTrimmed,
-            "Extra spaces, indentation or blank lines were removed.",
-        );
-        let visible = wipe::filtered(section, |c| !invisible(c));
-        note_layout(&visible, found);
-    } else {
-        note_layout(section, found);
-    }
-
-    let body = wipe::filtered(section, |c| !c.is_whitespace() && !invisible(c));
-    if body.is_empty() {
-        return Err(Problem::new(
-            Code::Truncated,
-            "The key is empty: there is nothing between its BEGIN and END lines.",
-            "Use the original .p8 file as downloaded from App Store Connect.",
-        ));
-    }
-    let der = decode_wiped::<Base64>(&body).ok_or_else(bad_base64)?;
-    parse::parse_der(&der)
-}
-
-struct Begin {
-    label: String,
-    /// Byte offset just after `-----BEGIN <label>-----`.
-    body_start: usize,
-    /// Spaces or tabs before the BEGIN marker on its line.
-    indented: bool,
-}
-
-fn begin_markers(text: &str) -> Result<Vec<Begin>, Problem> {
-    const OPEN: &str = "-----BEGIN ";
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(pos) = text[from..].find(OPEN) {
-        let start = from + pos;
-        let after = start + OPEN.len();
-        let Some(close) = text[after..].find("-----") else {
-            return Err(damaged_marker());
-        };
-        let label = &text[after..after + close];
-        if label.contains('\n') || label.len() > 64 {
-            return Err(damaged_marker());
-        }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let prefix = &text[line_start..start];
-        out.push(Begin {
-            label: label.trim().to_owned(),
-            body_start: after + close + 5,
-            indented: !prefix.is_empty() && prefix.chars().all(|c| c == ' ' || c == '\t'),
-        });
-        from = after + close + 5;
-    }
-    Ok(out)
-}
-
-/// Zero-width characters that rich-text editors and web pages slip into copied text.
-fn invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
-}
-
-/// Compare the body's layout with Apple's (lines of 64, markers on their own
-/// lines) and note what had to be fixed.
-fn note_layout(section: &str, found: &mut Found) {
-    const REWRAPPED: &str =
-        "The key's text was re-wrapped into the standard lines of 64 characters.";
-    const TRIMMED: &str = "Extra spaces, indentation or blank lines were removed.";
-    if !section.contains('\n') {
-        found.note(Code::Rewrapped, REWRAPPED);
-        return;
-    }
-    let lines: Vec<&str> = section.split('\n').collect();
-    let (first, last) = (lines[0], lines[lines.len() - 1]);
-    let mut rewrapped = false;
-    let mut trimmed = false;
-    for edge in [first, last] {
-        if !edge.trim().is_empty() {
-            rewrapped = true; // body text on the BEGIN or END line
-        } else if !edge.is_empty() {
-            trimmed = true; // trailing spaces after BEGIN, indentation before END
-        }
-    }
-    let middle = &lines[1..lines.len().saturating_sub(1).max(1)];
-    let mut widths = Vec::new();
-    for line in middle {
-        let t = line.trim();
-        if t.is_empty() || t != *line {
-            trimmed = true;
-        }
-        if t.contains(char::is_whitespace) {
-            rewrapped = true;
-        }
-        if !t.is_empty() {
-            widths.push(t.len());
-        }
-    }
-    if let Some((last_width, full)) = widths.split_last() {
-        if full.iter().any(|w| *w != 64) || *last_width > 64 {
-            rewrapped = true;
-        }
-    }
-    if rewrapped {
-        found.note(Code::Rewrapped, REWRAPPED);
-    }
-    if trimmed {
-        found.note(Code::WhitespaceTrimmed, TRIMMED);
-    }
 }
 
 /// No PEM block: the whole file base64-encoded once, a bare body, or no key at all.
@@ -439,7 +294,7 @@ fn decode_any_base64(s: &str) -> Option<Zeroizing<Vec<u8>>> {
 
 /// `s` decoded into a wiped buffer of `s.len()` bytes (never less than the output), so neither
 /// the result nor a failed try's partial output is left in freed memory (`decode_vec` would).
-fn decode_wiped<E: Encoding>(s: &str) -> Option<Zeroizing<Vec<u8>>> {
+pub(super) fn decode_wiped<E: Encoding>(s: &str) -> Option<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(vec![0u8; s.len()]);
     let n = E::decode(s, &mut buf).ok()?.len();
     buf.truncate(n);
@@ -458,11 +313,7 @@ fn id_lookalike(s: &str) -> Option<Problem> {
         )
         .way_out(WayOut::GiveIssuerId));
     }
-    if unquoted.len() == 10
-        && unquoted
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if crate::core::ids::is_key_id(unquoted) {
         return Some(not_a_key(
             "This looks like a Key ID, not a key.",
             "Give the Key ID on its own and choose the .p8 key file.",
@@ -480,7 +331,7 @@ pub(crate) fn empty() -> Problem {
     )
 }
 
-fn bad_base64() -> Problem {
+pub(super) fn bad_base64() -> Problem {
     Problem::new(
         Code::BadBase64,
         "The key's text has been damaged: it contains characters or a length a key cannot have.",
@@ -488,7 +339,7 @@ fn bad_base64() -> Problem {
     )
 }
 
-fn damaged_marker() -> Problem {
+pub(super) fn damaged_marker() -> Problem {
     not_a_key(
         "The key's BEGIN or END line is damaged, so the key cannot be found.",
         "Use the original .p8 file; its first line must read -----BEGIN PRIVATE KEY-----.",
@@ -502,42 +353,13 @@ fn not_a_key_default() -> Problem {
     )
 }
 
-fn not_a_key(message: &str, hint: &str) -> Problem {
+pub(super) fn not_a_key(message: &str, hint: &str) -> Problem {
     Problem::new(Code::NotAKey, message, hint)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(found: &Found) -> Vec<&str> {
-        found.notes.iter().map(|n| n.code.as_str()).collect()
-    }
-
-    #[test]
-    fn layout_notes() {
-        let mut f = Found::default();
-        note_layout(
-            &format!("\n{}\n{}\n", "A".repeat(64), "A".repeat(8)),
-            &mut f,
-        );
-        assert!(codes(&f).is_empty());
-        let mut f = Found::default();
-        note_layout(&format!(" {} ", "A".repeat(72)), &mut f);
-        assert_eq!(codes(&f), ["rewrapped"]);
-        let mut f = Found::default();
-        note_layout(
-            &format!("\n  {}\n\n  {}\n  ", "A".repeat(64), "A".repeat(8)),
-            &mut f,
-        );
-        assert_eq!(codes(&f), ["whitespace_trimmed"]);
-        let mut f = Found::default();
-        note_layout(
-            &format!("\n{}\n{}\n", "A".repeat(76), "A".repeat(8)),
-            &mut f,
-        );
-        assert_eq!(codes(&f), ["rewrapped"]);
-    }
 
     #[test]
     fn quotes() {

@@ -5,10 +5,8 @@
 use super::read::{too_large, MAX_INPUT_BYTES};
 use super::repair::{self, Found};
 use super::{parse, PrivateKey};
-use crate::core::ids::{
-    key_id_from_file_name, key_id_mismatch, normalize_issuer_id, normalize_key_id, normalize_key_id_as, KeyKind, Normalized,
-};
-use crate::core::problem::{Code, Words};
+use crate::core::ids::{winners, IdSources, KeyKind};
+use crate::core::problem::Words;
 use crate::core::{Note, Problem};
 use serde::Serialize;
 
@@ -132,117 +130,22 @@ fn trial_signature_works(key: &PrivateKey) -> bool {
     key.verify_es256(MESSAGE, &key.sign_es256(MESSAGE))
 }
 
-/// Given IDs win; a fastlane JSON pre-fills; the file name fills what is left.
-/// Disagreements become warnings. A malformed ID is a problem only when the
-/// caller gave it; otherwise it is a warning.
+/// The IDs the check reports: which wins is decided in `core::ids::winners` (given, else a
+/// fastlane JSON's, else the file name's).
 fn reconcile_ids(input: &CheckInput<'_>, found: &Found, report: &mut Report) {
-    let mut report_warning = Vec::new();
-    // Key ID.
-    let kind = input.kind;
-    let mut key_id = given_id(input.key_id, |raw| {
-        let (normalized, warning) = normalize_key_id_as(raw, kind)?;
-        report_warning.extend(warning);
-        Ok(normalized)
-    }, report);
-    report.warnings.append(&mut report_warning);
-    let mut source = "given";
-    if let Some(raw) = &found.json_key_id {
-        match normalize_key_id(raw) {
-            Ok(n) => match &key_id {
-                Some(current) if *current != n.value => report.warnings.push(key_id_mismatch(
-                    "the fastlane JSON",
-                    &n.value,
-                    current,
-                    source,
-                )),
-                Some(_) => {}
-                None if input.key_id.is_none() => {
-                    key_id = Some(n.value);
-                    source = "the fastlane JSON";
-                }
-                None => {}
-            },
-            Err(p) => report.warnings.push(not_given_id(p, "the fastlane JSON")),
-        }
-    }
-    if let Some(name) = input.file_name {
-        // Callers should pass the bare name; tolerate a whole path anyway.
-        let name = std::path::Path::new(name)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(name);
-        if let Some(raw) = key_id_from_file_name(name) {
-            match normalize_key_id(&raw) {
-                Ok(n) => {
-                    match &key_id {
-                        Some(current) if *current != n.value => report
-                            .warnings
-                            .push(key_id_mismatch("the file name", &n.value, current, source)),
-                        Some(_) => {}
-                        None if input.key_id.is_none() => key_id = Some(n.value),
-                        None => {}
-                    }
-                }
-                Err(p) => report.warnings.push(not_given_id(p, "the file name")),
-            }
-        }
-        if name
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("subscriptionkey_")
-        {
-            report.warnings.push(Problem::new(
-                Code::SubscriptionKey,
-                "The file name says this is an In-App Purchase (subscription) key, not an App Store Connect API key.",
-                "Create a Team key in App Store Connect → Users and Access → Integrations → App Store Connect API and use its AuthKey_XXXXXXXXXX.p8.",
-            ));
-        }
-    }
-    report.key_id = key_id;
-
-    // Issuer ID.
-    let mut issuer = given_id(input.issuer_id, normalize_issuer_id, report);
-    if let Some(raw) = &found.json_issuer_id {
-        match normalize_issuer_id(raw) {
-            Ok(n) => match &issuer {
-                Some(current) if *current != n.value => report.warnings.push(Problem::new(
-                    Code::IssuerIdMismatch,
-                    format!("The fastlane JSON names Issuer ID {}, but {current} was given.", n.value),
-                    "Check the Issuer ID at the top of App Store Connect → Users and Access → Integrations; the given one is used.",
-                )),
-                Some(_) => {}
-                None if input.issuer_id.is_none() => issuer = Some(n.value),
-                None => {}
-            },
-            Err(p) => report.warnings.push(not_given_id(p, "the fastlane JSON")),
-        }
-    }
-    report.issuer_id = issuer;
-}
-
-/// An ID the caller gave, normalised: its notes are kept, and a malformed one
-/// is a problem (the user typed it, so it must not be silently replaced).
-fn given_id(
-    given: Option<&str>,
-    normalize: impl FnOnce(&str) -> Result<Normalized, Problem>,
-    report: &mut Report,
-) -> Option<String> {
-    match normalize(given?) {
-        Ok(n) => {
-            report.notes.extend(n.notes);
-            Some(n.value)
-        }
-        Err(p) => {
-            report.problems.push(p);
-            None
-        }
-    }
-}
-
-/// An ID problem from a source the user did not type: say where it came from.
-fn not_given_id(mut p: Problem, place: &str) -> Problem {
-    p.message = format!("In {place}: {}", p.message);
-    p
+    let won = winners(&IdSources {
+        key_id: input.key_id,
+        issuer_id: input.issuer_id,
+        kind: input.kind,
+        json_key_id: found.json_key_id.as_deref(),
+        json_issuer_id: found.json_issuer_id.as_deref(),
+        file_name: input.file_name,
+    });
+    report.key_id = won.key_id;
+    report.issuer_id = won.issuer_id;
+    report.notes.extend(won.notes);
+    report.problems.extend(won.problems);
+    report.warnings.extend(won.warnings);
 }
 
 #[cfg(test)]

@@ -27,8 +27,34 @@ pub fn embedded() -> Option<&'static Profile> {
         .as_ref()
 }
 
+/// A door through which someone could name another destination than the profile's.
+#[derive(Debug, Clone, Copy)]
+pub enum Door<'a> {
+    /// A settings file (`--config PATH`).
+    SettingsFile(&'a std::path::Path),
+    /// An upload address (`--to URL`).
+    Address(&'a str),
+}
+
+/// The one rule every door asks (settings files and `ASC_WIZARD_CONFIG` in `config::load`,
+/// `--config`, `--to`, a setup link's `upload_url`): a platform build sends keys only to its
+/// profile's destination. `Some(profile)` when this build's destination is fixed.
+pub fn fixed_destination() -> Option<&'static Profile> {
+    embedded()
+}
+
+/// A door names another destination: fine in the generic build, `destination_fixed` in a
+/// platform build.
+pub fn other_destination(door: Door<'_>) -> Result<(), Problem> {
+    let Some(profile) = fixed_destination() else { return Ok(()) };
+    Err(fixed(profile, &match door {
+        Door::SettingsFile(path) => format!("the settings file {}", path.display()),
+        Door::Address(to) => format!("the address {}", crate::core::destination::host_of(to)),
+    }))
+}
+
 /// A platform build was asked to send keys somewhere else (`--config`, `--to`): refused.
-pub fn fixed(profile: &Profile, what: &str) -> Problem {
+fn fixed(profile: &Profile, what: &str) -> Problem {
     Problem::new(
         Code::DestinationFixed,
         format!(
@@ -120,6 +146,17 @@ mod tests {
     use super::rules::*;
     use super::*;
 
+    #[test]
+    fn every_door_asks_the_one_fixed_destination_rule() {
+        let path = std::path::Path::new("/tmp/elsewhere.json");
+        for door in [Door::SettingsFile(path), Door::Address("https://elsewhere.example/keys")] {
+            match fixed_destination() {
+                None => assert!(other_destination(door).is_ok(), "the generic build takes {door:?}"),
+                Some(_) => assert_eq!(other_destination(door).unwrap_err().code, "destination_fixed"),
+            }
+        }
+    }
+
     fn example() -> Profile {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/platforms/example.json")).unwrap();
         check_text(&text, "example.json").unwrap()
@@ -148,6 +185,9 @@ mod tests {
             ("identifier", Box::new(|p| p.identifier = GENERIC_IDENTIFIER.into())),
             ("identifier", Box::new(|p| p.identifier = "acme".into())),
             ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("https".into()))),
+            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = None)),
+            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("asc-key-wizard".into()))),
+            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("Asc-Key-Wizard".into()))),
             ("required_capabilities", Box::new(|p| p.required_capabilities = vec!["everything".into()])),
             ("platform_name", Box::new(|p| p.platform_name = " ".into())),
             ("logo", Box::new(|p| p.logo_svg = Some("<svg onload=\"x()\"></svg>".into()))),
@@ -163,6 +203,22 @@ mod tests {
         let mut p = base.clone();
         p.logo_svg = Some("<svg viewBox=\"0 0 1 1\"><path d=\"M0 0\" fill=\"#000\" transform=\"rotate(1)\"/></svg>".into());
         assert!(rules::problems(&p).is_empty(), "{:?}", rules::problems(&p));
+    }
+
+    #[test]
+    fn a_release_build_refuses_http_in_any_case_and_another_profiles_scheme() {
+        let mut p = example();
+        for http in ["http://127.0.0.1:47615/upload", "HTTP://127.0.0.1:47615/upload", "Http://localhost/upload"] {
+            p.upload_url = http.into();
+            assert!(build_problems(&p, &[], false).iter().any(|f| f.starts_with("upload_url: http://")), "{http}");
+            assert!(build_problems(&p, &[], true).is_empty(), "{http} in a test build: {:?}", build_problems(&p, &[], true));
+        }
+        let p = example();
+        let known = vec![("example.other.keys".to_owned(), "acme-keys".to_owned()), (p.identifier.clone(), "acme-keys".to_owned())];
+        let found = build_problems(&p, &known, false);
+        assert!(found.iter().any(|f| f.starts_with("setup_link_scheme:") && f.contains("example.other.keys")), "{found:?}");
+        // The same platform's test profile (same identifier) may share its scheme.
+        assert!(build_problems(&p, &known[1..], false).is_empty());
     }
 
     #[test]

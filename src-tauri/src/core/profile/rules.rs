@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// The generic build's identifier: its keychain service and settings folder.
 pub const GENERIC_IDENTIFIER: &str = "dev.asckeywizard.wizard";
+/// The generic build's setup-link scheme: a platform build must name its own.
+pub const GENERIC_SCHEME: &str = "asc-key-wizard";
 
 /// The backgrounds the UI puts accent-coloured text on (`ui/styles.css`: `--bg`, `--panel`).
 pub const LIGHT_BACKGROUNDS: [&str; 2] = ["#f6f7f9", "#ffffff"];
@@ -133,6 +135,11 @@ pub fn problems(p: &Profile) -> Vec<String> {
             out.push(format!("required_capabilities: \"{cap}\" is not one of {CAPABILITIES:?}"));
         }
     }
+    match &p.setup_link_scheme {
+        None => out.push("setup_link_scheme: required: each platform names its own (a shared scheme would hand one platform's links to another's wizard)".into()),
+        Some(s) if s.eq_ignore_ascii_case(GENERIC_SCHEME) => out.push(format!("setup_link_scheme: \"{GENERIC_SCHEME}\" is the generic build's; name the platform's own")),
+        Some(_) => {}
+    }
     if let Some(scheme) = &p.setup_link_scheme {
         let ok = scheme.len() >= 3
             && scheme.starts_with(|c: char| c.is_ascii_lowercase())
@@ -153,6 +160,37 @@ pub fn problems(p: &Profile) -> Vec<String> {
         }
     }
     out
+}
+
+/// The rules that depend on the build: `known` holds the (identifier, scheme) of every other
+/// profile this source tree knows (`platforms/*.json`, `tests/e2e/*.json`); a scheme one of
+/// them uses for another identifier is refused, since two installed wizards answering the same
+/// scheme would each get the other's links. Outside a test build (`test_build` false) no
+/// address may be plain http, in any letter case, not even to this computer.
+pub fn build_problems(p: &Profile, known: &[(String, String)], test_build: bool) -> Vec<String> {
+    let mut out = problems(p);
+    if let Some(scheme) = &p.setup_link_scheme {
+        if let Some((other, _)) = known.iter().find(|(id, s)| s.eq_ignore_ascii_case(scheme) && *id != p.identifier) {
+            out.push(format!("setup_link_scheme: \"{scheme}\" is already the scheme of the profile {other}"));
+        }
+    }
+    if !test_build {
+        for (field, url) in urls(p) {
+            if url.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
+                out.push(format!("{field}: http:// is allowed only in a test build (scripts/build-platform.sh --test); use https"));
+            }
+        }
+    }
+    out
+}
+
+/// Every address in the profile, with its field name.
+fn urls(p: &Profile) -> Vec<(&'static str, &String)> {
+    let mut v = vec![("upload_url", &p.upload_url)];
+    v.extend(p.dashboard_url.iter().map(|u| ("dashboard_url", u)));
+    v.extend(p.help_links.iter().map(|l| ("help_links.url", &l.url)));
+    v.extend(p.updates.iter().map(|u| ("updates.endpoint", &u.endpoint)));
+    v
 }
 
 /// https only, with a host and no user name or password. Plain http is allowed to this computer

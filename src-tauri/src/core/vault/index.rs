@@ -44,11 +44,13 @@ pub(crate) struct Intent {
 
 /// The outcome of the most recent test with Apple.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredLastTest")]
 pub struct LastTest {
     /// RFC 3339, UTC.
     pub at: String,
-    /// Apple outcome code (`valid`, `not_authorized`, …).
-    pub outcome: String,
+    /// Apple outcome code (`valid`, `not_authorized`, …); `unknown_outcome` for one this
+    /// version does not know (a newer version wrote it), whose text is then in `detail`.
+    pub outcome: Code,
     pub valid: bool,
     pub message: String,
     pub http_status: Option<u16>,
@@ -56,17 +58,54 @@ pub struct LastTest {
     /// changed the answer (`core::retest::compare`); kept until the next test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// The outcome as written, when it was not a code this version knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `LastTest` as `keys.json` holds it: the outcome as text, so that one this version does not
+/// know never makes the whole list unreadable.
+#[derive(Deserialize)]
+struct StoredLastTest {
+    at: String,
+    outcome: String,
+    valid: bool,
+    message: String,
+    http_status: Option<u16>,
+    #[serde(default)]
+    change: Option<String>,
+    #[serde(default)]
+    detail: Option<String>,
+}
+
+impl From<StoredLastTest> for LastTest {
+    fn from(t: StoredLastTest) -> LastTest {
+        let (outcome, detail) = match Code::parse(&t.outcome) {
+            Some(code) => (code, t.detail),
+            None => (Code::UnknownOutcome, Some(crate::core::text::printable(&t.outcome))),
+        };
+        LastTest { at: t.at, outcome, valid: t.valid, message: t.message, http_status: t.http_status, change: t.change, detail }
+    }
 }
 
 impl LastTest {
+    /// The outcome as it was written: its code, or the text of one this version does not know.
+    pub fn outcome_text(&self) -> &str {
+        match (self.outcome, &self.detail) {
+            (Code::UnknownOutcome, Some(text)) => text,
+            (code, _) => code.as_str(),
+        }
+    }
+
     pub fn from_verification(v: &Verification) -> LastTest {
         LastTest {
             at: now_rfc3339(),
-            outcome: v.outcome.clone(),
+            outcome: v.outcome,
             valid: v.is_valid(),
             message: v.message.clone(),
             http_status: v.http_status,
             change: None,
+            detail: None,
         }
     }
 }
@@ -293,5 +332,22 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_710_663), "2026-11-26T16:31:03Z");
+    }
+
+    #[test]
+    fn an_unknown_outcome_in_an_old_index_is_read_with_its_text() {
+        let entry = r#"{"key_id":"2X9R4HXF34","issuer_id":null,"kind":"individual","label":"x","fingerprint":"sha256:00","saved_at":"2026-01-01T00:00:00Z","last_test":{"at":"2026-01-02T00:00:00Z","outcome":"key_on_holiday","valid":false,"message":"Gone fishing.","http_status":418}}"#;
+        let known = entry.replace("key_on_holiday", "not_authorized");
+        let index = format!(r#"{{"version":1,"keys":[{entry},{known}]}}"#);
+        let keys = parse_entries(index.as_bytes()).expect("an unknown outcome never makes the list unreadable");
+        let unknown = keys[0].last_test.as_ref().unwrap();
+        assert_eq!((unknown.outcome, unknown.detail.as_deref()), (Code::UnknownOutcome, Some("key_on_holiday")));
+        assert_eq!((unknown.message.as_str(), unknown.http_status), ("Gone fishing.", Some(418)));
+        let known = keys[1].last_test.as_ref().unwrap();
+        assert_eq!((known.outcome, known.detail.as_deref()), (Code::NotAuthorized, None));
+        // Written back, a known outcome is exactly what was read.
+        let again = serde_json::to_value(known).unwrap();
+        assert_eq!(again["outcome"], "not_authorized");
+        assert!(again.get("detail").is_none(), "{again}");
     }
 }

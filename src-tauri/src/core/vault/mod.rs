@@ -137,12 +137,18 @@ impl Vault {
         Ok(index)
     }
 
-    /// Remember the outcome of a new test with Apple.
-    pub fn record_test(&self, key_id: &str, verification: &Verification) -> Result<IndexEntry, Problem> {
+    /// Remember the outcome of a new test with Apple, for the key with `fingerprint` (the one
+    /// that was sent to Apple). A key replaced under the same Key ID while it was being tested
+    /// (`save --replace`, the wizard's Replace) must not inherit the old key's answer: then
+    /// nothing is recorded and the answer is `key_changed_during_test`.
+    pub fn record_test(&self, key_id: &str, fingerprint: &str, verification: &Verification) -> Result<IndexEntry, Problem> {
         let _lock = IndexLock::acquire(&self.index_path)?;
         let mut index = Index::load(&self.index_path)?;
         self.settle(&mut index)?;
         let entry = index.get_mut(key_id).ok_or_else(|| not_found(key_id))?;
+        if entry.fingerprint != fingerprint {
+            return Err(problems::changed_during_test(key_id));
+        }
         // What changed since the previous test is kept until the next one (the launch banner).
         let change = crate::core::retest::compare(entry.last_test.as_ref(), verification);
         let mut test = LastTest::from_verification(verification);

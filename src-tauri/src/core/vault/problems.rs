@@ -51,3 +51,11 @@ pub(crate) fn label_invalid() -> Problem {
         "Use a label of plain text on one line. Nothing was saved.",
     )
 }
+
+pub(crate) fn changed_during_test(key_id: &str) -> Problem {
+    Problem::new(
+        Code::KeyChangedDuringTest,
+        format!("The saved key {key_id} was replaced while it was being tested; its new key was not tested."),
+        "Nothing was recorded for it. Test the saved key again.",
+    )
+}

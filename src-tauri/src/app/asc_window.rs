@@ -1,0 +1,345 @@
+//! The App Store Connect window: a second webview on Apple's site (or, in an `e2e-seam` build, the tests' loopback stand-in) with the core's navigation rule and download catch applied.
+//!
+//! The window is in no capability, and remote origins are refused by Tauri's ACL anyway: its page
+//! can call no command, event or plugin. It talks to the wizard only through the hooks below, which
+//! send the main window metadata (the page, the check's report, an Issuer ID to confirm), never
+//! the key. Addresses are never logged: a `data:` address is the key itself.
+
+use crate::app::error::{Error, Result};
+use crate::app::words::wizard_words;
+use crate::app::{open, state::AppState};
+use crate::core::asc_window::{catch, fallback, pages, Caught, Folders, Page, Rule, Verdict};
+use crate::core::session::Loaded;
+use crate::core::Problem;
+use serde::Serialize;
+use sha2::Digest;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::webview::{DownloadEvent, NewWindowResponse, PageLoadEvent};
+use tauri::{AppHandle, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder};
+
+/// The window's label: named by no capability.
+pub const LABEL: &str = "asc";
+/// To the main window: the page the App Store Connect window shows, and what to do there.
+pub const PAGE_EVENT: &str = "asc-page";
+/// To the main window: a key was caught (the check's metadata) or could not be.
+pub const CAUGHT_EVENT: &str = "asc-key-caught";
+/// To the main window: the one Issuer ID the keys page showed, for the merchant to confirm.
+pub const ISSUER_EVENT: &str = "asc-issuer-offered";
+/// To the main window: the merchant seems stuck; offer "Use my browser instead" with this reason.
+pub const FALLBACK_EVENT: &str = "asc-fallback";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PagePayload {
+    pub page: Page,
+    pub instruction: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaughtPayload {
+    pub loaded: Option<Loaded>,
+    pub problem: Option<Problem>,
+}
+
+/// Open the window, or bring it forward if it is open.
+#[tauri::command]
+pub fn open_asc_window<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    Ok(open_window(&app)?)
+}
+
+/// "Sign out of Apple in this app" (and Finish): close the window, remove its web data.
+#[tauri::command]
+pub fn sign_out_of_apple<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    Ok(sign_out(&app)?)
+}
+
+/// The rule in force: Apple's, or the stand-in an `e2e-seam` build is pointed at.
+pub fn rule() -> std::result::Result<Rule, Problem> {
+    #[cfg(feature = "e2e-seam")]
+    if let Ok(base) = std::env::var("ASC_WIZARD_E2E_ASC_BASE") {
+        return Rule::stand_in(&base);
+    }
+    Ok(Rule::apple())
+}
+
+/// Sign out: the web view's data is cleared through the web view first, because on Linux its web
+/// context (with the sign-in cookies in memory) outlives the window and keeps writing to its
+/// folder; then the window goes and the folder is removed.
+pub fn sign_out<R: Runtime>(app: &AppHandle<R>) -> std::result::Result<(), Problem> {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.clear_all_browsing_data();
+        let _ = window.destroy();
+    }
+    Folders::of_app()?.sign_out()
+}
+
+/// The wizard's window closed: the App Store Connect window goes with it (it is only hidden when
+/// the merchant closes it, so the app would otherwise keep running unseen).
+pub fn close_with_wizard<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.destroy();
+    }
+}
+
+/// The window's rule and download in flight, read by the hooks at each call rather than captured:
+/// on Linux the hooks of the first window stay attached to its web context (keyed by the data
+/// directory, which a reopened window shares), so they must follow the window opened now.
+#[derive(Default)]
+struct Current {
+    rule: Mutex<Option<Rule>>,
+    /// Where the download in flight goes and the name it was offered under: macOS reports no
+    /// path when it finishes, and the name gives the Key ID.
+    pending: Mutex<Option<(PathBuf, Option<String>)>>,
+    /// The last `data:` download caught (its SHA-256): hooks attached twice catch it once.
+    last_data: Mutex<Option<[u8; 32]>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn current_rule<R: Runtime>(app: &AppHandle<R>) -> Rule {
+    let rule = app
+        .try_state::<Current>()
+        .and_then(|c| lock(&c.rule).clone());
+    rule.unwrap_or_else(Rule::apple)
+}
+
+pub fn open_window<R: Runtime>(app: &AppHandle<R>) -> std::result::Result<(), Problem> {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+        return Ok(());
+    }
+    let rule = rule()?;
+    let folders = Folders::of_app()?;
+    folders.prepare()?;
+    if app.try_state::<Current>().is_none() {
+        app.manage(Current::default());
+    }
+    let current = app.state::<Current>();
+    *lock(&current.rule) = Some(rule.clone());
+    *lock(&current.pending) = None;
+    *lock(&current.last_data) = None;
+    let (nav_app, win_app, dl_app, load_app) = (app.clone(), app.clone(), app.clone(), app.clone());
+    let dl_dir = folders.downloads.clone();
+    WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(rule.start()))
+        .title("App Store Connect")
+        .inner_size(1100.0, 800.0)
+        .data_directory(folders.webview.clone())
+        .on_navigation(move |url| navigate(&nav_app, url))
+        .on_new_window(move |url, _| {
+            if current_rule(&win_app).new_window(&url) == Verdict::SystemBrowser {
+                to_browser(&url);
+            }
+            NewWindowResponse::Deny
+        })
+        .on_download(move |_, event| download(&dl_app, &dl_dir, event))
+        .on_page_load(move |window, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                show_page(&load_app, &window, payload.url());
+            }
+        })
+        .build()
+        .map(|window| {
+            // Closing only hides it: the page (a key not yet downloaded) is still there when the
+            // merchant opens it again.
+            let hidden = window.clone();
+            window.on_window_event(move |event| {
+                if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                    api.prevent_close();
+                    let _ = hidden.hide();
+                }
+            });
+            follow(app.clone(), window)
+        })
+        .map_err(|e| {
+            Problem::new(
+                crate::core::problem::Code::AscWindowFailed,
+                "The App Store Connect window could not be opened here.",
+                "Use my browser instead: the wizard watches Downloads for the key.",
+            )
+            .detail(&e)
+        })
+}
+
+/// `on_navigation`: load what the rule allows; hand other web addresses to the system browser.
+/// A `data:` address goes on to the download hook, which catches it (see `download`).
+fn navigate<R: Runtime>(app: &AppHandle<R>, url: &Url) -> bool {
+    match current_rule(app).decide(url) {
+        Verdict::Load | Verdict::Catch => true,
+        Verdict::SystemBrowser => {
+            to_browser(url);
+            false
+        }
+        Verdict::Refuse => false,
+    }
+}
+
+fn to_browser(url: &Url) {
+    // Only web addresses reach here (the rule refuses the rest); `open_url` takes https alone, so
+    // a plain-http link stays unopened. The address itself is not logged.
+    if open::open_url(url.as_str()).is_err() {
+        log::warn!("a link from the App Store Connect window could not be opened in the browser");
+    }
+}
+
+fn download<R: Runtime>(
+    app: &AppHandle<R>,
+    dir: &std::path::Path,
+    event: DownloadEvent<'_>,
+) -> bool {
+    let Some(current) = app.try_state::<Current>() else {
+        return false;
+    };
+    match event {
+        DownloadEvent::Requested { url, destination } => {
+            let suggested = destination
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_owned);
+            // The kind only, for the manual checks: the address itself is the key.
+            log::info!("App Store Connect download of kind {}", url.scheme());
+            if url.scheme() == "data" {
+                // Decoded in memory; returning false cancels the download, so nothing is written.
+                let digest: [u8; 32] = sha2::Sha256::digest(url.as_str().as_bytes()).into();
+                if lock(&current.last_data).replace(digest) != Some(digest) {
+                    hand_over(
+                        app,
+                        catch::from_data_url(url.as_str(), suggested.as_deref()),
+                    );
+                }
+                return false;
+            }
+            if current_rule(app).decide(&url) != Verdict::Load {
+                return false;
+            }
+            // Never the proposed folder (the process's current folder on Linux, or Downloads).
+            *destination = dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+            *lock(&current.pending) = Some((destination.clone(), suggested));
+            true
+        }
+        DownloadEvent::Finished { path, success, .. } => {
+            let Some((ours, suggested)) = lock(&current.pending).take() else {
+                return true;
+            };
+            let path = path.filter(|p| p.starts_with(dir)).unwrap_or(ours);
+            if success {
+                hand_over(app, catch::take_finished(&path, suggested.as_deref()));
+            } else {
+                catch::wipe_file(&path);
+            }
+            true
+        }
+        _ => true,
+    }
+}
+
+/// Load a caught key into the session exactly as a picked file, and tell the main window.
+fn hand_over<R: Runtime>(app: &AppHandle<R>, caught: std::result::Result<Caught, Problem>) {
+    let payload = match caught {
+        Ok(caught) => {
+            let loaded = app
+                .state::<AppState>()
+                .session()
+                .load_caught(&caught)
+                .worded(wizard_words);
+            CaughtPayload {
+                loaded: Some(loaded),
+                problem: None,
+            }
+        }
+        Err(problem) => CaughtPayload {
+            loaded: None,
+            problem: Some(Error::from(problem).0),
+        },
+    };
+    if app.emit_to("main", CAUGHT_EVENT, payload).is_err() {
+        log::warn!("could not tell the wizard about the App Store Connect download");
+    }
+}
+
+/// App Store Connect is a single-page app: its address changes without a page load. Every 500 ms
+/// (as the Apple-only peer does) the path is compared and the outline set again, since the page
+/// redraws its controls; the thread ends with the window.
+fn follow<R: Runtime>(app: AppHandle<R>, window: tauri::WebviewWindow<R>) {
+    std::thread::spawn(move || {
+        let mut last = String::new();
+        // Set once the keys page's Issuer ID was offered; cleared when the page changes.
+        let offered = Arc::new(AtomicBool::new(false));
+        // When the current page was reached, and whether its stall was reported.
+        let (mut since, mut stall_told) = (std::time::Instant::now(), false);
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if app.get_webview_window(LABEL).is_none() {
+                break;
+            }
+            let Ok(url) = window.url() else { break };
+            if !matches!(url.scheme(), "http" | "https") {
+                continue;
+            }
+            let page = pages::recognise(url.path());
+            if url.path() != last {
+                last = url.path().to_owned();
+                offered.store(false, Ordering::SeqCst);
+                (since, stall_told) = (std::time::Instant::now(), false);
+                show_page(&app, &window, &url);
+            } else if let Some(selector) = page.outline() {
+                let _ = window.eval(pages::outline_script(selector));
+            }
+            // The page draws the Issuer ID after it loads: read until one is offered.
+            if page == Page::ApiKeys && !offered.load(Ordering::SeqCst) {
+                read_issuer(&app, &window, offered.clone());
+            }
+            // Stuck on one page while the window is in view: offer the browser, with the reason.
+            if !stall_told && window.is_visible().unwrap_or(false) {
+                if let Some(offer) =
+                    fallback::after(page, since.elapsed(), fallback::no_webauthn_here())
+                {
+                    stall_told = true;
+                    let _ = app.emit_to("main", FALLBACK_EVENT, offer);
+                }
+            }
+        }
+    });
+}
+
+/// Tell the wizard which page shows, outline its next control, and on the keys page read the
+/// Issuer ID with the one fixed script.
+fn show_page<R: Runtime>(app: &AppHandle<R>, window: &tauri::WebviewWindow<R>, url: &Url) {
+    let page = pages::recognise(url.path());
+    let _ = app.emit_to(
+        "main",
+        PAGE_EVENT,
+        PagePayload {
+            page,
+            instruction: page.instruction(),
+        },
+    );
+    if let Some(selector) = page.outline() {
+        let _ = window.eval(pages::outline_script(selector));
+    }
+}
+
+/// Run the one fixed read-only script; offer the Issuer ID when exactly one was shown.
+fn read_issuer<R: Runtime>(
+    app: &AppHandle<R>,
+    window: &tauri::WebviewWindow<R>,
+    offered: Arc<AtomicBool>,
+) {
+    let app = app.clone();
+    let _ = window.eval_with_callback(pages::ISSUER_SCRIPT, move |json| {
+        // The script returns a JSON string, which the web view hands back as JSON again.
+        let found: Vec<String> = serde_json::from_str::<String>(&json)
+            .ok()
+            .and_then(|inner| serde_json::from_str(&inner).ok())
+            .unwrap_or_default();
+        if let Some(issuer_id) = pages::issuer_offer(&found) {
+            if !offered.swap(true, Ordering::SeqCst) {
+                let _ = app.emit_to("main", ISSUER_EVENT, issuer_id);
+            }
+        }
+    });
+}

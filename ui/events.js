@@ -1,0 +1,12 @@
+// Every event the webview listens to, named once (Rust's copy: src-tauri/src/app/events.rs).
+
+export const EVENTS = Object.freeze({
+  setupLink: 'setup-link',
+  keyDropped: 'key-dropped',
+  keyDownloaded: 'key-downloaded',
+  updateReady: 'update-ready',
+  // Tauri's own, for the drop zone's highlight.
+  dragEnter: 'tauri://drag-enter',
+  dragLeave: 'tauri://drag-leave',
+  dragDrop: 'tauri://drag-drop',
+});
