@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the named Debian packages that are missing (apt-get update only when something is).
 #   scripts/apt-install.sh PACKAGE...
-# Used by setup-linux.sh and check-windows.sh, so the install rule lives in one place.
+# Used by setup-linux.sh, windows-wine.sh and check-macos.sh, so the install rule lives in one place.
 set -euo pipefail
 missing=()
 for p in "$@"; do

@@ -147,6 +147,30 @@ if branch_refs=$(grep -nE '^[[:space:]-]*uses:[[:space:]]*[^[:space:]#]+@(main|m
   fail "actions referenced by a branch:"$'\n'"$branch_refs"
 fi
 
+# Every action on its current major version (checked 2026-12-05 against the actions' releases and
+# the data of the pinned actionlint). An action not listed here is a finding: add it with its
+# current major when a workflow starts using it, and raise a major here when a new one ships.
+declare -A current_major=(
+  [actions/checkout]=v7
+  [actions/setup-node]=v7
+  [actions/upload-artifact]=v7
+  [dtolnay/rust-toolchain]=stable
+  [Swatinem/rust-cache]=v2
+  [tauri-apps/tauri-action]=v1
+)
+while IFS= read -r use; do
+  where=${use%%:*}; rest=${use#*:}; line=${rest%%:*}
+  ref=$(sed -nE 's/^[[:space:]-]*uses:[[:space:]]*([^[:space:]#]+).*/\1/p' <<<"${rest#*:}")
+  case "$ref" in ./* | docker://*) continue ;; esac
+  action=${ref%@*} version=${ref#*@}
+  want=${current_major[$action]:-}
+  if [ -z "$want" ]; then
+    fail "$where:$line: $ref is not in lint-workflows.sh's list of actions and their current majors"
+  elif [ "$version" != "$want" ] && [[ "$version" != "$want".* ]]; then
+    fail "$where:$line: $ref is not on the current major ($action@$want)"
+  fi
+done < <(grep -nE '^[[:space:]-]*uses:' "${files[@]}" /dev/null)
+
 # The Tauri CLI of the release workflow is the one scripts/package-linux.sh pins.
 release_cli=$(grep -ohE '@tauri-apps/cli@[0-9]+\.[0-9]+\.[0-9]+' .github/workflows/release.yml 2>/dev/null | sort -u || true)
 if [ -f .github/workflows/release.yml ] && [ "$(printf '%s\n' "$release_cli" | grep -c .)" -ne 1 ]; then

@@ -1,5 +1,6 @@
 //! Facts stated in more than one file agree with the one that decides them: Cargo.toml's
-//! `rust-version` (cargo refuses older compilers) and `version` against README and tauri.conf.json.
+//! `rust-version` (cargo refuses older compilers) and `version` against README and tauri.conf.json,
+//! and `authors` (the .deb's maintainer) against tauri.conf.json's publisher.
 
 const README: &str = include_str!("../README.md");
 
@@ -33,6 +34,21 @@ fn tauri_conf_version_and_identifier_match_the_package() {
     for rule in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"] {
         assert!(csp.contains(rule), "CSP lacks {rule}: {csp}");
     }
+}
+
+/// The .deb's `Maintainer` is Cargo.toml's `authors` (where the Tauri bundler takes it from): one entry, `Name <address>`, naming the project as tauri.conf.json's
+/// publisher does, never a person; lintian wants the address (docs/releasing.md).
+#[test]
+fn package_maintainer_is_the_project_with_an_address() {
+    let authors = env!("CARGO_PKG_AUTHORS");
+    assert!(!authors.contains(':'), "one author entry (cargo joins several with ':'): {authors}");
+    let (name, rest) = authors.split_once(" <").unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
+    let address = rest.strip_suffix('>').unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
+    let (user, host) = address.split_once('@').unwrap_or_else(|| panic!("an e-mail address: {address}"));
+    assert!(!user.is_empty() && host.contains('.') && !address.contains(char::is_whitespace), "{address}");
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    assert_eq!(conf["bundle"]["publisher"].as_str(), Some(name), "the maintainer is the publisher");
 }
 
 #[test]
