@@ -63,7 +63,10 @@ fn html_text(html: &str) -> String {
         }
     }
     out.push_str(&rest.replace('\n', " "));
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
 }
 
 /// Every string literal of a JS module ('…', "…", `…`), one per line, comments skipped.
@@ -162,12 +165,18 @@ fn ui_sentences() -> BTreeSet<String> {
 
 /// `- "sentence" — backed by: Heading` lines of the doc, with the headings the doc has.
 fn listed(doc: &str) -> (Vec<(String, String)>, BTreeSet<String>) {
-    let headings = doc.lines().filter_map(|l| l.strip_prefix("## ")).map(str::to_owned).collect();
+    let headings = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(str::to_owned)
+        .collect();
     let rows = doc
         .lines()
         .filter_map(|l| l.strip_prefix("- \""))
         .map(|l| {
-            let (sentence, backing) = l.split_once("\" — backed by: ").unwrap_or_else(|| panic!("malformed line: {l}"));
+            let (sentence, backing) = l
+                .split_once("\" — backed by: ")
+                .unwrap_or_else(|| panic!("malformed line: {l}"));
             (sentence.to_owned(), backing.trim().to_owned())
         })
         .collect();
@@ -187,19 +196,40 @@ fn every_sentence_about_app_store_connect_is_backed_by_the_doc() {
         unlisted.is_empty(),
         "wizard sentences about App Store Connect missing from docs/app-store-connect.md \
          (add each as `- \"…\" — backed by: <section>`):\n{}",
-        unlisted.iter().map(|s| format!("- \"{s}\"")).collect::<Vec<_>>().join("\n")
+        unlisted
+            .iter()
+            .map(|s| format!("- \"{s}\""))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     let gone: Vec<&String> = in_doc.difference(&ui).collect();
-    assert!(gone.is_empty(), "listed in the doc but no longer in the wizard: {gone:#?}");
+    assert!(
+        gone.is_empty(),
+        "listed in the doc but no longer in the wizard: {gone:#?}"
+    );
     for (sentence, backing) in &rows {
-        assert!(headings.contains(backing), "\"{sentence}\" is backed by a missing section \"{backing}\"");
+        assert!(
+            headings.contains(backing),
+            "\"{sentence}\" is backed by a missing section \"{backing}\""
+        );
     }
 }
 
 #[test]
 fn the_extraction_finds_sentences_in_markup_and_code() {
     let text = html_text("<p>Open <strong>Users and Access</strong>. Then go.</p><li title=\"Team Keys page\">x</li><script>'no'</script>");
-    assert_eq!(sentences(&text).iter().filter(|s| !s.is_empty()).collect::<Vec<_>>(), ["Open Users and Access.", "Then go.", "Team Keys page", "x"]);
-    let js = js_strings("// 'not this'\nconst a = 'It\\'s here.'; /* \"nor this\" */ const b = `Team ${x} Keys`;");
-    assert_eq!(js.lines().filter(|l| !l.is_empty()).collect::<Vec<_>>(), ["It's here.", "Team ${x} Keys"]);
+    assert_eq!(
+        sentences(&text)
+            .iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>(),
+        ["Open Users and Access.", "Then go.", "Team Keys page", "x"]
+    );
+    let js = js_strings(
+        "// 'not this'\nconst a = 'It\\'s here.'; /* \"nor this\" */ const b = `Team ${x} Keys`;",
+    );
+    assert_eq!(
+        js.lines().filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+        ["It's here.", "Team ${x} Keys"]
+    );
 }

@@ -25,8 +25,15 @@ use targets::assert_consistent;
 /// The canonical form of a usable key checks clean (no repair notes) as the same key.
 fn assert_idempotent(c: &Checked) {
     if let Some(key) = &c.key {
-        let again = check(CheckInput { bytes: key.canonical_pem().as_bytes(), ..Default::default() });
-        assert!(again.report.ok && again.report.notes.is_empty(), "{:?}", again.report);
+        let again = check(CheckInput {
+            bytes: key.canonical_pem().as_bytes(),
+            ..Default::default()
+        });
+        assert!(
+            again.report.ok && again.report.notes.is_empty(),
+            "{:?}",
+            again.report
+        );
         assert_eq!(again.report.fingerprint, c.report.fingerprint);
     }
 }
@@ -35,16 +42,58 @@ fn assert_idempotent(c: &Checked) {
 /// text paths (PEM, JSON, escapes, quotes) are taken as well as the binary one.
 fn key_like_bytes() -> impl Strategy<Value = Vec<u8>> {
     const TOKENS: &[&[u8]] = &[
-        b"-----BEGIN PRIVATE KEY-----", b"-----END PRIVATE KEY-----", b"-----BEGIN ", b"-----",
-        b"EC PRIVATE KEY", b"\\n", b"\\r\\n", b"\\/", b"\r\n", b"\n", b"\"", b"'", b"{\"key\":\"", b"\"}",
-        b"\xEF\xBB\xBF", "\u{200B}".as_bytes(), "\u{201C}".as_bytes(), b"MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEH",
-        b"    ", b"\t", b"\0", b"\x30\x81\x93\x02\x01\x00",
+        b"-----BEGIN PRIVATE KEY-----",
+        b"-----END PRIVATE KEY-----",
+        b"-----BEGIN ",
+        b"-----",
+        b"EC PRIVATE KEY",
+        b"\\n",
+        b"\\r\\n",
+        b"\\/",
+        b"\r\n",
+        b"\n",
+        b"\"",
+        b"'",
+        b"{\"key\":\"",
+        b"\"}",
+        b"\xEF\xBB\xBF",
+        "\u{200B}".as_bytes(),
+        "\u{201C}".as_bytes(),
+        b"MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEH",
+        b"    ",
+        b"\t",
+        b"\0",
+        b"\x30\x81\x93\x02\x01\x00",
         // Transport (issue 21 §6): UTF-16, RTF, HTML, e-mail, autocorrect.
-        b"\xFF\xFE", b"\xFE\xFF", b"{\\rtf1 ", b"\\par ", b"\\u8212-", b"\\'97", b"{\\*\\x ", b"}", b"<br>", b"<div>",
-        b"</p>", b"<pre>", b"&#43;", b"&#x2F;", b"&nbsp;", b"=3D", b"=\n", b"> ", b">> ",
-        b"Content-Transfer-Encoding: base64\n\n", b"Content-Transfer-Encoding: quoted-printable\n", b"--b\n",
-        "\u{2014}\u{2013}".as_bytes(), "\u{00A0}".as_bytes(), "\u{00AD}".as_bytes(), "\u{2028}".as_bytes(), "\u{2018}".as_bytes(),
-        b"PK\x03\x04", b"word/document.xml",
+        b"\xFF\xFE",
+        b"\xFE\xFF",
+        b"{\\rtf1 ",
+        b"\\par ",
+        b"\\u8212-",
+        b"\\'97",
+        b"{\\*\\x ",
+        b"}",
+        b"<br>",
+        b"<div>",
+        b"</p>",
+        b"<pre>",
+        b"&#43;",
+        b"&#x2F;",
+        b"&nbsp;",
+        b"=3D",
+        b"=\n",
+        b"> ",
+        b">> ",
+        b"Content-Transfer-Encoding: base64\n\n",
+        b"Content-Transfer-Encoding: quoted-printable\n",
+        b"--b\n",
+        "\u{2014}\u{2013}".as_bytes(),
+        "\u{00A0}".as_bytes(),
+        "\u{00AD}".as_bytes(),
+        "\u{2028}".as_bytes(),
+        "\u{2018}".as_bytes(),
+        b"PK\x03\x04",
+        b"word/document.xml",
     ];
     let piece = prop_oneof![
         proptest::sample::select(TOKENS).prop_map(<[u8]>::to_vec),

@@ -15,12 +15,25 @@ fn quoted(code: &str) -> String {
 #[test]
 fn every_code_is_explained_in_docs_and_listed_in_the_readme() {
     let readme_codes = &README[README.find("## Codes").expect("README has a Codes section")..];
-    let readme_codes = &readme_codes[..readme_codes[3..].find("\n## ").map_or(readme_codes.len(), |i| i + 3)];
-    let missing_docs: Vec<_> = Code::ALL.iter().filter(|c| !DOCS.contains(&quoted(c.as_str()))).collect();
-    let missing_readme: Vec<_> =
-        Code::ALL.iter().filter(|c| !readme_codes.contains(&quoted(c.as_str()))).collect();
-    assert!(missing_docs.is_empty(), "not in docs/codes.md: {missing_docs:?}");
-    assert!(missing_readme.is_empty(), "not in the README's Codes section: {missing_readme:?}");
+    let readme_codes = &readme_codes[..readme_codes[3..]
+        .find("\n## ")
+        .map_or(readme_codes.len(), |i| i + 3)];
+    let missing_docs: Vec<_> = Code::ALL
+        .iter()
+        .filter(|c| !DOCS.contains(&quoted(c.as_str())))
+        .collect();
+    let missing_readme: Vec<_> = Code::ALL
+        .iter()
+        .filter(|c| !readme_codes.contains(&quoted(c.as_str())))
+        .collect();
+    assert!(
+        missing_docs.is_empty(),
+        "not in docs/codes.md: {missing_docs:?}"
+    );
+    assert!(
+        missing_readme.is_empty(),
+        "not in the README's Codes section: {missing_readme:?}"
+    );
 }
 
 /// The snake_case strings the UI compares codes, outcomes and classes with.
@@ -69,7 +82,11 @@ fn literals(text: &str) -> Vec<(String, String)> {
     while let Some(i) = rest.find("new Set([") {
         let after = &rest[i + "new Set([".len()..];
         let body = &after[..after.find("])").unwrap_or(0)];
-        for item in body.split(',').map(|s| s.trim().trim_matches('\'')).filter(|s| !s.is_empty()) {
+        for item in body
+            .split(',')
+            .map(|s| s.trim().trim_matches('\''))
+            .filter(|s| !s.is_empty())
+        {
             if item.contains('_') {
                 out.push(("code".to_owned(), item.to_owned()));
             }
@@ -81,11 +98,27 @@ fn literals(text: &str) -> Vec<(String, String)> {
 
 #[test]
 fn the_ui_switches_only_on_real_codes_and_classes() {
-    let classes = [Class::Usable, Class::NotUsable, Class::Usage, Class::Refused, Class::NoAnswer, Class::Storage]
-        .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned());
+    let classes = [
+        Class::Usable,
+        Class::NotUsable,
+        Class::Usage,
+        Class::Refused,
+        Class::NoAnswer,
+        Class::Storage,
+    ]
+    .map(|c| {
+        serde_json::to_value(c)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    });
     let found = ui_literals();
     // The UI names no code any more (tests/ui_decides_nothing.rs): its checks are on classes.
-    assert!(found.iter().any(|(_, k, v)| k == "class" && v == "usable"), "the scan finds the UI's checks: {found:?}");
+    assert!(
+        found.iter().any(|(_, k, v)| k == "class" && v == "usable"),
+        "the scan finds the UI's checks: {found:?}"
+    );
     let wrong: Vec<_> = found
         .iter()
         .filter(|(_, kind, value)| match kind.as_str() {
@@ -94,11 +127,16 @@ fn the_ui_switches_only_on_real_codes_and_classes() {
             _ => value != "string" && Code::parse(value).is_none(),
         })
         .collect();
-    assert!(wrong.is_empty(), "the UI names codes or classes that do not exist: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "the UI names codes or classes that do not exist: {wrong:?}"
+    );
 }
 
 #[test]
 fn the_scan_would_catch_a_drifted_code() {
     let found = literals("if (p.code === 'upload_unauthorized' || p.code === 'token_missing') {}");
-    assert!(found.iter().any(|(_, v)| v == "token_missing" && Code::parse(v).is_none()));
+    assert!(found
+        .iter()
+        .any(|(_, v)| v == "token_missing" && Code::parse(v).is_none()));
 }

@@ -54,7 +54,9 @@ fn offer_for(name: &str) -> String {
 
 /// A random Key ID other than `not`.
 fn other_key_id(not: &str) -> String {
-    std::iter::repeat_with(fixtures::key_id).find(|k| k != not).unwrap()
+    std::iter::repeat_with(fixtures::key_id)
+        .find(|k| k != not)
+        .unwrap()
 }
 
 /// Record where a file was downloaded from, as Chromium and Firefox do on Linux
@@ -65,7 +67,15 @@ fn set_origin(path: &Path, url: &str) -> bool {
         use std::os::unix::ffi::OsStrExt;
         let p = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
         // SAFETY: NUL-terminated names; `url` is readable for its length.
-        unsafe { libc::setxattr(p.as_ptr(), c"user.xdg.origin.url".as_ptr(), url.as_ptr().cast(), url.len(), 0) == 0 }
+        unsafe {
+            libc::setxattr(
+                p.as_ptr(),
+                c"user.xdg.origin.url".as_ptr(),
+                url.as_ptr().cast(),
+                url.len(),
+                0,
+            ) == 0
+        }
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -117,7 +127,8 @@ async fn through_prereqs_and_create(j: &mut Journey) {
     // At launch focus stays at the start of the document (the first Tab
     // reaches the skip link); from step 2 on it moves to each step's heading.
     assert_eq!(
-        j.js("return document.activeElement === document.body;", vec![]).await,
+        j.js("return document.activeElement === document.body;", vec![])
+            .await,
         json!(true),
         "nothing is focused at launch: {}",
         j.focus_desc().await
@@ -147,7 +158,10 @@ async fn through_prereqs_and_create(j: &mut Journey) {
     j.shot("prereqs").await;
     // An Admin can tick the first box honestly; Enterprise accounts are told this is not for them.
     let holder = j.text("label[for=pre-holder]").await;
-    assert!(holder.contains("Account Holder") && holder.contains("Admin"), "{holder}");
+    assert!(
+        holder.contains("Account Holder") && holder.contains("Admin"),
+        "{holder}"
+    );
     assert!(j.text("#help-holder").await.contains("Enterprise"));
     for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
         j.click(id).await;
@@ -170,7 +184,10 @@ async fn through_prereqs_and_create(j: &mut Journey) {
     // The first-time branch: API access has to be requested once.
     j.click("#request-access summary").await;
     let first_time = j.text("#request-access").await;
-    assert!(first_time.contains("Request Access") && first_time.contains("Submit"), "{first_time}");
+    assert!(
+        first_time.contains("Request Access") && first_time.contains("Submit"),
+        "{first_time}"
+    );
     j.shot_at("create-request-access", "#request-access").await;
     j.click(&next_of("create")).await;
     j.wait_step("file").await;
@@ -228,9 +245,14 @@ async fn run_test(j: &Journey) -> String {
     j.wait_step("test").await;
     // Every journey runs against a loopback double through ASC_API_BASE: the step says so.
     let shown = "const e = document.querySelector('#api-override'); return e && !e.hidden && e.textContent ? e.textContent : null;";
-    let note = j.wait_js("the API override notice", shown, vec![], WAIT).await;
+    let note = j
+        .wait_js("the API override notice", shown, vec![], WAIT)
+        .await;
     let note = note.as_str().unwrap_or_default();
-    assert!(note.contains("127.0.0.1:") && note.contains("ASC_API_BASE"), "{note}");
+    assert!(
+        note.contains("127.0.0.1:") && note.contains("ASC_API_BASE"),
+        "{note}"
+    );
     j.mark_stale("#test-result .result-title").await;
     j.click("#test-key").await;
     j.wait_rerendered("#test-result .result-title", Duration::from_secs(60))
@@ -283,8 +305,17 @@ async fn e2e_harness_first_step() {
     if let Some(src) = e2e::axe::source() {
         j.js("const b = document.createElement('button'); b.id = 'nameless'; document.body.append(b); return true;", vec![]).await;
         let found = j.axe_lines(src).await;
-        assert!(found.iter().any(|l| l.starts_with("button-name (critical)")), "{found:?}");
-        j.js("document.getElementById('nameless').remove(); return true;", vec![]).await;
+        assert!(
+            found
+                .iter()
+                .any(|l| l.starts_with("button-name (critical)")),
+            "{found:?}"
+        );
+        j.js(
+            "document.getElementById('nameless').remove(); return true;",
+            vec![],
+        )
+        .await;
         assert!(j.axe_lines(src).await.is_empty());
     }
     j.finish().await;
@@ -314,7 +345,8 @@ async fn e2e_h_reopened_where_it_was_left() {
     j.shot("create-after-reopening").await;
     let ticked = j.js("return ['#pre-holder', '#pre-program', '#pre-2fa'].every((s) => document.querySelector(s).checked);", vec![]).await;
     assert_eq!(ticked, json!(true), "step 1 stays ticked");
-    j.click("section[data-step=create] [data-action=back]").await;
+    j.click("section[data-step=create] [data-action=back]")
+        .await;
     j.wait_step("prereqs").await;
     let j = j.reopen("h-reopened-after-back", AppEnv::default()).await;
     j.wait_step("prereqs").await;
@@ -336,7 +368,9 @@ async fn e2e_a_happy_path() {
     let (_, env) = picked(home.path(), &key_id, &key.pem);
     let cfg = home.path().join("destination.json");
     fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = env.var("ASC_API_BASE", apple.base_url()).var("ASC_WIZARD_CONFIG", &cfg);
+    let env = env
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_CONFIG", &cfg);
     let mut j = Journey::start("a-happy-path", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -420,7 +454,12 @@ async fn e2e_a_happy_path() {
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     // The setup token is not kept in the page once it did its job (issue 12).
-    let left = j.js("return document.querySelector('#upload-token').value", vec![]).await;
+    let left = j
+        .js(
+            "return document.querySelector('#upload-token').value",
+            vec![],
+        )
+        .await;
     assert_eq!(left, serde_json::json!(""), "token left in its field");
     j.click(&next_of("handoff")).await;
 
@@ -501,7 +540,11 @@ async fn e2e_a_happy_path() {
     // a plain delete), saying Apple will not let it be downloaded again.
     j.wait_visible("#cleanup-run").await;
     let offer = j.text("#cleanup-text").await;
-    assert!(offer.contains("Apple will not let you download this key again") && offer.contains("Secret Service"), "{offer}");
+    assert!(
+        offer.contains("Apple will not let you download this key again")
+            && offer.contains("Secret Service"),
+        "{offer}"
+    );
     j.shot_at("done-cleanup-offer", "#cleanup").await;
     j.click("#cleanup-run").await;
     j.wait_js(
@@ -512,8 +555,14 @@ async fn e2e_a_happy_path() {
     )
     .await;
     let name = format!("AuthKey_{key_id}.p8");
-    assert!(!home.join("Downloads").join(&name).exists(), "gone from Downloads");
-    assert!(home.join(".local/share/Trash/files").join(&name).exists(), "in the Trash, not deleted");
+    assert!(
+        !home.join("Downloads").join(&name).exists(),
+        "gone from Downloads"
+    );
+    assert!(
+        home.join(".local/share/Trash/files").join(&name).exists(),
+        "in the Trash, not deleted"
+    );
     j.shot_at("done-cleaned-up", "#cleanup").await;
     j.finish().await;
 }
@@ -642,7 +691,9 @@ async fn e2e_c_wrong_curve_rejected() {
     );
     assert!(j.is_disabled(&next_of("file")).await);
     // A refused key is not kept in the paste box either (issue 12).
-    let left = j.js("return document.querySelector('#paste-text').value", vec![]).await;
+    let left = j
+        .js("return document.querySelector('#paste-text').value", vec![])
+        .await;
     assert_eq!(left, serde_json::json!(""), "pasted key left in the page");
     j.shot_at("paste-wrong-curve", "#file-result").await;
     j.finish().await;
@@ -703,7 +754,10 @@ async fn e2e_d_apple_401_checklist() {
     );
     // The follow-up signed the team key as an individual one and Apple refused that too: the
     // checklist no longer asks about the kind, and the title says what was tried.
-    assert!(!all.contains("Team key or Individual key"), "ruled out, not asked: {all}");
+    assert!(
+        !all.contains("Team key or Individual key"),
+        "ruled out, not asked: {all}"
+    );
     let title = j.text("#test-result .result-title").await;
     assert!(title.contains("Also tried, and refused too"), "{title}");
     assert!(
@@ -755,9 +809,13 @@ async fn e2e_d_apple_401_checklist() {
     // result says the key is fine and the clock is not.
     apple.set_date_offset(600);
     assert_eq!(run_test(&j).await, "valid");
-    j.wait_visible("#test-result .result-warnings li[data-code=\"clock_offset\"]").await;
+    j.wait_visible("#test-result .result-warnings li[data-code=\"clock_offset\"]")
+        .await;
     let warning = j.text("#test-result .result-warnings").await;
-    assert!(warning.contains("The key is fine") && warning.contains("10 minutes"), "{warning}");
+    assert!(
+        warning.contains("The key is fine") && warning.contains("10 minutes"),
+        "{warning}"
+    );
     j.shot_at("test-valid-clock-offset", "#test-result").await;
 
     // The team key tested as an individual one, with its Issuer ID still typed: refused, and the
@@ -770,7 +828,10 @@ async fn e2e_d_apple_401_checklist() {
     assert_eq!(run_test(&j).await, "key_is_team");
     let title = j.text("#test-result .result-title").await;
     assert!(title.contains("accepts this key as a team key"), "{title}");
-    assert!(j.is_disabled(&next_of("test")).await, "not as given: fix the kind first");
+    assert!(
+        j.is_disabled(&next_of("test")).await,
+        "not as given: fix the kind first"
+    );
     let blocker = j.text("[data-step=\"test\"] .blocker").await;
     assert!(blocker.contains("not as given"), "{blocker}");
     j.shot_at("test-key-is-team", "#test-result").await;
@@ -928,7 +989,9 @@ async fn e2e_f_keyboard_only() {
     let (_, env) = picked(home.path(), &key_id, &key.pem);
     let cfg = home.path().join("destination.json");
     fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = env.var("ASC_API_BASE", apple.base_url()).var("ASC_WIZARD_CONFIG", &cfg);
+    let env = env
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_CONFIG", &cfg);
     let mut j = Journey::start("f-keyboard-only", home, env).await;
     let space: char = Key::Space.into();
     let enter: char = Key::Enter.into();
@@ -938,7 +1001,11 @@ async fn e2e_f_keyboard_only() {
     wait_started(&j).await;
     // The first Tab reaches the skip link; Enter on it jumps to the step.
     j.press(Key::Tab.into()).await;
-    assert!(j.focus_is("a.skip").await, "first Tab: {}", j.focus_desc().await);
+    assert!(
+        j.focus_is("a.skip").await,
+        "first Tab: {}",
+        j.focus_desc().await
+    );
     j.shot("prereqs-skip-link").await;
     j.press(enter).await;
     j.wait_heading_focus("prereqs").await;
@@ -1076,7 +1143,14 @@ async fn e2e_g_replace_saved_key() {
     let out = cli(h)
         .arg("save")
         .arg(&old_file)
-        .args(["--key-id", &key_id, "--issuer-id", &issuer, "--no-verify", "--json"])
+        .args([
+            "--key-id",
+            &key_id,
+            "--issuer-id",
+            &issuer,
+            "--no-verify",
+            "--json",
+        ])
         .output()
         .expect("run the CLI");
     assert!(
@@ -1100,18 +1174,27 @@ async fn e2e_g_replace_saved_key() {
     j.wait_step("handoff").await;
     j.click(&next_of("handoff")).await;
     let kc = "#handoff-results [data-result=\"keychain\"]";
-    let status = j.wait_attr(kc, "data-status", Duration::from_secs(30)).await;
+    let status = j
+        .wait_attr(kc, "data-status", Duration::from_secs(30))
+        .await;
     assert_eq!(status, "error", "{}", j.text("#handoff-results").await);
-    assert_eq!(j.wait_attr(kc, "data-code", WAIT).await, "key_exists_different");
+    assert_eq!(
+        j.wait_attr(kc, "data-code", WAIT).await,
+        "key_exists_different"
+    );
     let text = j.text(kc).await;
-    assert!(text.contains("Nothing was changed"), "says nothing changed: {text}");
+    assert!(
+        text.contains("Nothing was changed"),
+        "says nothing changed: {text}"
+    );
     j.wait_visible(&format!("{kc} .replace-saved")).await;
     assert_eq!(
         j.text(&next_of("handoff")).await.trim(),
         "Try the failed ones again",
         "no way on to Done as if it had been saved"
     );
-    j.shot_at("handoff-key-exists", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-key-exists", "[data-step=\"handoff\"] .actions")
+        .await;
 
     j.click(&format!("{kc} .replace-saved")).await;
     j.wait_js(
@@ -1121,15 +1204,23 @@ async fn e2e_g_replace_saved_key() {
         Duration::from_secs(30),
     )
     .await;
-    assert!(j.text(kc).await.contains("replaced"), "{}", j.text(kc).await);
+    assert!(
+        j.text(kc).await.contains("replaced"),
+        "{}",
+        j.text(kc).await
+    );
     assert_eq!(j.text(&next_of("handoff")).await.trim(), "Finish");
-    j.shot_at("handoff-replaced", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-replaced", "[data-step=\"handoff\"] .actions")
+        .await;
     j.click(&next_of("handoff")).await;
     j.wait_step("done").await;
     // The summary counts the replace as the save (and "Test again" then
     // re-tests the saved key).
     let saved_in = j.text("#summary-saved").await;
-    assert!(saved_in.contains("Secret Service"), "summary says where it was saved: {saved_in}");
+    assert!(
+        saved_in.contains("Secret Service"),
+        "summary says where it was saved: {saved_in}"
+    );
     j.shot_at("done", "#summary").await;
 
     // The keychain now holds the new key: the Saved keys row shows its
@@ -1140,9 +1231,19 @@ async fn e2e_g_replace_saved_key() {
     j.wait_visible(&row).await;
     let row_text = j.text(&row).await;
     // The row shows the fingerprint's first 23 characters.
-    assert!(row_text.contains(&key.fingerprint[..23]), "new fingerprint: {row_text}");
-    assert!(!row_text.contains(&old.fingerprint[..23]), "old fingerprint gone: {row_text}");
-    assert_eq!(j.wait_attr(&format!("{row} .last-outcome"), "data-outcome", WAIT).await, "valid");
+    assert!(
+        row_text.contains(&key.fingerprint[..23]),
+        "new fingerprint: {row_text}"
+    );
+    assert!(
+        !row_text.contains(&old.fingerprint[..23]),
+        "old fingerprint gone: {row_text}"
+    );
+    assert_eq!(
+        j.wait_attr(&format!("{row} .last-outcome"), "data-outcome", WAIT)
+            .await,
+        "valid"
+    );
     j.shot("saved-replaced").await;
     assert_no_key_in_page(&j, &key).await;
     assert_no_key_in_page(&j, &old).await;
@@ -1173,30 +1274,59 @@ async fn e2e_i_watch_saved_keys() {
         let out = cli(h)
             .arg("save")
             .arg(&file)
-            .args(["--issuer-id", &issuer, "--api-base", &apple.base_url(), "--json"])
+            .args([
+                "--issuer-id",
+                &issuer,
+                "--api-base",
+                &apple.base_url(),
+                "--json",
+            ])
             .output()
             .expect("run the CLI");
-        assert!(out.status.success(), "seed: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "seed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     // Revoked in App Store Connect since; the daily `test --all` (cron) finds it.
     apple.revoke(&other_id);
-    let out = cli(h).args(["test", "--all", "--api-base", &apple.base_url()]).output().expect("run the CLI");
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = cli(h)
+        .args(["test", "--all", "--api-base", &apple.base_url()])
+        .output()
+        .expect("run the CLI");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     let env = AppEnv::default().var("ASC_API_BASE", apple.base_url());
     let mut j = Journey::start("i-watch", home, env).await;
     wait_started(&j).await;
     j.wait_visible("#saved-banner").await;
     let banner = j.text("#saved-banner").await;
-    assert!(banner.contains(&other_id) && banner.contains("probably revoked"), "{banner}");
-    assert!(!banner.contains(&format!("({key_id})")), "only the key that changed: {banner}");
+    assert!(
+        banner.contains(&other_id) && banner.contains("probably revoked"),
+        "{banner}"
+    );
+    assert!(
+        !banner.contains(&format!("({key_id})")),
+        "only the key that changed: {banner}"
+    );
     j.shot_at("launch-banner", "#saved-banner").await;
 
     j.click("#saved-banner-open").await;
     j.wait_step("saved").await;
     let row = |id: &str| format!("#saved-list [data-key-id=\"{id}\"]");
     j.wait_visible(&row(&key_id)).await;
-    assert!(j.text(&format!("{} .last-outcome", row(&key_id))).await.contains("today"), "the age is shown");
+    assert!(
+        j.text(&format!("{} .last-outcome", row(&key_id)))
+            .await
+            .contains("today"),
+        "the age is shown"
+    );
     j.click("#test-all").await;
     j.wait_js(
         "Test all to finish",
@@ -1205,9 +1335,18 @@ async fn e2e_i_watch_saved_keys() {
         Duration::from_secs(60),
     )
     .await;
-    assert!(j.text("#test-all-status").await.contains("2 key(s) tested: 1 need a look"), "{}", j.text("#test-all-status").await);
+    assert!(
+        j.text("#test-all-status")
+            .await
+            .contains("2 key(s) tested: 1 need a look"),
+        "{}",
+        j.text("#test-all-status").await
+    );
     let bad = j.text(&format!("{} .row-message", row(&other_id))).await;
-    assert!(bad.contains("Revoked keys"), "what to do for the revoked key: {bad}");
+    assert!(
+        bad.contains("Revoked keys"),
+        "what to do for the revoked key: {bad}"
+    );
     let good = j.text(&format!("{} .row-message", row(&key_id))).await;
     assert!(good.contains("Unchanged"), "{good}");
     j.shot_at("saved-test-all", "#saved-list").await;
@@ -1216,7 +1355,11 @@ async fn e2e_i_watch_saved_keys() {
     let r = row(&key_id);
     j.click(&format!("{r} .compare")).await;
     j.wait_visible(&format!("{r} .compare-text")).await;
-    j.type_into(&format!("{r} .compare-text"), &key.pem.trim_end().replace('\n', "\\n")).await;
+    j.type_into(
+        &format!("{r} .compare-text"),
+        &key.pem.trim_end().replace('\n', "\\n"),
+    )
+    .await;
     j.shot_at("saved-compare-text", &r).await;
     j.click(&format!("{r} .compare-run")).await;
     j.wait_js(
@@ -1227,8 +1370,19 @@ async fn e2e_i_watch_saved_keys() {
     )
     .await;
     let said = j.text(&format!("{r} .row-message")).await;
-    assert!(said.contains("The same key") && said.contains("fingerprints match"), "{said}");
-    assert_eq!(j.js("return document.querySelector(arguments[0]).value;", vec![json!(format!("{r} .compare-text"))]).await, json!(""), "the pasted text is cleared");
+    assert!(
+        said.contains("The same key") && said.contains("fingerprints match"),
+        "{said}"
+    );
+    assert_eq!(
+        j.js(
+            "return document.querySelector(arguments[0]).value;",
+            vec![json!(format!("{r} .compare-text"))]
+        )
+        .await,
+        json!(""),
+        "the pasted text is cleared"
+    );
     j.shot_at("saved-compare-same", &r).await;
 
     // Handed to GitHub Actions from Saved keys: the key file written, and the `gh secret set`
@@ -1237,7 +1391,10 @@ async fn e2e_i_watch_saved_keys() {
     j.click(&format!("{r} .export")).await;
     j.wait_visible(&format!("{r} .export-commands")).await;
     let cmds = j.text(&format!("{r} .export-commands")).await;
-    assert!(cmds.contains("gh secret set APP_STORE_CONNECT_PRIVATE_KEY <"), "{cmds}");
+    assert!(
+        cmds.contains("gh secret set APP_STORE_CONNECT_PRIVATE_KEY <"),
+        "{cmds}"
+    );
     assert!(!cmds.contains(&key.body[..40]), "no key in the commands");
     j.shot_at("saved-export-github", &r).await;
     assert_no_key_in_page(&j, &key).await;
@@ -1263,14 +1420,25 @@ async fn e2e_j_catch_the_download() {
     let mut j = Journey::start("j-catch-download", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
-    assert!(j.js("return document.querySelector('#download-offer').hidden;", vec![]).await == json!(true), "nothing downloaded yet");
+    assert!(
+        j.js(
+            "return document.querySelector('#download-offer').hidden;",
+            vec![]
+        )
+        .await
+            == json!(true),
+        "nothing downloaded yet"
+    );
     let name = format!("AuthKey_{key_id}.p8");
     let partial = downloads.join(format!("{name}.crdownload"));
     std::fs::write(&partial, &key.pem.as_bytes()[..40]).unwrap();
     // A browser writes in pieces (this is the file's timing, not a wait for the page).
     std::thread::sleep(Duration::from_millis(200));
     std::fs::write(&partial, &key.pem).unwrap();
-    let has_origin = set_origin(&partial, "https://appstoreconnect.apple.com/access/integrations/api");
+    let has_origin = set_origin(
+        &partial,
+        "https://appstoreconnect.apple.com/access/integrations/api",
+    );
     std::fs::rename(&partial, downloads.join(&name)).unwrap();
     let real = offer_for(&name);
     j.wait_visible(&real).await;
@@ -1285,12 +1453,23 @@ async fn e2e_j_catch_the_download() {
         WAIT,
     )
     .await;
-    let first = j.js("return document.querySelector('#download-offers li').dataset.fileName;", vec![]).await;
+    let first = j
+        .js(
+            "return document.querySelector('#download-offers li').dataset.fileName;",
+            vec![],
+        )
+        .await;
     assert_eq!(first, json!(other_name), "newest first");
     let offer = j.text(&format!("{real} .download-offer-text")).await;
-    assert!(offer.contains(&format!("Found {name}, downloaded a few seconds ago")), "{offer}");
+    assert!(
+        offer.contains(&format!("Found {name}, downloaded a few seconds ago")),
+        "{offer}"
+    );
     if has_origin {
-        assert!(offer.contains("(from appstoreconnect.apple.com)"), "{offer}");
+        assert!(
+            offer.contains("(from appstoreconnect.apple.com)"),
+            "{offer}"
+        );
     }
     j.shot_at("file-download-offered", "#download-offer").await;
     j.click(&format!("{real} .use-download")).await;
@@ -1318,7 +1497,12 @@ async fn e2e_j_catch_the_download() {
     j.click("#do-keychain").await;
     j.click(&next_of("handoff")).await;
     j.wait_step("done").await;
-    assert!(j.js("return document.querySelector('#cleanup').hidden;", vec![]).await == json!(true), "no safe copy, no offer");
+    assert!(
+        j.js("return document.querySelector('#cleanup').hidden;", vec![])
+            .await
+            == json!(true),
+        "no safe copy, no offer"
+    );
     assert!(j.home.path().join("Downloads").join(&name).exists());
     j.shot("done-no-safe-copy").await;
     assert_no_key_in_page(&j, &key).await;

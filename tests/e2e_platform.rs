@@ -35,10 +35,15 @@ fn next_of(step: &str) -> String {
 
 /// The platform build, or `None` (a failure under CI / ASC_WIZARD_FULL_TESTS).
 fn platform_app() -> Option<PathBuf> {
-    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP").map(PathBuf::from).filter(|p| p.is_file());
+    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
     if path.is_none() {
         let why = "ASC_WIZARD_PLATFORM_APP does not name the example platform's build (scripts/test-all.sh builds it)";
-        assert!(!e2e::strict(), "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
+        assert!(
+            !e2e::strict(),
+            "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)"
+        );
         eprintln!("NOT RUN: {why}");
     }
     path
@@ -46,8 +51,11 @@ fn platform_app() -> Option<PathBuf> {
 
 /// The profile's dashboard, started once for this test binary (its port is fixed at build time).
 fn dashboard() -> &'static dashboard_double::DashboardDouble {
-    static DASH: std::sync::OnceLock<dashboard_double::DashboardDouble> = std::sync::OnceLock::new();
-    DASH.get_or_init(|| dashboard_double::DashboardDouble::start_on(PROFILE_PORT, dashboard_double::Scenario::Ok))
+    static DASH: std::sync::OnceLock<dashboard_double::DashboardDouble> =
+        std::sync::OnceLock::new();
+    DASH.get_or_init(|| {
+        dashboard_double::DashboardDouble::start_on(PROFILE_PORT, dashboard_double::Scenario::Ok)
+    })
 }
 
 struct Setup {
@@ -73,7 +81,16 @@ fn setup(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
         .var("ASC_API_BASE", apple.base_url())
         .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
     env.app = Some(app);
-    (Setup { key, key_id, issuer, apple }, home, env)
+    (
+        Setup {
+            key,
+            key_id,
+            issuer,
+            apple,
+        },
+        home,
+        env,
+    )
 }
 
 /// Steps 1 to 5 with the platform's look; ends on step 6. Types only the Issuer ID.
@@ -87,18 +104,34 @@ async fn to_handoff(j: &mut Journey, s: &Setup) {
 async fn brand_and_help(j: &mut Journey) {
     assert_eq!(j.text(".brand").await.trim(), "Acme Shops Key Setup");
     let accent = j.js("return getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();", vec![]).await;
-    assert!(matches!(accent.as_str(), Some("#0b6e4f" | "#5fd3a6")), "the platform's accent: {accent}");
-    assert_eq!(j.js("return document.querySelector('.brand img')?.src.startsWith('data:image/svg+xml');", vec![]).await, json!(true));
+    assert!(
+        matches!(accent.as_str(), Some("#0b6e4f" | "#5fd3a6")),
+        "the platform's accent: {accent}"
+    );
+    assert_eq!(
+        j.js(
+            "return document.querySelector('.brand img')?.src.startsWith('data:image/svg+xml');",
+            vec![]
+        )
+        .await,
+        json!(true)
+    );
     j.shot("prereqs").await;
     // The profile's help link: the page names an index, Rust opens the URL the build checked.
-    assert_eq!(j.text("#brand-help button").await.trim(), "Acme's guide to Apple keys ↗");
+    assert_eq!(
+        j.text("#brand-help button").await.trim(),
+        "Acme's guide to Apple keys ↗"
+    );
     j.click("#brand-help button").await;
     let opened = j.home.path().join("opened.log");
     let deadline = std::time::Instant::now() + WAIT;
     while !opened.is_file() && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().trim(), "https://help.acme.example/apple-keys");
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap_or_default().trim(),
+        "https://help.acme.example/apple-keys"
+    );
 }
 
 /// Steps 1 to 5 by mouse, typing only the Issuer ID; `platform`: the profile's words are checked.
@@ -109,7 +142,11 @@ async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
     j.click(&next_of("prereqs")).await;
     j.wait_step("create").await;
     if platform {
-        assert_eq!(j.text("#suggested-name").await.trim(), "Acme Shops", "the profile's key name");
+        assert_eq!(
+            j.text("#suggested-name").await.trim(),
+            "Acme Shops",
+            "the profile's key name"
+        );
     }
     j.shot("create").await;
     j.click(&next_of("create")).await;
@@ -126,8 +163,12 @@ async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
     j.wait_step("test").await;
     j.mark_stale("#test-result .result-title").await;
     j.click("#test-key").await;
-    j.wait_rerendered("#test-result .result-title", Duration::from_secs(60)).await;
-    assert_eq!(j.wait_attr("#test-result", "data-outcome", WAIT).await, "valid");
+    j.wait_rerendered("#test-result .result-title", Duration::from_secs(60))
+        .await;
+    assert_eq!(
+        j.wait_attr("#test-result", "data-outcome", WAIT).await,
+        "valid"
+    );
     if platform {
         // The profile requires signing; the double's key may: "Ready for Acme Shops".
         j.wait_visible("#readiness").await;
@@ -143,36 +184,78 @@ async fn through_steps(j: &mut Journey, s: &Setup, platform: bool) {
 /// the dashboard names for the code is confirmed. Then Done.
 async fn upload_with_link(j: &mut Journey, s: &Setup, account: &str, token: &str) {
     let line = j.text("#upload-line").await;
-    assert_eq!(line.trim(), format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}"));
+    assert_eq!(
+        line.trim(),
+        format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}")
+    );
     let received = j.wait_visible("#link-received").await.text().await.unwrap();
     assert_eq!(received, format!("A setup link asks to upload the key into the account it calls “{account}”. Nothing needs pasting."));
-    assert_eq!(j.js("return document.querySelector('#upload-token-field').hidden;", vec![]).await, json!(true));
-    assert!(!j.page_text().await.contains(token), "the link's code reached the page");
+    assert_eq!(
+        j.js(
+            "return document.querySelector('#upload-token-field').hidden;",
+            vec![]
+        )
+        .await,
+        json!(true)
+    );
+    assert!(
+        !j.page_text().await.contains(token),
+        "the link's code reached the page"
+    );
     confirm_account(j, "Test Merchant").await;
-    j.shot_at("handoff-link", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-link", "[data-step=\"handoff\"] .actions")
+        .await;
     let before = dashboard().stored().len();
     j.click(&next_of("handoff")).await;
-    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    let up = j
+        .wait_attr(
+            "#handoff-results [data-result=\"upload\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     let result = j.text("#handoff-results [data-result=\"upload\"]").await;
-    assert!(result.contains(&format!("to Acme Shops (127.0.0.1:{PROFILE_PORT})")), "{result}");
-    let kc = j.wait_attr("#handoff-results [data-result=\"keychain\"]", "data-status", Duration::from_secs(30)).await;
+    assert!(
+        result.contains(&format!("to Acme Shops (127.0.0.1:{PROFILE_PORT})")),
+        "{result}"
+    );
+    let kc = j
+        .wait_attr(
+            "#handoff-results [data-result=\"keychain\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
-    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
     j.click(&next_of("handoff")).await;
     j.wait_step("done").await;
     let summary = j.text("#summary").await;
-    assert!(summary.contains(&format!("the Acme Shops dashboard (127.0.0.1:{PROFILE_PORT})")), "{summary}");
+    assert!(
+        summary.contains(&format!(
+            "the Acme Shops dashboard (127.0.0.1:{PROFILE_PORT})"
+        )),
+        "{summary}"
+    );
     j.shot_at("done", "#summary").await;
     let stored = dashboard().stored();
     assert_eq!(stored.len(), before + 1, "one upload");
     let u = &stored[before];
     assert_eq!(u.fields["key_id"], s.key_id);
-    assert_eq!(u.header("authorization"), Some(format!("Bearer {token}").as_str()));
+    assert_eq!(
+        u.header("authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
     let html = j.page_text().await;
     assert!(!html.contains(&s.key.body), "key material in the page");
     // The keychain item and index are the platform's own, under its identifier.
-    assert!(j.home.path().join(".config/example.acme.keysetup/keys.json").is_file());
+    assert!(j
+        .home
+        .path()
+        .join(".config/example.acme.keysetup/keys.json")
+        .is_file());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -183,7 +266,9 @@ async fn e2e_p_platform_through_its_setup_link() {
     }
     let (s, home, mut env) = setup(app);
     let token = format!("link-{}", fixtures::key_id());
-    env.args = vec![format!("acme-keys://setup?token={token}&account=Blue%20Shoes")];
+    env.args = vec![format!(
+        "acme-keys://setup?token={token}&account=Blue%20Shoes"
+    )];
     let mut j = Journey::start("p-setup-link", home, env).await;
     // Journeys run one at a time: the shared dashboard expects this one's code only from now.
     dashboard().expect_token(&token);
@@ -205,13 +290,28 @@ async fn e2e_q_second_link_to_the_running_wizard() {
     let vars = env.vars.clone();
     let mut j = Journey::start("q-second-link", home, env).await;
     to_handoff(&mut j, &s).await;
-    assert_eq!(j.js("return document.querySelector('#upload-token-field').hidden;", vec![]).await, json!(false));
-    assert!(j.is_disabled(&next_of("handoff")).await, "no link yet: the code must be pasted");
+    assert_eq!(
+        j.js(
+            "return document.querySelector('#upload-token-field').hidden;",
+            vec![]
+        )
+        .await,
+        json!(false)
+    );
+    assert!(
+        j.is_disabled(&next_of("handoff")).await,
+        "no link yet: the code must be pasted"
+    );
     j.shot("handoff-no-link").await;
 
     let token = format!("second-{}", fixtures::key_id());
     dashboard().expect_token(&token);
-    second_launch(&j, &app, &vars, &format!("acme-keys://setup?token={token}&account=Red%20Hats"));
+    second_launch(
+        &j,
+        &app,
+        &vars,
+        &format!("acme-keys://setup?token={token}&account=Red%20Hats"),
+    );
     j.wait_visible("#link-received").await;
     upload_with_link(&mut j, &s, "Red Hats", &token).await;
     j.finish().await;
@@ -221,11 +321,22 @@ async fn e2e_q_second_link_to_the_running_wizard() {
 async fn confirm_account(j: &mut Journey, name: &str) {
     j.wait_visible("#account-check").await;
     let said = j.text("#account-said").await;
-    assert_eq!(said.trim(), format!("The setup code belongs to the account “{name}”, as 127.0.0.1:{PROFILE_PORT} says."));
-    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the account is confirmed");
+    assert_eq!(
+        said.trim(),
+        format!(
+            "The setup code belongs to the account “{name}”, as 127.0.0.1:{PROFILE_PORT} says."
+        )
+    );
+    assert!(
+        j.is_disabled(&next_of("handoff")).await,
+        "nothing is sent before the account is confirmed"
+    );
     let why = j.text("[data-step=\"handoff\"] .blocker").await;
     assert!(why.contains("Confirm the account"), "{why}");
-    assert_eq!(j.text("#confirm-account-label").await.trim(), format!("Yes, upload into “{name}”"));
+    assert_eq!(
+        j.text("#confirm-account-label").await.trim(),
+        format!("Yes, upload into “{name}”")
+    );
     j.click("#confirm-account").await;
     j.wait_enabled(&next_of("handoff")).await;
 }
@@ -239,7 +350,10 @@ fn second_launch(j: &Journey, app: &PathBuf, vars: &[(String, String)], link: &s
         .env("XDG_CONFIG_HOME", j.home.path().join(".config"))
         .env("XDG_DATA_HOME", j.home.path().join(".local/share"))
         .env("XDG_CACHE_HOME", j.home.path().join(".cache"))
-        .env("DISPLAY", std::env::var("DISPLAY").expect("the journey runs on DISPLAY"))
+        .env(
+            "DISPLAY",
+            std::env::var("DISPLAY").expect("the journey runs on DISPLAY"),
+        )
         .envs(vars.iter().cloned())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
@@ -264,9 +378,17 @@ fn command_lines_of(app: &PathBuf) -> Vec<String> {
     std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit()))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
         .filter(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|x| x == app))
-        .map(|e| String::from_utf8_lossy(&std::fs::read(e.path().join("cmdline")).unwrap_or_default()).into_owned())
+        .map(|e| {
+            String::from_utf8_lossy(&std::fs::read(e.path().join("cmdline")).unwrap_or_default())
+                .into_owned()
+        })
         .collect()
 }
 
@@ -285,7 +407,9 @@ async fn e2e_t_two_links_and_the_account() {
     let vars = env.vars.clone();
     let mine = format!("mine-{}", fixtures::key_id());
     let theirs = format!("theirs-{}", fixtures::key_id());
-    env.args = vec![format!("acme-keys://setup?token={mine}&account=Blue%20Shoes")];
+    env.args = vec![format!(
+        "acme-keys://setup?token={mine}&account=Blue%20Shoes"
+    )];
     let mut j = Journey::start("t-two-links", home, env).await;
     dashboard().expect_token(&mine);
     dashboard().account_for(&mine, "Blue Shoes Ltd");
@@ -293,34 +417,76 @@ async fn e2e_t_two_links_and_the_account() {
     to_handoff(&mut j, &s).await;
     let lines = command_lines_of(&app);
     assert!(!lines.is_empty(), "the app is running");
-    assert!(lines.iter().all(|l| !l.contains(&mine)), "the setup code is readable in /proc/PID/cmdline: {lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.contains(&mine)),
+        "the setup code is readable in /proc/PID/cmdline: {lines:?}"
+    );
 
-    second_launch(&j, &app, &vars, &format!("acme-keys://setup?token={theirs}&account=Blue%20Shoes"));
+    second_launch(
+        &j,
+        &app,
+        &vars,
+        &format!("acme-keys://setup?token={theirs}&account=Blue%20Shoes"),
+    );
     j.wait_visible("#link-choices").await;
     let received = j.text("#link-received").await;
-    assert!(received.starts_with("2 setup links ask to upload the key"), "{received}");
+    assert!(
+        received.starts_with("2 setup links ask to upload the key"),
+        "{received}"
+    );
     let labels = j.text("#link-choice-list").await;
-    assert!(labels.contains("Setup link 1: for the account it calls “Blue Shoes”"), "{labels}");
-    assert!(labels.contains("Setup link 2: for the account it calls “Blue Shoes”"), "{labels}");
-    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the merchant chooses");
+    assert!(
+        labels.contains("Setup link 1: for the account it calls “Blue Shoes”"),
+        "{labels}"
+    );
+    assert!(
+        labels.contains("Setup link 2: for the account it calls “Blue Shoes”"),
+        "{labels}"
+    );
+    assert!(
+        j.is_disabled(&next_of("handoff")).await,
+        "nothing is sent before the merchant chooses"
+    );
     let why = j.text("[data-step=\"handoff\"] .blocker").await;
-    assert!(why.contains("Choose the setup link you opened yourself"), "{why}");
+    assert!(
+        why.contains("Choose the setup link you opened yourself"),
+        "{why}"
+    );
     let page = j.page_text().await;
-    assert!(!page.contains(&mine) && !page.contains(&theirs), "a code reached the page");
-    j.shot_at("handoff-two-links", "[data-step=\"handoff\"] .actions").await;
+    assert!(
+        !page.contains(&mine) && !page.contains(&theirs),
+        "a code reached the page"
+    );
+    j.shot_at("handoff-two-links", "[data-step=\"handoff\"] .actions")
+        .await;
 
     j.click("#link-choice-list label:first-child input").await;
     confirm_account(&mut j, "Blue Shoes Ltd").await;
-    j.shot_at("handoff-account", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-account", "[data-step=\"handoff\"] .actions")
+        .await;
     let before = dashboard().stored().len();
     j.click(&next_of("handoff")).await;
-    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    let up = j
+        .wait_attr(
+            "#handoff-results [data-result=\"upload\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     let stored = dashboard().stored();
     assert_eq!(stored.len(), before + 1, "one upload");
-    assert_eq!(stored[before].header("authorization"), Some(format!("Bearer {mine}").as_str()), "the key went into the chosen code's account");
-    assert!(dashboard().lookups().iter().all(|(t, _)| *t != theirs), "the other link's code was never sent");
-    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
+    assert_eq!(
+        stored[before].header("authorization"),
+        Some(format!("Bearer {mine}").as_str()),
+        "the key went into the chosen code's account"
+    );
+    assert!(
+        dashboard().lookups().iter().all(|(t, _)| *t != theirs),
+        "the other link's code was never sent"
+    );
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
     j.finish().await;
 }
 
@@ -337,12 +503,26 @@ async fn e2e_r_update_offered_and_refused() {
     let mut j = Journey::start("r-update", home, env).await;
     let server = update_server::UpdateServer::start_on(UPDATE_PORT);
     let (_, stranger) = update_server::signer();
-    server.offer("9.9.9", &update_server::sign(&stranger, update_server::ARTIFACT, "9.9.9"));
+    server.offer(
+        "9.9.9",
+        &update_server::sign(&stranger, update_server::ARTIFACT, "9.9.9"),
+    );
     j.wait_step("prereqs").await;
     let banner = j.wait_visible("#update-banner").await;
     let said = banner.text().await.unwrap();
-    assert!(said.contains("Version 9.9.9 is ready. It installs only when you choose"), "{said}");
-    assert!(!server.hits.lock().unwrap().iter().any(|p| p == "/app.tar.gz"), "nothing is downloaded before the merchant asks");
+    assert!(
+        said.contains("Version 9.9.9 is ready. It installs only when you choose"),
+        "{said}"
+    );
+    assert!(
+        !server
+            .hits
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p == "/app.tar.gz"),
+        "nothing is downloaded before the merchant asks"
+    );
     j.shot_at("update-ready", "#update-banner").await;
     j.click("#install-update").await;
     let refused = j
@@ -354,9 +534,30 @@ async fn e2e_r_update_offered_and_refused() {
         )
         .await;
     let refused = refused.as_str().unwrap_or_default();
-    assert!(refused.starts_with("The update to version 9.9.9 was refused: its signature is not from the publisher"), "{refused}");
-    assert!(server.hits.lock().unwrap().iter().any(|p| p == "/app.tar.gz"), "downloaded when asked");
-    assert_eq!(j.js("return document.querySelector('#install-update').hidden;", vec![]).await, json!(true), "a refused update is not offered again");
+    assert!(
+        refused.starts_with(
+            "The update to version 9.9.9 was refused: its signature is not from the publisher"
+        ),
+        "{refused}"
+    );
+    assert!(
+        server
+            .hits
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|p| p == "/app.tar.gz"),
+        "downloaded when asked"
+    );
+    assert_eq!(
+        j.js(
+            "return document.querySelector('#install-update').hidden;",
+            vec![]
+        )
+        .await,
+        json!(true),
+        "a refused update is not offered again"
+    );
     j.shot_at("update-refused", "#update-banner").await;
     // Still the same wizard, on its first step.
     j.wait_step("prereqs").await;
@@ -377,31 +578,57 @@ async fn e2e_s_generic_link_with_a_destination_to_confirm() {
     dash.expect_token(&token);
     let host = dash.upload_url().split('/').nth(2).unwrap().to_owned();
     let to: String = url::form_urlencoded::byte_serialize(dash.upload_url().as_bytes()).collect();
-    env.args = vec![format!("asc-key-wizard://setup?token={token}&upload_url={to}")];
+    env.args = vec![format!(
+        "asc-key-wizard://setup?token={token}&upload_url={to}"
+    )];
     let mut j = Journey::start("s-generic-link", home, env).await;
     j.wait_step("prereqs").await;
-    assert_eq!(j.text(".brand").await.trim(), "ASC Key Wizard", "the generic build keeps its name");
+    assert_eq!(
+        j.text(".brand").await.trim(),
+        "ASC Key Wizard",
+        "the generic build keeps its name"
+    );
     through_steps(&mut j, &s, false).await;
     j.wait_visible("#link-received").await;
     j.wait_visible("#link-confirm").await;
-    assert_eq!(j.text("#confirm-host-label").await.trim(), format!("Send it to {host}"));
-    assert!(j.is_disabled(&next_of("handoff")).await, "nothing is sent before the host is confirmed");
+    assert_eq!(
+        j.text("#confirm-host-label").await.trim(),
+        format!("Send it to {host}")
+    );
+    assert!(
+        j.is_disabled(&next_of("handoff")).await,
+        "nothing is sent before the host is confirmed"
+    );
     let why = j.text("[data-step=\"handoff\"] .blocker").await;
     assert!(why.contains(&format!("Tick “Send it to {host}”")), "{why}");
-    j.shot_at("handoff-confirm-host", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-confirm-host", "[data-step=\"handoff\"] .actions")
+        .await;
     j.click("#confirm-host").await;
     // The host ticked, the dashboard there is asked whose account the code belongs to.
     j.wait_visible("#account-check").await;
-    assert_eq!(j.text("#account-said").await.trim(), format!("The setup code belongs to the account “Test Merchant”, as {host} says."));
+    assert_eq!(
+        j.text("#account-said").await.trim(),
+        format!("The setup code belongs to the account “Test Merchant”, as {host} says.")
+    );
     j.click("#confirm-account").await;
     j.click("#do-keychain").await; // this journey is about the upload alone
     j.click(&next_of("handoff")).await;
-    let up = j.wait_attr("#handoff-results [data-result=\"upload\"]", "data-status", Duration::from_secs(30)).await;
+    let up = j
+        .wait_attr(
+            "#handoff-results [data-result=\"upload\"]",
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
-    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions").await;
+    j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
+        .await;
     let stored = dash.stored();
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].header("authorization"), Some(format!("Bearer {token}").as_str()));
+    assert_eq!(
+        stored[0].header("authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
     assert!(!j.page_text().await.contains(&token));
     j.finish().await;
 }

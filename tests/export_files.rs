@@ -364,15 +364,34 @@ fn tool_exports_write_the_key_and_what_to_run() {
     std::fs::write(&key_file, key.canonical_pem()).unwrap();
     let run = |format: &str, out: &Path| {
         let o = Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"))
-            .args(["export", key_file.to_str().unwrap(), "--key-id", KEY_ID, "--issuer-id", ISSUER, "--format", format, "--out"])
+            .args([
+                "export",
+                key_file.to_str().unwrap(),
+                "--key-id",
+                KEY_ID,
+                "--issuer-id",
+                ISSUER,
+                "--format",
+                format,
+                "--out",
+            ])
             .arg(out)
             .arg("--json")
             .env("HOME", home.path())
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert!(!String::from_utf8_lossy(&o.stdout).contains(&key.base64_body()[..40]), "no key material printed");
+        assert!(
+            !String::from_utf8_lossy(&o.stdout).contains(&key.base64_body()[..40]),
+            "no key material printed"
+        );
         v["export"].clone()
     };
     for format in ["xcodebuild", "eas", "github"] {
@@ -381,9 +400,17 @@ fn tool_exports_write_the_key_and_what_to_run() {
         let v = run(format, &dir);
         let written = dir.join("AuthKey_2X9R4HXF34.p8");
         assert_eq!(v["path"], written.to_str().unwrap());
-        assert_eq!(std::fs::read(&written).unwrap(), key.canonical_pem().as_bytes());
+        assert_eq!(
+            std::fs::read(&written).unwrap(),
+            key.canonical_pem().as_bytes()
+        );
         assert_eq!(mode(&written), 0o600);
-        let lines: Vec<String> = v["commands"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+        let lines: Vec<String> = v["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
         match format {
             "xcodebuild" => {
                 let flags = format!("-authenticationKeyPath {} -authenticationKeyID {KEY_ID} -authenticationKeyIssuerID {ISSUER}", written.display());
@@ -391,9 +418,15 @@ fn tool_exports_write_the_key_and_what_to_run() {
             }
             "eas" => {
                 let eas: serde_json::Value = serde_json::from_str(&lines.join("\n")).unwrap();
-                assert_eq!(eas["submit"]["production"]["ios"]["ascApiKeyPath"], written.to_str().unwrap());
+                assert_eq!(
+                    eas["submit"]["production"]["ios"]["ascApiKeyPath"],
+                    written.to_str().unwrap()
+                );
                 assert_eq!(eas["submit"]["production"]["ios"]["ascApiKeyId"], KEY_ID);
-                assert_eq!(eas["submit"]["production"]["ios"]["ascApiKeyIssuerId"], ISSUER);
+                assert_eq!(
+                    eas["submit"]["production"]["ios"]["ascApiKeyIssuerId"],
+                    ISSUER
+                );
             }
             _ => {
                 // A stand-in `gh`: `gh secret set NAME` stores stdin under NAME and logs the arguments.
@@ -402,23 +435,49 @@ fn tool_exports_write_the_key_and_what_to_run() {
                 std::fs::create_dir_all(&bin).unwrap();
                 std::fs::create_dir_all(&log).unwrap();
                 let gh = bin.join("gh");
-                std::fs::write(&gh, format!("#!/bin/sh\necho \"$@\" >> '{0}/args'\ncat > '{0}/'\"$3\"\n", log.display())).unwrap();
+                std::fs::write(
+                    &gh,
+                    format!(
+                        "#!/bin/sh\necho \"$@\" >> '{0}/args'\ncat > '{0}/'\"$3\"\n",
+                        log.display()
+                    ),
+                )
+                .unwrap();
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
-                let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+                let path = format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                );
                 for line in &lines {
-                    let ok = Command::new("sh").args(["-c", line]).env("PATH", &path).status().unwrap();
+                    let ok = Command::new("sh")
+                        .args(["-c", line])
+                        .env("PATH", &path)
+                        .status()
+                        .unwrap();
                     assert!(ok.success(), "{line}");
                 }
                 let secret = |n: &str| std::fs::read_to_string(log.join(n)).unwrap();
                 assert_eq!(secret("APP_STORE_CONNECT_PRIVATE_KEY"), key.canonical_pem());
-                assert_eq!(Base64::decode_vec(&secret("ASC_PRIVATE_KEY_B64")).unwrap(), key.canonical_pem().as_bytes());
-                for (name, value) in [("APP_STORE_CONNECT_KEY_IDENTIFIER", KEY_ID), ("ASC_KEY_ID", KEY_ID), ("APP_STORE_CONNECT_ISSUER_ID", ISSUER), ("ASC_ISSUER_ID", ISSUER)] {
+                assert_eq!(
+                    Base64::decode_vec(&secret("ASC_PRIVATE_KEY_B64")).unwrap(),
+                    key.canonical_pem().as_bytes()
+                );
+                for (name, value) in [
+                    ("APP_STORE_CONNECT_KEY_IDENTIFIER", KEY_ID),
+                    ("ASC_KEY_ID", KEY_ID),
+                    ("APP_STORE_CONNECT_ISSUER_ID", ISSUER),
+                    ("ASC_ISSUER_ID", ISSUER),
+                ] {
                     assert_eq!(secret(name), value, "{name}");
                 }
                 let args = std::fs::read_to_string(log.join("args")).unwrap();
                 assert_eq!(args.lines().count(), 6);
-                assert!(args.lines().all(|a| a.split_whitespace().count() == 3), "only `secret set NAME`: {args}");
+                assert!(
+                    args.lines().all(|a| a.split_whitespace().count() == 3),
+                    "only `secret set NAME`: {args}"
+                );
             }
         }
     }

@@ -2,14 +2,14 @@
 //! from a fixed-seed generator, through the same bodies libFuzzer runs (`src-tauri/fuzz/src/lib.rs`).
 //! The long campaign is `scripts/fuzz.sh`; this keeps every target alive in the test command.
 
-#[path = "support/keys.rs"]
-mod keys;
-#[path = "support/wild.rs"]
-mod wild;
 #[path = "support/fuzz_seeds.rs"]
 mod fuzz_seeds;
+#[path = "support/keys.rs"]
+mod keys;
 #[path = "../src-tauri/fuzz/src/lib.rs"]
 mod targets;
+#[path = "support/wild.rs"]
+mod wild;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -25,7 +25,9 @@ struct Rng(u64);
 
 impl Rng {
     fn new(name: &str) -> Rng {
-        Rng(name.bytes().fold(0x9E37_79B9_7F4A_7C15, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01B3)) | 1)
+        Rng(name.bytes().fold(0x9E37_79B9_7F4A_7C15, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01B3)
+        }) | 1)
     }
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -43,9 +45,15 @@ impl Rng {
 
 /// The tokens of a libFuzzer dictionary (`"..."` lines with `\\`, `\"` and `\xHH` escapes).
 fn dictionary(target: &str) -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(format!("{FUZZ_DIR}/dict/{target}.dict")).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(format!("{FUZZ_DIR}/dict/{target}.dict")).unwrap_or_default();
     text.lines()
-        .filter_map(|l| l.trim().strip_suffix('"')?.split_once('"').map(|(_, s)| s.to_owned()))
+        .filter_map(|l| {
+            l.trim()
+                .strip_suffix('"')?
+                .split_once('"')
+                .map(|(_, s)| s.to_owned())
+        })
         .map(|s| {
             let (mut out, b) = (Vec::new(), s.as_bytes());
             let mut i = 0;
@@ -96,7 +104,10 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], dict: &[Vec<u8>]) -> Vec<u8> {
             5 => {
                 let other = &seeds[rng.below(seeds.len())];
                 let from = rng.below(other.len() + 1);
-                b.splice(at..at, other[from..(from + rng.below(128)).min(other.len())].to_vec());
+                b.splice(
+                    at..at,
+                    other[from..(from + rng.below(128)).min(other.len())].to_vec(),
+                );
             }
             6 if !dict.is_empty() => drop(b.splice(at..at, dict[rng.below(dict.len())].clone())),
             _ => b.truncate(at),
@@ -113,7 +124,11 @@ fn run(name: &str, body: fn(&[u8]), input: &[u8]) {
         let file = dir.join(name);
         std::fs::write(&file, input).unwrap();
         let shown = &input[..input.len().min(300)];
-        panic!("target {name} panicked on {} bytes (saved to {}): {shown:?}", input.len(), file.display());
+        panic!(
+            "target {name} panicked on {} bytes (saved to {}): {shown:?}",
+            input.len(),
+            file.display()
+        );
     }
 }
 
@@ -132,7 +147,11 @@ fn every_target_survives_its_seeds_mutations_and_random_bytes() {
         }
         for i in 0..RANDOM {
             // Mostly short inputs; every 50th one long (a 20 kB line, or over the 64 KiB key cap).
-            let len = if i % 50 == 49 { [20_000, 64 * 1024 + 1][i / 50 % 2] } else { rng.below(512) };
+            let len = if i % 50 == 49 {
+                [20_000, 64 * 1024 + 1][i / 50 % 2]
+            } else {
+                rng.below(512)
+            };
             run(name, body, &rng.bytes(len));
         }
     }
@@ -145,10 +164,19 @@ fn the_smoke_runs_exactly_the_fuzz_crates_targets() {
     let manifest = std::fs::read_to_string(format!("{FUZZ_DIR}/Cargo.toml")).unwrap();
     let bins = manifest.matches("[[bin]]").count();
     assert_eq!(bins, targets::TARGETS.len(), "one [[bin]] per target");
-    let files = std::fs::read_dir(format!("{FUZZ_DIR}/fuzz_targets")).unwrap().count();
-    assert_eq!(files, targets::TARGETS.len(), "one fuzz_targets file per target");
+    let files = std::fs::read_dir(format!("{FUZZ_DIR}/fuzz_targets"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        files,
+        targets::TARGETS.len(),
+        "one fuzz_targets file per target"
+    );
     for (name, _) in targets::TARGETS {
-        assert!(manifest.contains(&format!("path = \"fuzz_targets/{name}.rs\"")), "{name}");
+        assert!(
+            manifest.contains(&format!("path = \"fuzz_targets/{name}.rs\"")),
+            "{name}"
+        );
         assert!(!dictionary(name).is_empty(), "{name} has no dictionary");
     }
 }
@@ -157,7 +185,9 @@ fn the_smoke_runs_exactly_the_fuzz_crates_targets() {
 /// hold freshly generated keys, so they exist only at run time, never in the repository.
 #[test]
 fn writes_the_seed_corpus_when_asked() {
-    let Some(dir) = std::env::var_os("ASC_FUZZ_CORPUS") else { return };
+    let Some(dir) = std::env::var_os("ASC_FUZZ_CORPUS") else {
+        return;
+    };
     for (name, _) in targets::TARGETS {
         let folder = Path::new(&dir).join(name);
         std::fs::create_dir_all(&folder).unwrap();

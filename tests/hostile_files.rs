@@ -13,7 +13,10 @@ use std::time::Duration;
 
 fn fifo(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    let status = Command::new("mkfifo").arg(&path).status().expect("mkfifo (coreutils)");
+    let status = Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo (coreutils)");
     assert!(status.success());
     path
 }
@@ -24,7 +27,8 @@ fn within_10s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'sta
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("{what} blocked for 10 s"))
+    rx.recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("{what} blocked for 10 s"))
 }
 
 #[test]
@@ -32,7 +36,9 @@ fn a_fifo_is_never_read_as_a_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = fifo(dir.path(), "AuthKey_2X9R4HXF34.p8");
     let p = path.clone();
-    let err = within_10s("key::read_path on a FIFO", move || key::read_path(&p).unwrap_err());
+    let err = within_10s("key::read_path on a FIFO", move || {
+        key::read_path(&p).unwrap_err()
+    });
     assert_eq!(err.code, "not_a_file", "{err:?}");
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_asc-key-wizard"))
@@ -57,8 +63,19 @@ fn settings_that_are_not_a_regular_file_are_refused() {
     let path = fifo(dir.path(), "config.json");
     for target in [path, PathBuf::from("/dev/zero")] {
         let t = target.clone();
-        let err = within_10s("config::load_file", move || config::load_file(&t).unwrap_err());
-        assert_eq!(err.code, "config_unreadable", "{}: {err:?}", target.display());
-        assert!(err.message.contains("not a regular file"), "{}", err.message);
+        let err = within_10s("config::load_file", move || {
+            config::load_file(&t).unwrap_err()
+        });
+        assert_eq!(
+            err.code,
+            "config_unreadable",
+            "{}: {err:?}",
+            target.display()
+        );
+        assert!(
+            err.message.contains("not a regular file"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -11,27 +11,55 @@ fn readme_names_the_rust_version_that_cargo_enforces() {
     let stated = format!("stable ≥ {needed})");
     assert!(README.contains(&stated), "README must say `{stated}`");
     for line in README.lines().filter(|l| l.contains("stable ≥")) {
-        assert!(line.contains(&stated), "README names another Rust version: {line}");
+        assert!(
+            line.contains(&stated),
+            "README names another Rust version: {line}"
+        );
     }
 }
 
 #[test]
 fn tauri_conf_version_and_identifier_match_the_package() {
-    let conf: serde_json::Value =
-        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
-    assert_eq!(conf["version"], env!("CARGO_PKG_VERSION"), "tauri.conf.json version");
-    assert_eq!(conf["identifier"], "dev.asckeywizard.wizard", "the keychain service name never changes");
+    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    assert_eq!(
+        conf["version"],
+        env!("CARGO_PKG_VERSION"),
+        "tauri.conf.json version"
+    );
+    assert_eq!(
+        conf["identifier"], "dev.asckeywizard.wizard",
+        "the keychain service name never changes"
+    );
     let bundle = &conf["bundle"];
-    for field in ["publisher", "category", "shortDescription", "longDescription", "copyright", "license", "homepage"] {
-        assert!(bundle[field].as_str().is_some_and(|v| !v.is_empty()), "bundle.{field} is set");
+    for field in [
+        "publisher",
+        "category",
+        "shortDescription",
+        "longDescription",
+        "copyright",
+        "license",
+        "homepage",
+    ] {
+        assert!(
+            bundle[field].as_str().is_some_and(|v| !v.is_empty()),
+            "bundle.{field} is set"
+        );
     }
     assert_eq!(bundle["license"], env!("CARGO_PKG_LICENSE"));
     assert!(bundle["macOS"]["minimumSystemVersion"].is_string());
-    assert_eq!(bundle["windows"]["nsis"]["installMode"], "currentUser", "merchants often lack admin rights");
+    assert_eq!(
+        bundle["windows"]["nsis"]["installMode"], "currentUser",
+        "merchants often lack admin rights"
+    );
     assert!(bundle["windows"]["webviewInstallMode"]["type"].is_string());
     // Issue 12: no plugins, no <base> tricks, no form posts out of the webview.
     let csp = conf["app"]["security"]["csp"].as_str().unwrap();
-    for rule in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"] {
+    for rule in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ] {
         assert!(csp.contains(rule), "CSP lacks {rule}: {csp}");
     }
 }
@@ -41,14 +69,29 @@ fn tauri_conf_version_and_identifier_match_the_package() {
 #[test]
 fn package_maintainer_is_the_project_with_an_address() {
     let authors = env!("CARGO_PKG_AUTHORS");
-    assert!(!authors.contains(':'), "one author entry (cargo joins several with ':'): {authors}");
-    let (name, rest) = authors.split_once(" <").unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
-    let address = rest.strip_suffix('>').unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
-    let (user, host) = address.split_once('@').unwrap_or_else(|| panic!("an e-mail address: {address}"));
-    assert!(!user.is_empty() && host.contains('.') && !address.contains(char::is_whitespace), "{address}");
-    let conf: serde_json::Value =
-        serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
-    assert_eq!(conf["bundle"]["publisher"].as_str(), Some(name), "the maintainer is the publisher");
+    assert!(
+        !authors.contains(':'),
+        "one author entry (cargo joins several with ':'): {authors}"
+    );
+    let (name, rest) = authors
+        .split_once(" <")
+        .unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
+    let address = rest
+        .strip_suffix('>')
+        .unwrap_or_else(|| panic!("`Name <address>`: {authors}"));
+    let (user, host) = address
+        .split_once('@')
+        .unwrap_or_else(|| panic!("an e-mail address: {address}"));
+    assert!(
+        !user.is_empty() && host.contains('.') && !address.contains(char::is_whitespace),
+        "{address}"
+    );
+    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    assert_eq!(
+        conf["bundle"]["publisher"].as_str(),
+        Some(name),
+        "the maintainer is the publisher"
+    );
 }
 
 #[test]

@@ -41,7 +41,9 @@ fn run(args: &[&OsStr], envs: &[(&str, &OsStr)], stdin: &[u8]) -> Output {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        !stderr.contains("panicked") && out.status.code().is_some() && out.status.code() != Some(101),
+        !stderr.contains("panicked")
+            && out.status.code().is_some()
+            && out.status.code() != Some(101),
         "the binary panicked: {:?}\n{stderr}",
         out.status
     );
@@ -50,7 +52,10 @@ fn run(args: &[&OsStr], envs: &[(&str, &OsStr)], stdin: &[u8]) -> Output {
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not one JSON object ({e}): {}", String::from_utf8_lossy(&o.stdout))
+        panic!(
+            "stdout is not one JSON object ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
     })
 }
 
@@ -73,12 +78,26 @@ fn export_json_into_a_folder_that_is_not_utf8() {
     std::fs::create_dir(&out_dir).unwrap();
     for format in ["fastlane", "altool", "env"] {
         let o = run(
-            &[os("export"), key.as_os_str(), os("--issuer-id"), os(ISSUER), os("--format"), os(format),
-              os("--out"), out_dir.as_os_str(), os("--json")],
+            &[
+                os("export"),
+                key.as_os_str(),
+                os("--issuer-id"),
+                os(ISSUER),
+                os("--format"),
+                os(format),
+                os("--out"),
+                out_dir.as_os_str(),
+                os("--json"),
+            ],
             &[],
             b"",
         );
-        assert_eq!(o.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v = json(&o);
         let shown = v["export"]["path"].as_str().unwrap();
         assert!(shown.contains("caf\u{fffd}"), "{format}: {shown}");
@@ -95,13 +114,32 @@ fn altool_export_under_a_home_that_is_not_utf8() {
     let home = latin1(dir.path(), "home");
     std::fs::create_dir(&home).unwrap();
     let o = run(
-        &[os("export"), key.as_os_str(), os("--issuer-id"), os(ISSUER), os("--format"), os("altool"), os("--json")],
+        &[
+            os("export"),
+            key.as_os_str(),
+            os("--issuer-id"),
+            os(ISSUER),
+            os("--format"),
+            os("altool"),
+            os("--json"),
+        ],
         &[("HOME", home.as_os_str())],
         b"",
     );
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(home.join(".appstoreconnect/private_keys").join(format!("AuthKey_{KEY_ID}.p8")).is_file());
-    assert!(json(&o)["export"]["path"].as_str().unwrap().contains("home\u{fffd}"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(home
+        .join(".appstoreconnect/private_keys")
+        .join(format!("AuthKey_{KEY_ID}.p8"))
+        .is_file());
+    assert!(json(&o)["export"]["path"]
+        .as_str()
+        .unwrap()
+        .contains("home\u{fffd}"));
 }
 
 #[test]
@@ -113,17 +151,38 @@ fn check_and_fix_to_with_paths_that_are_not_utf8() {
     let fixed = latin1(&odd, "fixed");
     for json_flag in [true, false] {
         let _ = std::fs::remove_file(&fixed);
-        let mut args = vec![os("check"), key.as_os_str(), os("--fix-to"), fixed.as_os_str()];
+        let mut args = vec![
+            os("check"),
+            key.as_os_str(),
+            os("--fix-to"),
+            fixed.as_os_str(),
+        ];
         if json_flag {
             args.push(os("--json"));
         }
         let o = run(&args, &[], b"");
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
         assert!(fixed.is_file());
     }
     // A missing file under such a folder is `file_not_found`, not a crash.
-    let o = run(&[os("verify"), latin1(&odd, "gone").as_os_str(), os("--key-id"), os(KEY_ID),
-                  os("--issuer-id"), os(ISSUER), os("--json")], &[], b"");
+    let o = run(
+        &[
+            os("verify"),
+            latin1(&odd, "gone").as_os_str(),
+            os("--key-id"),
+            os(KEY_ID),
+            os("--issuer-id"),
+            os(ISSUER),
+            os("--json"),
+        ],
+        &[],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["error"]["code"], "file_not_found");
 }
@@ -135,14 +194,31 @@ fn an_api_base_variable_that_is_not_text_is_refused_not_ignored() {
     let key = key_file(dir.path());
     let base = OsString::from_vec(b"http://127.0.0.1:9/\xff".to_vec());
     let o = run(
-        &[os("verify"), key.as_os_str(), os("--issuer-id"), os(ISSUER), os("--json")],
+        &[
+            os("verify"),
+            key.as_os_str(),
+            os("--issuer-id"),
+            os(ISSUER),
+            os("--json"),
+        ],
         &[("ASC_API_BASE", &base)],
         b"",
     );
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let v = json(&o);
     assert_eq!(v["apple"]["outcome"], "api_base_invalid", "{v}");
-    assert!(v["apple"]["message"].as_str().unwrap().contains("ASC_API_BASE"), "{v}");
+    assert!(
+        v["apple"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ASC_API_BASE"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -151,15 +227,28 @@ fn token_variables_that_are_odd_get_their_own_message() {
     let key = key_file(dir.path());
     let upload = |var: &str, envs: &[(&str, &OsStr)]| {
         run(
-            &[os("upload"), key.as_os_str(), os("--issuer-id"), os(ISSUER), os("--to"),
-              os("http://127.0.0.1:9/keys"), os("--token-env"), os(var), os("--json")],
+            &[
+                os("upload"),
+                key.as_os_str(),
+                os("--issuer-id"),
+                os(ISSUER),
+                os("--to"),
+                os("http://127.0.0.1:9/keys"),
+                os("--token-env"),
+                os(var),
+                os("--json"),
+            ],
             envs,
             b"",
         )
     };
     let not_text = OsString::from_vec(b"tok\xffen".to_vec());
     for (var, envs, says) in [
-        ("ODD_TOKEN", vec![("ODD_TOKEN", not_text.as_os_str())], "not text"),
+        (
+            "ODD_TOKEN",
+            vec![("ODD_TOKEN", not_text.as_os_str())],
+            "not text",
+        ),
         ("A=B", vec![], "not a valid"),
         ("", vec![], "not a valid"),
     ] {
@@ -167,7 +256,10 @@ fn token_variables_that_are_odd_get_their_own_message() {
         assert_eq!(o.status.code(), Some(2), "{var}");
         let v = json(&o);
         assert_eq!(v["error"]["code"], "missing_token", "{var}: {v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains(says), "{var}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(says),
+            "{var}: {v}"
+        );
     }
 }
 
@@ -176,15 +268,28 @@ fn odd_log_and_colour_variables_do_not_crash() {
     let dir = tempfile::tempdir().unwrap();
     let key = key_file(dir.path());
     let bad = OsString::from_vec(b"\xff=debug,[[,asc_key_wizard=verbose".to_vec());
-    for (name, value) in [("RUST_LOG", bad.as_os_str()), ("RUST_LOG", os("=,=,::")), ("NO_COLOR", bad.as_os_str())] {
-        let o = run(&[os("-v"), os("check"), key.as_os_str()], &[(name, value)], b"");
+    for (name, value) in [
+        ("RUST_LOG", bad.as_os_str()),
+        ("RUST_LOG", os("=,=,::")),
+        ("NO_COLOR", bad.as_os_str()),
+    ] {
+        let o = run(
+            &[os("-v"), os("check"), key.as_os_str()],
+            &[(name, value)],
+            b"",
+        );
         assert_eq!(o.status.code(), Some(0), "{name}");
     }
 }
 
 #[test]
 fn answers_on_stdin_that_are_not_a_key_or_not_text() {
-    for input in [&b"\xff\xfe\x00garbage"[..], b"-----BEGIN PRIVATE KEY-----\n\xe9\xe9\n", b"\"", b"{\"key\": 5}"] {
+    for input in [
+        &b"\xff\xfe\x00garbage"[..],
+        b"-----BEGIN PRIVATE KEY-----\n\xe9\xe9\n",
+        b"\"",
+        b"{\"key\": 5}",
+    ] {
         let o = run(&[os("check"), os("-"), os("--json")], &[], input);
         assert_eq!(o.status.code(), Some(1), "{input:?}");
         assert_eq!(json(&o)["ok"], false);
@@ -193,8 +298,17 @@ fn answers_on_stdin_that_are_not_a_key_or_not_text() {
     let dir = tempfile::tempdir().unwrap();
     let pem = std::fs::read(key_file(dir.path())).unwrap();
     let o = run(
-        &[os("upload"), os("-"), os("--key-id"), os(KEY_ID), os("--issuer-id"), os(ISSUER),
-          os("--to"), os("http://127.0.0.1:9/keys"), os("--json")],
+        &[
+            os("upload"),
+            os("-"),
+            os("--key-id"),
+            os(KEY_ID),
+            os("--issuer-id"),
+            os(ISSUER),
+            os("--to"),
+            os("http://127.0.0.1:9/keys"),
+            os("--json"),
+        ],
         &[],
         &pem,
     );

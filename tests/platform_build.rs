@@ -39,10 +39,15 @@ fn own() -> &'static DashboardDouble {
 
 /// The example platform's binary, or `None` (a failure under CI / ASC_WIZARD_FULL_TESTS).
 fn platform_cli() -> Option<PathBuf> {
-    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP").map(PathBuf::from).filter(|p| p.is_file());
+    let path = std::env::var_os("ASC_WIZARD_PLATFORM_APP")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
     if path.is_none() {
         let why = "ASC_WIZARD_PLATFORM_APP does not name the example platform's build (scripts/test-all.sh builds it)";
-        if ["CI", "ASC_WIZARD_FULL_TESTS"].iter().any(|v| std::env::var_os(v).is_some()) {
+        if ["CI", "ASC_WIZARD_FULL_TESTS"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some())
+        {
             panic!("{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
         }
         eprintln!("NOT RUN: {why}");
@@ -67,11 +72,14 @@ fn recording_proxy() -> (String, Arc<Mutex<String>>) {
                 }
                 got.extend_from_slice(&buf[..n]);
                 if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                    let _ = stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
                     break;
                 }
             }
-            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&got));
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&got));
         }
     });
     (format!("http://{addr}"), seen)
@@ -94,7 +102,10 @@ fn setup() -> Setup {
     std::fs::write(&key_file, key.canonical_pem()).unwrap();
     let dash = DashboardDouble::start();
     dash.expect_token("tok");
-    let json = format!(r#"{{"platform_name":"Elsewhere","upload_url":"{}"}}"#, dash.upload_url());
+    let json = format!(
+        r#"{{"platform_name":"Elsewhere","upload_url":"{}"}}"#,
+        dash.upload_url()
+    );
     let config = home.path().join("swapped.json");
     std::fs::write(&config, &json).unwrap();
     for folder in ["dev.asckeywizard.wizard", "example.acme.keysetup"] {
@@ -102,12 +113,26 @@ fn setup() -> Setup {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.json"), &json).unwrap();
     }
-    Setup { home, key, key_file, dash, config }
+    Setup {
+        home,
+        key,
+        key_file,
+        dash,
+        config,
+    }
 }
 
 impl Setup {
     fn run(&self, bin: &PathBuf, extra: &[&str], proxy: &str) -> Output {
-        let mut args = vec!["upload", self.key_file.to_str().unwrap(), "--issuer-id", ISSUER, "--token-env", "TOK", "--json"];
+        let mut args = vec![
+            "upload",
+            self.key_file.to_str().unwrap(),
+            "--issuer-id",
+            ISSUER,
+            "--token-env",
+            "TOK",
+            "--json",
+        ];
         args.extend_from_slice(extra);
         let out = Command::new(bin)
             .args(&args)
@@ -122,25 +147,45 @@ impl Setup {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(!all.contains(&self.key.base64_body()[20..80]), "key material printed: {all}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(&self.key.base64_body()[20..80]),
+            "key material printed: {all}"
+        );
         out
     }
 }
 
 fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
 fn the_generic_build_follows_the_settings_file() {
     let s = setup();
     let (proxy, _) = recording_proxy();
-    let out = s.run(&PathBuf::from(env!("CARGO_BIN_EXE_asc-key-wizard")), &[], &proxy);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = s.run(
+        &PathBuf::from(env!("CARGO_BIN_EXE_asc-key-wizard")),
+        &[],
+        &proxy,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(s.dash.stored().len(), 1);
     let host = s.dash.upload_url().split('/').nth(2).unwrap().to_owned();
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), format!("Upload to Elsewhere — {host}"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        format!("Upload to Elsewhere — {host}")
+    );
 }
 
 #[test]
@@ -154,11 +199,23 @@ fn no_file_or_variable_redirects_a_platform_build() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Said before sending, with the profile's host, and sent there; never to the dashboard the
     // settings files and ASC_WIZARD_CONFIG name.
-    assert!(stderr.starts_with(&format!("Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}\n")), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "Upload to Acme Shops — 127.0.0.1:{PROFILE_PORT}\n"
+        )),
+        "{stderr}"
+    );
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(s.dash.request_count(), 0, "a settings file redirected the platform build");
+    assert_eq!(
+        s.dash.request_count(),
+        0,
+        "a settings file redirected the platform build"
+    );
     assert_eq!(own.stored().len(), before + 1);
-    assert_eq!(own.stored()[before].file_bytes, s.key.canonical_pem().as_bytes());
+    assert_eq!(
+        own.stored()[before].file_bytes,
+        s.key.canonical_pem().as_bytes()
+    );
     assert!(seen.lock().unwrap().is_empty());
 }
 
@@ -170,16 +227,26 @@ fn a_platform_build_refuses_another_destination_by_option() {
     let s = setup();
     let (proxy, seen) = recording_proxy();
     let (url, config) = (s.dash.upload_url(), s.config.to_str().unwrap().to_owned());
-    for extra in [vec!["--to", url.as_str()], vec!["--config", config.as_str()]] {
+    for extra in [
+        vec!["--to", url.as_str()],
+        vec!["--config", config.as_str()],
+    ] {
         let out = s.run(&bin, &extra, &proxy);
         assert_eq!(out.status.code(), Some(2), "{extra:?}");
         let v = json(&out);
         assert_eq!(v["error"]["code"], "destination_fixed", "{extra:?}: {v}");
         let message = v["error"]["message"].as_str().unwrap();
-        assert!(message.contains("built for Acme Shops") && message.contains(&format!("127.0.0.1:{PROFILE_PORT}")), "{message}");
+        assert!(
+            message.contains("built for Acme Shops")
+                && message.contains(&format!("127.0.0.1:{PROFILE_PORT}")),
+            "{message}"
+        );
     }
     assert_eq!(s.dash.request_count() + own.request_count() - before, 0);
-    assert!(seen.lock().unwrap().is_empty(), "nothing may be sent when the option is refused");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing may be sent when the option is refused"
+    );
 }
 
 /// The platform build's keychain items and index live under its own identifier, apart from the
@@ -199,14 +266,44 @@ fn a_platform_build_keeps_its_own_settings_folder() {
             .unwrap()
     };
     let label = format!("platform-build-{}", std::process::id());
-    let out = run(&["save", s.key_file.to_str().unwrap(), "--issuer-id", ISSUER, "--no-verify", "--replace", "--label", &label, "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    let own = s.home.path().join(".config/example.acme.keysetup/keys.json");
-    let generic = s.home.path().join(".config/dev.asckeywizard.wizard/keys.json");
+    let out = run(&[
+        "save",
+        s.key_file.to_str().unwrap(),
+        "--issuer-id",
+        ISSUER,
+        "--no-verify",
+        "--replace",
+        "--label",
+        &label,
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let own = s
+        .home
+        .path()
+        .join(".config/example.acme.keysetup/keys.json");
+    let generic = s
+        .home
+        .path()
+        .join(".config/dev.asckeywizard.wizard/keys.json");
     assert!(std::fs::read_to_string(&own).unwrap().contains(KEY_ID));
-    assert!(!generic.exists(), "the platform build wrote the generic build's index");
+    assert!(
+        !generic.exists(),
+        "the platform build wrote the generic build's index"
+    );
     let out = run(&["delete", KEY_ID]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `scripts/platform-config.py` (the Tauri `--config` merge for a platform's installers):
@@ -216,7 +313,10 @@ fn a_platform_build_keeps_its_own_settings_folder() {
 fn the_platform_config_registers_only_the_profiles_scheme_and_refuses_http() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    let base: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("platforms/example.json")).unwrap()).unwrap();
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("platforms/example.json")).unwrap(),
+    )
+    .unwrap();
     let run = |change: &dyn Fn(&mut serde_json::Value), test: bool| {
         let mut p = base.clone();
         p.as_object_mut().unwrap().remove("icon");
@@ -228,16 +328,42 @@ fn the_platform_config_registers_only_the_profiles_scheme_and_refuses_http() {
         if test {
             cmd.arg("--test");
         }
-        cmd.arg(&file).arg(dir.path().join("out")).arg("true").output().unwrap()
+        cmd.arg(&file)
+            .arg(dir.path().join("out"))
+            .arg("true")
+            .output()
+            .unwrap()
     };
     let out = run(&|_| {}, false);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let merged: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/tauri.platform.json")).unwrap()).unwrap();
-    assert_eq!(merged["plugins"]["deep-link"]["desktop"]["schemes"], serde_json::json!(["acme-keys"]));
-    for http in ["http://127.0.0.1:47615/upload", "HTTP://127.0.0.1:47615/upload", "Http://dash.example/upload"] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/tauri.platform.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        merged["plugins"]["deep-link"]["desktop"]["schemes"],
+        serde_json::json!(["acme-keys"])
+    );
+    for http in [
+        "http://127.0.0.1:47615/upload",
+        "HTTP://127.0.0.1:47615/upload",
+        "Http://dash.example/upload",
+    ] {
         let out = run(&|p| p["upload_url"] = http.into(), false);
-        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("http://"), "{http} was accepted");
-        assert!(run(&|p| p["upload_url"] = http.into(), true).status.success(), "{http} with --test");
+        assert!(
+            !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("http://"),
+            "{http} was accepted"
+        );
+        assert!(
+            run(&|p| p["upload_url"] = http.into(), true)
+                .status
+                .success(),
+            "{http} with --test"
+        );
     }
     for scheme in [serde_json::Value::Null, "asc-key-wizard".into()] {
         let out = run(&|p| p["setup_link_scheme"] = scheme.clone(), false);

@@ -61,12 +61,19 @@ fn two_writers_of_one_name_at_once_exactly_one_wins() {
                 std::thread::spawn(move || {
                     let bytes = vec![b'a' + i; 1 << 20];
                     gate.wait();
-                    (bytes[0], write_private_file(&path, &bytes, Overwrite::Refuse))
+                    (
+                        bytes[0],
+                        write_private_file(&path, &bytes, Overwrite::Refuse),
+                    )
                 })
             })
             .collect();
         let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        let winners: Vec<u8> = results.iter().filter(|(_, r)| r.is_ok()).map(|(b, _)| *b).collect();
+        let winners: Vec<u8> = results
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(b, _)| *b)
+            .collect();
         assert_eq!(winners.len(), 1, "round {round}: {results:?}");
         for (_, r) in &results {
             if let Err(p) = r {
@@ -75,7 +82,11 @@ fn two_writers_of_one_name_at_once_exactly_one_wins() {
         }
         let written = std::fs::read(&path).unwrap();
         assert!(written.len() == 1 << 20 && written.iter().all(|b| *b == winners[0]));
-        assert_eq!(names(dir.path()), vec!["AuthKey_RACE.p8"], "no temp file left");
+        assert_eq!(
+            names(dir.path()),
+            vec!["AuthKey_RACE.p8"],
+            "no temp file left"
+        );
     }
 }
 
@@ -83,7 +94,9 @@ fn two_writers_of_one_name_at_once_exactly_one_wins() {
 fn a_file_named_like_the_old_temp_is_neither_hit_nor_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("AuthKey_X.p8");
-    let stranger = dir.path().join(format!(".AuthKey_X.p8.tmp{}", std::process::id()));
+    let stranger = dir
+        .path()
+        .join(format!(".AuthKey_X.p8.tmp{}", std::process::id()));
     std::fs::write(&stranger, b"not ours").unwrap();
     write_private_file(&path, b"key", Overwrite::Refuse).expect("no false file_exists");
     assert_eq!(std::fs::read(&stranger).unwrap(), b"not ours");
@@ -93,7 +106,8 @@ fn a_file_named_like_the_old_temp_is_neither_hit_nor_deleted() {
 /// Push a file's modification time back (a temp left by a run killed an hour ago).
 fn age(path: &Path, secs: u64) {
     let f = std::fs::File::options().write(true).open(path).unwrap();
-    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs)).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
 }
 
 #[cfg(feature = "test-support")]
@@ -114,8 +128,16 @@ fn a_kill_before_publish_leaves_a_temp_that_the_next_start_removes() {
     assert_eq!(left.len(), 1, "{left:?}");
     assert!(left[0].starts_with(fsutil::TEMP_PREFIX), "{left:?}");
     let temp = folder.join(&left[0]);
-    assert_eq!(std::fs::metadata(&temp).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&temp).unwrap().contains("PRIVATE KEY"), "a full copy");
+    assert_eq!(
+        std::fs::metadata(&temp).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        std::fs::read_to_string(&temp)
+            .unwrap()
+            .contains("PRIVATE KEY"),
+        "a full copy"
+    );
 
     // Next to it: a write in progress in another run (young) and a file that is not ours.
     age(&temp, 3600);
@@ -136,7 +158,8 @@ fn publishing_needs_no_hard_link() {
     // real binary is traced instead: the file must appear by a no-replace rename, not a link.
     let strace = Command::new("strace").arg("-V").output();
     if strace.is_err() {
-        let strict = std::env::var_os("CI").is_some() || std::env::var_os("ASC_WIZARD_FULL_TESTS").is_some();
+        let strict =
+            std::env::var_os("CI").is_some() || std::env::var_os("ASC_WIZARD_FULL_TESTS").is_some();
         assert!(!strict, "strace is missing");
         eprintln!("skipped: strace is not installed");
         return;
@@ -146,7 +169,13 @@ fn publishing_needs_no_hard_link() {
     let out = dir.path().join("fixed.p8");
     let log = dir.path().join("trace");
     let traced = Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=link,linkat,rename,renameat,renameat2", "-o"])
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=link,linkat,rename,renameat,renameat2",
+            "-o",
+        ])
         .arg(&log)
         .arg(BIN)
         .arg("check")
@@ -158,8 +187,18 @@ fn publishing_needs_no_hard_link() {
     assert_eq!(traced.status.code(), Some(0), "{traced:?}");
     let trace = std::fs::read_to_string(&log).unwrap();
     assert!(!trace.contains("link("), "a hard link was used:\n{trace}");
-    assert!(trace.contains("RENAME_NOREPLACE") && trace.contains("fixed.p8"), "{trace}");
-    assert_eq!(names(dir.path()), vec![format!("AuthKey_{KEY_ID}.p8"), "fixed.p8".into(), "trace".into()]);
+    assert!(
+        trace.contains("RENAME_NOREPLACE") && trace.contains("fixed.p8"),
+        "{trace}"
+    );
+    assert_eq!(
+        names(dir.path()),
+        vec![
+            format!("AuthKey_{KEY_ID}.p8"),
+            "fixed.p8".into(),
+            "trace".into()
+        ]
+    );
 }
 
 #[test]
@@ -175,13 +214,27 @@ fn a_symlinked_altool_folder_is_refused_and_its_target_untouched() {
         std::os::unix::fs::symlink(&target, &link).unwrap();
         let o = run(
             home.path(),
-            &["export", key.to_str().unwrap(), "--issuer-id", ISSUER, "--format", "altool", "--json"],
+            &[
+                "export",
+                key.to_str().unwrap(),
+                "--issuer-id",
+                ISSUER,
+                "--format",
+                "altool",
+                "--json",
+            ],
             &[],
         );
         assert_eq!(o.status.code(), Some(5), "{linked}: {o:?}");
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["error"]["code"], "folder_is_symlink", "{linked}: {v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("elsewhere"), "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("elsewhere"),
+            "{v}"
+        );
         let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o755, "{linked}: the link's target was chmodded");
         assert!(names(&target).is_empty(), "{linked}: {:?}", names(&target));
@@ -193,8 +246,14 @@ fn create_private_dir_refuses_a_link_in_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("settings");
     std::os::unix::fs::symlink(dir.path(), &link).unwrap();
-    assert_eq!(create_private_dir(&link).unwrap_err().code, "folder_is_symlink");
+    assert_eq!(
+        create_private_dir(&link).unwrap_err().code,
+        "folder_is_symlink"
+    );
     create_private_dir(&dir.path().join("real/nested")).unwrap();
-    let mode = std::fs::metadata(dir.path().join("real/nested")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(dir.path().join("real/nested"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o700);
 }

@@ -53,8 +53,16 @@ fn eventually(mut probe: impl FnMut() -> bool) -> bool {
 
 fn core_limit(pid: u32) -> Option<String> {
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max core file size"))?;
-    Some(line.split_whitespace().skip(4).take(2).collect::<Vec<_>>().join(" "))
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))?;
+    Some(
+        line.split_whitespace()
+            .skip(4)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 #[test]
@@ -65,7 +73,10 @@ fn no_core_file_can_be_written() {
     let seen = core_limit(pid);
     let _ = child.kill();
     let _ = child.wait();
-    assert!(zero, "soft and hard core limits should be 0, /proc/{pid}/limits says {seen:?}");
+    assert!(
+        zero,
+        "soft and hard core limits should be 0, /proc/{pid}/limits says {seen:?}"
+    );
 }
 
 #[test]
@@ -81,12 +92,18 @@ fn the_running_binary_is_not_dumpable() {
     // root ownership can only come from PR_SET_DUMPABLE 0.
     let owner = || std::fs::metadata(&status).map(|m| m.uid()).ok();
     let as_user = std::fs::read_to_string(&status)
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.contains(&user.to_string())))
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.contains(&user.to_string()))
+        })
         .unwrap_or(false);
     let root_owned = eventually(|| owner() == Some(0));
     let seen = owner();
     let _ = child.kill();
     let _ = child.wait();
     assert!(as_user, "the binary should run as uid {user}");
-    assert!(root_owned, "/proc/{pid} of a non-dumpable process belongs to root; it belongs to {seen:?}");
+    assert!(
+        root_owned,
+        "/proc/{pid} of a non-dumpable process belongs to root; it belongs to {seen:?}"
+    );
 }

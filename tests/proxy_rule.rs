@@ -42,7 +42,8 @@ fn recording_proxy() -> (String, Arc<Mutex<Vec<u8>>>) {
                 }
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
                 if sink.lock().unwrap().windows(4).any(|w| w == b"\r\n\r\n") {
-                    let _ = stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+                    let _ =
+                        stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
                     break;
                 }
             }
@@ -54,22 +55,39 @@ fn recording_proxy() -> (String, Arc<Mutex<Vec<u8>>>) {
 #[test]
 fn no_proxy_sees_a_loopback_or_plain_http_request() {
     let (proxy, seen) = recording_proxy();
-    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         std::env::set_var(var, &proxy);
     }
     for var in ["NO_PROXY", "no_proxy"] {
         std::env::remove_var(var);
     }
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
-    let creds = Credentials { key: &key, key_id: KEY_ID, issuer_id: Some(ISSUER), kind: KeyKind::Team };
+    let creds = Credentials {
+        key: &key,
+        key_id: KEY_ID,
+        issuer_id: Some(ISSUER),
+        kind: KeyKind::Team,
+    };
 
     let dash = DashboardDouble::start();
     dash.expect_token("tok-proxy");
     let mut opts = UploadOptions::new(dash.upload_url(), Zeroizing::new("tok-proxy".to_owned()));
     opts.connect_timeout = Duration::from_secs(2);
     opts.request_timeout = Duration::from_secs(5);
-    let receipt = rt.block_on(upload(&creds, &opts)).expect("the upload goes straight to the dashboard");
+    let receipt = rt
+        .block_on(upload(&creds, &opts))
+        .expect("the upload goes straight to the dashboard");
     assert_eq!(receipt.http_status, 200);
     assert_eq!(dash.request_count(), 1);
 
@@ -77,17 +95,26 @@ fn no_proxy_sees_a_loopback_or_plain_http_request() {
     apple.add_key(DoubleKey::team(KEY_ID, key.public_key(), ISSUER));
     let v = rt.block_on(apple::verify(
         &creds,
-        &VerifyOptions { api_base: Some(apple.base_url()), ..VerifyOptions::default() },
+        &VerifyOptions {
+            api_base: Some(apple.base_url()),
+            ..VerifyOptions::default()
+        },
     ));
     assert_eq!(v.outcome, "valid", "{v:?}");
 
     // `localhost` is pinned to 127.0.0.1, so it is this computer too: still no proxy.
     let by_name = dash.upload_url().replace("127.0.0.1", "localhost");
     let opts = UploadOptions::new(by_name, Zeroizing::new("tok-proxy".to_owned()));
-    rt.block_on(upload(&creds, &opts)).expect("localhost upload goes straight to the dashboard");
+    rt.block_on(upload(&creds, &opts))
+        .expect("localhost upload goes straight to the dashboard");
     assert_eq!(dash.request_count(), 2);
 
     std::thread::sleep(Duration::from_millis(100));
     let got = seen.lock().unwrap();
-    assert!(got.is_empty(), "the proxy received {} bytes: {}", got.len(), String::from_utf8_lossy(&got[..got.len().min(200)]));
+    assert!(
+        got.is_empty(),
+        "the proxy received {} bytes: {}",
+        got.len(),
+        String::from_utf8_lossy(&got[..got.len().min(200)])
+    );
 }

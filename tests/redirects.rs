@@ -51,29 +51,62 @@ fn redirect_to(status: &str, target: &str) -> String {
 
 #[test]
 fn neither_client_follows_a_redirect() {
-    let (target, reached) = server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".into());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (target, reached) =
+        server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".into());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
-    let creds = Credentials { key: &key, key_id: KEY_ID, issuer_id: Some(ISSUER), kind: KeyKind::Team };
+    let creds = Credentials {
+        key: &key,
+        key_id: KEY_ID,
+        issuer_id: Some(ISSUER),
+        kind: KeyKind::Team,
+    };
 
     let (apple_base, apple_seen) = server(redirect_to("302 Found", &target));
-    let opts = VerifyOptions { api_base: Some(apple_base), ..VerifyOptions::default() };
+    let opts = VerifyOptions {
+        api_base: Some(apple_base),
+        ..VerifyOptions::default()
+    };
     let v = rt.block_on(apple::verify(&creds, &opts));
     assert!(!v.is_valid(), "a redirect is not an answer: {v:?}");
     assert_eq!(v.http_status, Some(302), "{v:?}");
-    assert!(!apple_seen.lock().unwrap().is_empty(), "the first server was asked");
+    assert!(
+        !apple_seen.lock().unwrap().is_empty(),
+        "the first server was asked"
+    );
 
-    for status in ["302 Found", "303 See Other", "307 Temporary Redirect", "308 Permanent Redirect"] {
+    for status in [
+        "302 Found",
+        "303 See Other",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
         let (dash, dash_seen) = server(redirect_to(status, &target));
-        let mut opts = UploadOptions::new(format!("{dash}/keys"), Zeroizing::new("tok-redirect".to_owned()));
+        let mut opts = UploadOptions::new(
+            format!("{dash}/keys"),
+            Zeroizing::new("tok-redirect".to_owned()),
+        );
         opts.connect_timeout = Duration::from_secs(2);
         opts.request_timeout = Duration::from_secs(5);
-        let err = rt.block_on(upload(&creds, &opts)).expect_err("a redirect is not an accepted upload");
+        let err = rt
+            .block_on(upload(&creds, &opts))
+            .expect_err("a redirect is not an accepted upload");
         assert!(!err.code.as_str().is_empty());
-        assert!(!dash_seen.lock().unwrap().is_empty(), "the dashboard was asked ({status})");
+        assert!(
+            !dash_seen.lock().unwrap().is_empty(),
+            "the dashboard was asked ({status})"
+        );
     }
 
     std::thread::sleep(Duration::from_millis(100));
     let got = reached.lock().unwrap();
-    assert!(got.is_empty(), "the redirect target received {} bytes: {}", got.len(), String::from_utf8_lossy(&got));
+    assert!(
+        got.is_empty(),
+        "the redirect target received {} bytes: {}",
+        got.len(),
+        String::from_utf8_lossy(&got)
+    );
 }

@@ -163,7 +163,10 @@ fn save_without_a_secret_service_fails_with_exit_5_and_writes_no_plaintext() {
     // Plain words first: the store library's own text is kept apart, in `detail`.
     let message = v["error"]["message"].as_str().unwrap();
     assert_eq!(message, "The Secret Service could not be reached.", "{v}");
-    assert!(v["error"]["detail"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
+    assert!(
+        v["error"]["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{v}"
+    );
     e.assert_no_copies();
     assert!(!e
         .home
@@ -178,10 +181,27 @@ fn save_without_a_secret_service_fails_with_exit_5_and_writes_no_plaintext() {
     );
     assert_eq!(out.status.code(), Some(5));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("what to do:") && !stderr.contains("details:"), "{stderr}");
+    assert!(
+        stderr.contains("what to do:") && !stderr.contains("details:"),
+        "{stderr}"
+    );
     // With -v the details are printed too.
-    let out = e.run(&["-v", "save", e.key_path(), "--issuer-id", ISSUER, "--no-verify"], &[]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("details:"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = e.run(
+        &[
+            "-v",
+            "save",
+            e.key_path(),
+            "--issuer-id",
+            ISSUER,
+            "--no-verify",
+        ],
+        &[],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("details:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -453,9 +473,22 @@ fn save_refuses_a_bad_label_before_asking_apple() {
     let apple = apple_double::AppleDouble::start();
     let api = apple.base_url();
     let long = "x".repeat(asc_key_wizard::core::vault::LABEL_MAX_CHARS + 1);
-    for (label, code) in [(long.as_str(), "label_too_long"), ("two\nlines", "label_invalid")] {
+    for (label, code) in [
+        (long.as_str(), "label_too_long"),
+        ("two\nlines", "label_invalid"),
+    ] {
         let out = e.run(
-            &["save", e.key_path(), "--issuer-id", ISSUER, "--api-base", &api, "--label", label, "--json"],
+            &[
+                "save",
+                e.key_path(),
+                "--issuer-id",
+                ISSUER,
+                "--api-base",
+                &api,
+                "--label",
+                label,
+                "--json",
+            ],
             &[],
         );
         assert_eq!(out.status.code(), Some(2), "{label:?}");

@@ -20,11 +20,19 @@ fn js_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn ui_files() -> Vec<(String, String)> {
     let mut paths = Vec::new();
-    js_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"), &mut paths);
+    js_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("ui"),
+        &mut paths,
+    );
     paths.sort();
     paths
         .into_iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -73,7 +81,10 @@ fn string_literals(text: &str) -> Vec<String> {
 
 /// The result codes a JS text names as a whole string (`'valid'`, `"key_is_team"`).
 fn named_codes(text: &str) -> Vec<Code> {
-    string_literals(text).iter().filter_map(|s| Code::parse(s)).collect()
+    string_literals(text)
+        .iter()
+        .filter_map(|s| Code::parse(s))
+        .collect()
 }
 
 #[test]
@@ -86,7 +97,10 @@ fn the_ui_names_no_result_code() {
             }
         }
     }
-    assert!(named.is_empty(), "the UI decides by code; let Rust send the class, way out or item instead: {named:?}");
+    assert!(
+        named.is_empty(),
+        "the UI decides by code; let Rust send the class, way out or item instead: {named:?}"
+    );
 }
 
 #[test]
@@ -100,17 +114,35 @@ fn the_scan_would_catch_a_code() {
 fn events_are_named_once_on_each_side() {
     use asc_key_wizard::app::events;
     let files = ui_files();
-    let (_, events_js) = files.iter().find(|(f, _)| f == "events.js").expect("ui/events.js");
-    let named: Vec<String> = string_literals(events_js).into_iter().filter(|s| !s.starts_with("tauri://")).collect();
+    let (_, events_js) = files
+        .iter()
+        .find(|(f, _)| f == "events.js")
+        .expect("ui/events.js");
+    let named: Vec<String> = string_literals(events_js)
+        .into_iter()
+        .filter(|s| !s.starts_with("tauri://"))
+        .collect();
     let mut rust: Vec<String> = events::ALL.iter().map(|s| s.to_string()).collect();
     let mut ui = named.clone();
     rust.sort();
     ui.sort();
-    assert_eq!(ui, rust, "ui/events.js and src-tauri/src/app/events.rs name the same events");
+    assert_eq!(
+        ui, rust,
+        "ui/events.js and src-tauri/src/app/events.rs name the same events"
+    );
     // The setup link's listener (link.js) is left to the change that owns it.
-    for (file, text) in files.iter().filter(|(f, _)| f != "events.js" && f != "link.js") {
-        let strays: Vec<_> = string_literals(text).into_iter().filter(|s| named.contains(s) || s.starts_with("tauri://")).collect();
-        assert!(strays.is_empty(), "{file} names an event itself: {strays:?}");
+    for (file, text) in files
+        .iter()
+        .filter(|(f, _)| f != "events.js" && f != "link.js")
+    {
+        let strays: Vec<_> = string_literals(text)
+            .into_iter()
+            .filter(|s| named.contains(s) || s.starts_with("tauri://"))
+            .collect();
+        assert!(
+            strays.is_empty(),
+            "{file} names an event itself: {strays:?}"
+        );
     }
 }
 
@@ -124,5 +156,9 @@ fn app_info_tells_each_codes_class_and_way_out() {
     assert_eq!(codes["missing_token"]["way_out"], "setup_token");
     assert_eq!(codes["cancelled"]["class"], "no_answer");
     assert_eq!(codes["update_unavailable"]["class"], "no_answer");
-    assert!(codes["keychain_locked"].get("way_out").is_none(), "{}", codes["keychain_locked"]);
+    assert!(
+        codes["keychain_locked"].get("way_out").is_none(),
+        "{}",
+        codes["keychain_locked"]
+    );
 }

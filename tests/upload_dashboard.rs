@@ -289,10 +289,15 @@ fn the_account_look_up_names_the_codes_account_as_the_dashboard_says() {
     let dash = DashboardDouble::start();
     dash.expect_token("someone-else");
     dash.account_for(TOKEN, "Blue Shoes Ltd\u{202E}");
-    let answer = rt().block_on(look_up(&opts(&dash.upload_url()))).expect("look-up works");
+    let answer = rt()
+        .block_on(look_up(&opts(&dash.upload_url())))
+        .expect("look-up works");
     assert_eq!(answer.name.as_deref(), Some("Blue Shoes Ltd"));
     let host = dash.upload_url().split('/').nth(2).unwrap().to_owned();
-    assert_eq!(answer.message, format!("The setup code belongs to the account “Blue Shoes Ltd”, as {host} says."));
+    assert_eq!(
+        answer.message,
+        format!("The setup code belongs to the account “Blue Shoes Ltd”, as {host} says.")
+    );
     assert!(answer.problem.is_none());
     assert_eq!(dash.lookups(), vec![(TOKEN.to_owned(), 200)]);
     assert_eq!(dash.request_count(), 0, "the look-up sends no key");
@@ -303,9 +308,18 @@ fn the_account_look_up_names_the_codes_account_as_the_dashboard_says() {
     assert_eq!(refused.code, "upload_unauthorized");
 
     dash.without_lookup();
-    let unsure = rt().block_on(look_up(&opts(&dash.upload_url()))).expect("an answer, not an error");
+    let unsure = rt()
+        .block_on(look_up(&opts(&dash.upload_url())))
+        .expect("an answer, not an error");
     assert_eq!(unsure.name, None);
-    assert_eq!(unsure.problem.as_ref().map(|p| p.code.as_str()), Some("account_unconfirmed"));
-    assert!(unsure.message.contains("could not confirm whose account"), "{}", unsure.message);
+    assert_eq!(
+        unsure.problem.as_ref().map(|p| p.code.as_str()),
+        Some("account_unconfirmed")
+    );
+    assert!(
+        unsure.message.contains("could not confirm whose account"),
+        "{}",
+        unsure.message
+    );
     assert!(!format!("{unsure:?}").contains(TOKEN));
 }

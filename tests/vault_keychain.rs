@@ -16,14 +16,14 @@
 
 #![cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
 
-#[path = "support/keys.rs"]
-mod keys;
 #[cfg(target_os = "linux")]
 #[path = "support/apple_double.rs"]
 mod apple_double;
 #[cfg(target_os = "linux")]
 #[path = "support/dashboard_double.rs"]
 mod dashboard_double;
+#[path = "support/keys.rs"]
+mod keys;
 
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;
@@ -46,7 +46,8 @@ fn strict() -> bool {
 
 /// A vault on the real OS keychain with its index under `config_home`.
 fn real_vault(config_home: &Path) -> Option<Vault> {
-    let why = if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+    let why = if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
+    {
         "DBUS_SESSION_BUS_ADDRESS is not set (run under dbus-run-session with gnome-keyring-daemon)"
             .to_owned()
     } else {
@@ -60,7 +61,8 @@ fn real_vault(config_home: &Path) -> Option<Vault> {
             Err(p) => format!(
                 "the {} is not reachable: {} ({})",
                 asc_key_wizard::core::vault::store_display_name(),
-                p.message, p.code
+                p.message,
+                p.code
             ),
         }
     };
@@ -144,12 +146,19 @@ fn the_largest_record_is_kept_whole() {
         let id = random_key_id();
         let key = key();
         let req = SaveRequest {
-            creds: Credentials { key: &key, key_id: &id, issuer_id: issuer, kind },
+            creds: Credentials {
+                key: &key,
+                key_id: &id,
+                issuer_id: issuer,
+                kind,
+            },
             label: Some(&label),
             verification: None,
             replace: false,
         };
-        vault.save(&req).unwrap_or_else(|p| panic!("{kind:?}: {p:?}"));
+        vault
+            .save(&req)
+            .unwrap_or_else(|p| panic!("{kind:?}: {p:?}"));
         let back = vault.load(&id).expect("read back");
         assert_eq!(back.label, label);
         assert_eq!(back.ids.kind, kind);
@@ -402,7 +411,10 @@ fn a_crash_at_any_step_is_settled_by_the_next_list() {
     };
     let run = |args: &[&str], fail_at: Option<&str>| {
         let mut cmd = Command::new(bin);
-        cmd.args(args).env("HOME", home.path()).env("XDG_CONFIG_HOME", &config_home).env_remove("ASC_WIZARD_CONFIG");
+        cmd.args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", &config_home)
+            .env_remove("ASC_WIZARD_CONFIG");
         if let Some(at) = fail_at {
             cmd.env("ASC_WIZARD_FAIL_AT", at);
         }
@@ -410,10 +422,17 @@ fn a_crash_at_any_step_is_settled_by_the_next_list() {
     };
     let listed = |id: &str| -> Option<String> {
         let out = run(&["list", "--json"], None);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let keys = v["keys"].as_array().unwrap().clone();
-        keys.iter().find(|k| k["key_id"] == id).map(|k| k["fingerprint"].as_str().unwrap().to_owned())
+        keys.iter()
+            .find(|k| k["key_id"] == id)
+            .map(|k| k["fingerprint"].as_str().unwrap().to_owned())
     };
     let saved_fingerprint = |id: &str| vault.load(id).ok().map(|s| s.fingerprint);
     let (first, second) = (key(), key());
@@ -443,9 +462,15 @@ fn a_crash_at_any_step_is_settled_by_the_next_list() {
     assert_eq!(out.status.code(), Some(5));
     let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(err["error"]["code"], "key_exists_different");
-    assert!(err["error"]["hint"].as_str().unwrap().contains("--replace"), "{err}");
+    assert!(
+        err["error"]["hint"].as_str().unwrap().contains("--replace"),
+        "{err}"
+    );
     // A replace killed after the keychain: list never shows the old fingerprint.
-    let out = run(&argv(&save(&second_file, &["--replace"])), Some("after_keychain"));
+    let out = run(
+        &argv(&save(&second_file, &["--replace"])),
+        Some("after_keychain"),
+    );
     assert!(!out.status.success(), "the fail point aborts");
     assert_eq!(listed(&id).as_deref(), Some(second.fingerprint()));
     // A delete killed after the keychain: list shows no key that is gone.
@@ -454,5 +479,8 @@ fn a_crash_at_any_step_is_settled_by_the_next_list() {
     assert_eq!(saved_fingerprint(&id), None);
     assert_eq!(listed(&id), None);
     let index = std::fs::read_to_string(config_home.join(SERVICE).join("keys.json")).unwrap();
-    assert!(!index.contains("intents"), "every intent was settled: {index}");
+    assert!(
+        !index.contains("intents"),
+        "every intent was settled: {index}"
+    );
 }

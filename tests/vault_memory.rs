@@ -147,27 +147,63 @@ fn a_key_replaced_during_its_test_inherits_no_answer() {
     // The test is under way with `tested` when the key is replaced.
     f.vault.save(&request(&new, None, true)).unwrap();
     let before = std::fs::read(f.vault.index_path()).unwrap();
-    let err = f.vault.record_test(KEY_ID, &tested.fingerprint, &verification("not_authorized")).unwrap_err();
+    let err = f
+        .vault
+        .record_test(KEY_ID, &tested.fingerprint, &verification("not_authorized"))
+        .unwrap_err();
     assert_eq!(err.code, "key_changed_during_test");
     assert_eq!(err.class(), asc_key_wizard::core::problem::Class::NoAnswer);
-    assert!(err.message.contains("was replaced while it was being tested; its new key was not tested"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("was replaced while it was being tested; its new key was not tested"),
+        "{}",
+        err.message
+    );
     let entry = f.vault.show(KEY_ID).unwrap();
-    assert_eq!((entry.fingerprint.as_str(), entry.last_test), (new.fingerprint(), None), "the new key stays untested");
-    assert_eq!(std::fs::read(f.vault.index_path()).unwrap(), before, "nothing written");
+    assert_eq!(
+        (entry.fingerprint.as_str(), entry.last_test),
+        (new.fingerprint(), None),
+        "the new key stays untested"
+    );
+    assert_eq!(
+        std::fs::read(f.vault.index_path()).unwrap(),
+        before,
+        "nothing written"
+    );
 
     // The whole of `test --all` / Test all: loaded, asked, replaced, recorded.
     let loaded = asc_key_wizard::core::retest::load_all(&f.vault).unwrap();
     f.vault.save(&request(&old, None, true)).unwrap();
-    let results = asc_key_wizard::core::retest::record_all(&f.vault, loaded, vec![Some(verification("valid"))]);
-    assert_eq!(results[0].problem.as_ref().map(|p| p.code.as_str()), Some("key_changed_during_test"));
-    assert_eq!(results[0].class, asc_key_wizard::core::problem::Class::NoAnswer);
-    assert!(results[0].change.is_none(), "no news about a key no longer saved");
+    let results = asc_key_wizard::core::retest::record_all(
+        &f.vault,
+        loaded,
+        vec![Some(verification("valid"))],
+    );
+    assert_eq!(
+        results[0].problem.as_ref().map(|p| p.code.as_str()),
+        Some("key_changed_during_test")
+    );
+    assert_eq!(
+        results[0].class,
+        asc_key_wizard::core::problem::Class::NoAnswer
+    );
+    assert!(
+        results[0].change.is_none(),
+        "no news about a key no longer saved"
+    );
     assert_eq!(f.vault.show(KEY_ID).unwrap().last_test, None);
     // The key still saved records its own answer.
     let loaded = asc_key_wizard::core::retest::load_all(&f.vault).unwrap();
-    let results = asc_key_wizard::core::retest::record_all(&f.vault, loaded, vec![Some(verification("valid"))]);
+    let results = asc_key_wizard::core::retest::record_all(
+        &f.vault,
+        loaded,
+        vec![Some(verification("valid"))],
+    );
     assert!(results[0].problem.is_none(), "{:?}", results[0].problem);
-    assert_eq!(f.vault.show(KEY_ID).unwrap().last_test.unwrap().outcome, "valid");
+    assert_eq!(
+        f.vault.show(KEY_ID).unwrap().last_test.unwrap().outcome,
+        "valid"
+    );
 }
 
 #[test]
@@ -187,7 +223,11 @@ fn load_record_test_and_delete() {
 
     let entry = f
         .vault
-        .record_test(KEY_ID, stored.fingerprint.as_str(), &verification("not_authorized"))
+        .record_test(
+            KEY_ID,
+            stored.fingerprint.as_str(),
+            &verification("not_authorized"),
+        )
         .unwrap();
     let t = entry.last_test.unwrap();
     assert_eq!(t.outcome, "not_authorized");
@@ -321,12 +361,17 @@ fn concurrent_saves_from_separate_vaults_all_land_in_the_index() {
                 for round in 0..5 {
                     let base = request(k, None, false);
                     let req = SaveRequest {
-                        creds: Credentials { key_id: &key_id, ..base.creds },
+                        creds: Credentials {
+                            key_id: &key_id,
+                            ..base.creds
+                        },
                         ..base
                     };
                     vault.save(&req).unwrap();
                     if round % 2 == 0 {
-                        vault.record_test(&key_id, k.fingerprint(), &verification("valid")).unwrap();
+                        vault
+                            .record_test(&key_id, k.fingerprint(), &verification("valid"))
+                            .unwrap();
                     }
                 }
             });
@@ -356,7 +401,12 @@ fn largest_secret_record_fits_windows_credential_manager_with_margin() {
         let key = key();
         let v = verification("valid");
         let req = SaveRequest {
-            creds: Credentials { key: &key, key_id: KEY_ID, issuer_id: issuer, kind },
+            creds: Credentials {
+                key: &key,
+                key_id: KEY_ID,
+                issuer_id: issuer,
+                kind,
+            },
             label: Some(&label),
             verification: Some(&v),
             replace: false,
@@ -379,19 +429,32 @@ fn a_label_too_long_or_with_control_characters_is_refused_and_nothing_is_written
     let f = fixture();
     let key = key();
     let long = "k".repeat(LABEL_MAX_CHARS + 1);
-    for (label, code) in [(long.as_str(), "label_too_long"), ("Shop\nkey", "label_invalid"), ("a\u{1b}[31m", "label_invalid")] {
+    for (label, code) in [
+        (long.as_str(), "label_too_long"),
+        ("Shop\nkey", "label_invalid"),
+        ("a\u{1b}[31m", "label_invalid"),
+    ] {
         let mut req = request(&key, None, false);
         req.label = Some(label);
         let err = f.vault.save(&req).unwrap_err();
         assert_eq!(err.code, code, "{label:?}");
         assert!(err.hint.contains("Nothing was saved"), "{}", err.hint);
         assert!(f.store.is_empty(), "nothing in the keychain for {label:?}");
-        assert!(f.vault.list().unwrap().is_empty(), "nothing in the index for {label:?}");
+        assert!(
+            f.vault.list().unwrap().is_empty(),
+            "nothing in the index for {label:?}"
+        );
     }
     // Exactly the limit, surrounding blanks trimmed, is fine; blank means the default label.
     let exact = format!("  {}  ", "k".repeat(LABEL_MAX_CHARS));
-    assert_eq!(label_for(Some(&exact), KEY_ID).unwrap(), "k".repeat(LABEL_MAX_CHARS));
-    assert_eq!(label_for(Some("   "), KEY_ID).unwrap(), format!("App Store Connect key {KEY_ID}"));
+    assert_eq!(
+        label_for(Some(&exact), KEY_ID).unwrap(),
+        "k".repeat(LABEL_MAX_CHARS)
+    );
+    assert_eq!(
+        label_for(Some("   "), KEY_ID).unwrap(),
+        format!("App Store Connect key {KEY_ID}")
+    );
 }
 
 /// The one wording of what a save did, shared by the CLI and the wizard.
@@ -400,11 +463,24 @@ fn save_outcomes_say_what_happened() {
     let f = fixture();
     let (old, new) = (key(), key());
     let first = f.vault.save(&request(&old, None, false)).unwrap();
-    assert!(first.message().contains("not yet tested") && first.message().contains(KEY_ID), "{}", first.message());
+    assert!(
+        first.message().contains("not yet tested") && first.message().contains(KEY_ID),
+        "{}",
+        first.message()
+    );
     let v = verification("valid");
-    assert!(f.vault.save(&request(&old, Some(&v), false)).unwrap().message().contains("nothing changed"));
+    assert!(f
+        .vault
+        .save(&request(&old, Some(&v), false))
+        .unwrap()
+        .message()
+        .contains("nothing changed"));
     let replaced = f.vault.save(&request(&new, Some(&v), true)).unwrap();
-    assert!(replaced.message().contains("replaced"), "{}", replaced.message());
+    assert!(
+        replaced.message().contains("replaced"),
+        "{}",
+        replaced.message()
+    );
 }
 
 /// `check - --same-as KEYID` (the real binary, reading the index a save wrote): the same key as
@@ -414,7 +490,11 @@ fn save_outcomes_say_what_happened() {
 fn check_same_as_compares_with_a_saved_key_by_fingerprint() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("asc_key_wizard_cfg").join(SERVICE).join("keys.json");
+    let index = dir
+        .path()
+        .join("asc_key_wizard_cfg")
+        .join(SERVICE)
+        .join("keys.json");
     let vault = Vault::with_store(MemoryStore::new().as_store(), index);
     let saved = key();
     vault.save(&request(&saved, None, false)).unwrap();
@@ -437,12 +517,30 @@ fn check_same_as_compares_with_a_saved_key_by_fingerprint() {
     let (code, v) = check(secret.as_bytes(), KEY_ID);
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(v["same_as"]["same"], true);
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| n["code"] == "base64_file_decoded"), "{v}");
-    assert!(v["same_as"]["message"].as_str().unwrap().starts_with(&format!("The same key as the saved {KEY_ID} (after 1 repair(s)")), "{v}");
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "base64_file_decoded"),
+        "{v}"
+    );
+    assert!(
+        v["same_as"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!(
+                "The same key as the saved {KEY_ID} (after 1 repair(s)"
+            )),
+        "{v}"
+    );
     let (code, v) = check(key().canonical_pem().as_bytes(), KEY_ID);
     assert_eq!(code, Some(1));
     assert_eq!(v["same_as"]["same"], false);
-    assert_ne!(v["same_as"]["fingerprint"], v["same_as"]["saved_fingerprint"]);
+    assert_ne!(
+        v["same_as"]["fingerprint"],
+        v["same_as"]["saved_fingerprint"]
+    );
     let (code, v) = check(saved.canonical_pem().as_bytes(), "ZZZZZZZZZZ");
     assert_eq!(code, Some(1));
     assert_eq!(v["error"]["code"], "not_found", "{v}");

@@ -7,9 +7,9 @@ mod apple_double;
 
 use apple_double::{Access, AppleDouble, Canned, DoubleKey, Scenario};
 use asc_key_wizard::core::apple::{self, Credentials, Verification, VerifyOptions};
-use asc_key_wizard::core::problem::Class;
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::PrivateKey;
+use asc_key_wizard::core::problem::Class;
 use asc_key_wizard::core::token::{Lifetime, Signer};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use p256::ecdsa::signature::Verifier;
@@ -168,7 +168,12 @@ async fn wrong_key_is_not_authorized_after_one_retry() {
         v.hint
     );
     // What the follow-up ruled out is said once, and no longer asked of the person.
-    assert!(v.message.contains("Also tried, and refused too: the other kind of key"), "{}", v.message);
+    assert!(
+        v.message
+            .contains("Also tried, and refused too: the other kind of key"),
+        "{}",
+        v.message
+    );
     assert!(!v.hint.contains("Team vs Individual"), "{}", v.hint);
     assert_eq!(v.capabilities.signing, None);
     // Each try carried a freshly signed token.
@@ -286,7 +291,11 @@ async fn role_too_low_for_apps_is_forbidden_role() {
 
 #[tokio::test]
 async fn agreement_missing_new_and_old_forms() {
-    for scenario in [Scenario::agreement(), Scenario::agreement_old(), Scenario::agreement_pla()] {
+    for scenario in [
+        Scenario::agreement(),
+        Scenario::agreement_old(),
+        Scenario::agreement_pla(),
+    ] {
         let fx = fixture();
         fx.double.set_scenario(scenario);
         let t = Instant::now();
@@ -321,7 +330,11 @@ async fn other_403_is_forbidden() {
         v.detail.as_deref(),
         Some("FORBIDDEN.SOMETHING_ELSE: An unexpected error occurred. The server had trouble answering; try again later.")
     );
-    assert!(!v.message.contains("unexpected error occurred"), "{}", v.message);
+    assert!(
+        !v.message.contains("unexpected error occurred"),
+        "{}",
+        v.message
+    );
 }
 
 #[tokio::test]
@@ -442,7 +455,11 @@ async fn refused_connection_is_unreachable() {
     // Plain words in the message, the OS's own text under "Details" (without the address).
     let detail = v.detail.as_deref().expect("a detail");
     assert!(detail.to_ascii_lowercase().contains("refused"), "{detail}");
-    assert!(!detail.contains(&port.to_string()) && !v.message.contains("os error"), "{detail} / {}", v.message);
+    assert!(
+        !detail.contains(&port.to_string()) && !v.message.contains("os error"),
+        "{detail} / {}",
+        v.message
+    );
 }
 
 #[tokio::test]
@@ -452,7 +469,13 @@ async fn https_to_a_plain_server_is_a_tls_error() {
     let t = Instant::now();
     let v = run_with(&fx.key, KEY_ID, Some(ISSUER), KeyKind::Team, &fast(&base)).await;
     expect(&v, "tls_error", 1, t, QUICK);
-    assert!(v.detail.as_deref().is_some_and(|d| !d.is_empty() && d != "no further detail"), "{:?}", v.detail);
+    assert!(
+        v.detail
+            .as_deref()
+            .is_some_and(|d| !d.is_empty() && d != "no further detail"),
+        "{:?}",
+        v.detail
+    );
 }
 
 #[tokio::test]
@@ -474,7 +497,10 @@ async fn plain_text_error_does_not_crash() {
     let v = run(&fx).await;
     expect(&v, "apple_bad_response", 1, t, QUICK);
     assert_eq!(v.http_status, Some(406));
-    assert_eq!(v.detail.as_deref(), Some("HTTP 406 with 14 bytes that are not Apple's JSON"));
+    assert_eq!(
+        v.detail.as_deref(),
+        Some("HTTP 406 with 14 bytes that are not Apple's JSON")
+    );
 }
 
 #[tokio::test]
@@ -505,15 +531,38 @@ async fn clock_ten_minutes_off_signs_on_apples_clock() {
         assert!((got - offset).abs() <= 2, "offset {got} vs {offset}");
         assert_eq!(v.warnings.len(), 1, "{v:#?}");
         assert_eq!(v.warnings[0].code, "clock_offset");
-        assert!(v.warnings[0].message.contains("10 minutes"), "{}", v.warnings[0].message);
-        assert!(v.warnings[0].message.contains("The key is fine"), "{}", v.warnings[0].message);
+        assert!(
+            v.warnings[0].message.contains("10 minutes"),
+            "{}",
+            v.warnings[0].message
+        );
+        assert!(
+            v.warnings[0].message.contains("The key is fine"),
+            "{}",
+            v.warnings[0].message
+        );
         assert!(v.tried.is_empty());
         let reqs = fx.double.requests();
-        assert_eq!(reqs.iter().filter(|r| r.target.starts_with("/v1/apps")).map(|r| r.status).collect::<Vec<_>>(), [401, 401, 200]);
+        assert_eq!(
+            reqs.iter()
+                .filter(|r| r.target.starts_with("/v1/apps"))
+                .map(|r| r.status)
+                .collect::<Vec<_>>(),
+            [401, 401, 200]
+        );
         // The accepted token's iat is on Apple's clock, and so are the probes' (they answered).
-        let ours = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-        let iat = decode(reqs[2].token.as_deref().unwrap()).1["iat"].as_i64().unwrap();
-        assert!((iat - (ours + offset)).abs() <= 65, "iat {iat} vs Apple's now {}", ours + offset);
+        let ours = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let iat = decode(reqs[2].token.as_deref().unwrap()).1["iat"]
+            .as_i64()
+            .unwrap();
+        assert!(
+            (iat - (ours + offset)).abs() <= 65,
+            "iat {iat} vs Apple's now {}",
+            ours + offset
+        );
         assert_eq!(v.capabilities.signing, Some(true), "{v:#?}");
         assert_eq!(v.class(), Class::Usable);
     }
@@ -535,7 +584,12 @@ async fn a_refusal_that_lasts_on_apples_clock_is_clock_skew_with_what_was_tried(
     assert!(v.warnings.is_empty());
     let reqs = fx.double.requests();
     assert_eq!(reqs.len(), 5, "no probes: {reqs:#?}");
-    let kid = |i: usize| jsonwebtoken::decode_header(reqs[i].token.as_deref().unwrap()).unwrap().kid.unwrap();
+    let kid = |i: usize| {
+        jsonwebtoken::decode_header(reqs[i].token.as_deref().unwrap())
+            .unwrap()
+            .kid
+            .unwrap()
+    };
     assert_eq!(kid(3), "AAAAAAAAAA");
     // Once the clock is known to be off, the later follow-ups sign on Apple's clock too.
     for i in [3, 4] {
@@ -556,14 +610,33 @@ async fn the_key_id_from_the_file_name_is_tried_when_it_differs() {
     let v = run_with(&fx.key, "ZZZZZZZZZZ", Some(ISSUER), KeyKind::Team, &opts).await;
     expect(&v, "key_id_from_file_name", 3, t, QUICK);
     assert_eq!(v.class(), Class::Usage);
-    assert!(v.message.contains(KEY_ID) && v.message.contains("ZZZZZZZZZZ"), "{}", v.message);
+    assert!(
+        v.message.contains(KEY_ID) && v.message.contains("ZZZZZZZZZZ"),
+        "{}",
+        v.message
+    );
     assert!(v.hint.contains(&format!("Use {KEY_ID}")), "{}", v.hint);
-    assert_eq!(fx.double.request_count(), 3, "no probes for a key given with the wrong ID");
+    assert_eq!(
+        fx.double.request_count(),
+        3,
+        "no probes for a key given with the wrong ID"
+    );
 
     // The same file name as the Key ID given: nothing to try, the other kind is.
     fx.double.clear_requests();
-    let v = run_with(&fx.key, KEY_ID, Some("11111111-2222-3333-4444-555555555555"), KeyKind::Team, &opts).await;
-    assert_eq!((v.outcome.as_str(), v.attempts), ("not_authorized", 3), "{v:#?}");
+    let v = run_with(
+        &fx.key,
+        KEY_ID,
+        Some("11111111-2222-3333-4444-555555555555"),
+        KeyKind::Team,
+        &opts,
+    )
+    .await;
+    assert_eq!(
+        (v.outcome.as_str(), v.attempts),
+        ("not_authorized", 3),
+        "{v:#?}"
+    );
     assert_eq!(v.tried, ["other_kind"]);
 }
 
@@ -637,7 +710,11 @@ async fn individual_key_signs_with_sub_user() {
         &fast(&fx.double.base_url()),
     )
     .await;
-    assert_eq!((v.outcome.as_str(), v.attempts), ("not_authorized", 2), "{v:#?}");
+    assert_eq!(
+        (v.outcome.as_str(), v.attempts),
+        ("not_authorized", 2),
+        "{v:#?}"
+    );
     assert!(v.tried.is_empty());
     assert!(v.hint.contains("Team vs Individual"), "{}", v.hint);
     // With the Issuer ID the person typed, the follow-up signs it as a team key.
@@ -719,7 +796,10 @@ async fn tokens_claim_by_claim() {
         .as_secs();
     let token = &fx.double.tokens()[0];
     let (header, claims, sig) = decode(token);
-    assert_eq!(claims["scope"], serde_json::json!([format!("GET {}", apple::APPS_PATH)]));
+    assert_eq!(
+        claims["scope"],
+        serde_json::json!([format!("GET {}", apple::APPS_PATH)])
+    );
     assert_eq!(header["alg"], "ES256");
     assert_eq!(header["kid"], KEY_ID);
     assert_eq!(header["typ"], "JWT");
@@ -797,7 +877,12 @@ async fn the_double_refuses_future_and_expired_tokens() {
         async move { req.send().await.unwrap().status().as_u16() }
     };
     let signer = Signer::new(&creds).unwrap();
-    let at = |t: SystemTime| signer.sign_request_at(t, "GET", "/v1/apps?limit=1").expose().to_owned();
+    let at = |t: SystemTime| {
+        signer
+            .sign_request_at(t, "GET", "/v1/apps?limit=1")
+            .expose()
+            .to_owned()
+    };
     assert_eq!(status(at(SystemTime::now())).await, 200);
     let future = SystemTime::now() + Duration::from_secs(300);
     assert_eq!(status(at(future)).await, 401);
@@ -843,8 +928,10 @@ async fn the_double_refuses_overlong_and_der_signed_tokens() {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let claims = |life: u64| serde_json::json!({"iss": ISSUER, "iat": now - 60, "exp": now - 60 + life,
-        "aud": "appstoreconnect-v1", "scope": ["GET /v1/apps?limit=1"]});
+    let claims = |life: u64| {
+        serde_json::json!({"iss": ISSUER, "iat": now - 60, "exp": now - 60 + life,
+        "aud": "appstoreconnect-v1", "scope": ["GET /v1/apps?limit=1"]})
+    };
     let mut statuses = Vec::new();
     for tok in [
         hand_token(&fx.key, claims(1200), false),
@@ -889,9 +976,17 @@ async fn every_request_has_its_own_token_scoped_to_it_alone() {
     let mut seen = std::collections::HashSet::new();
     for r in &requests {
         let token = r.token.as_deref().expect("every request is signed");
-        assert!(seen.insert(token.to_owned()), "a token was used twice: {}", r.target);
+        assert!(
+            seen.insert(token.to_owned()),
+            "a token was used twice: {}",
+            r.target
+        );
         let (_, claims, _) = decode(token);
-        assert_eq!(claims["scope"], serde_json::json!([format!("{} {}", r.method, r.target)]), "{claims}");
+        assert_eq!(
+            claims["scope"],
+            serde_json::json!([format!("{} {}", r.method, r.target)]),
+            "{claims}"
+        );
         let life = claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap();
         assert!(life <= 1200 && life == Lifetime::DEFAULT.secs(), "{life}");
     }

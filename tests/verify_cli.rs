@@ -181,7 +181,10 @@ fn no_answer_exits_4() {
     assert_eq!(v["apple"]["outcome"], "network_unreachable");
     assert_eq!(v["apple"]["http_status"], Value::Null);
     // The library's words: always in --json, in the text output only with -v.
-    assert!(v["apple"]["detail"].as_str().is_some_and(|d| !d.is_empty()), "{v:#}");
+    assert!(
+        v["apple"]["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{v:#}"
+    );
     let plain = verify_args(&fx, &base);
     let out = run(&plain);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -399,7 +402,10 @@ fn human_output_is_a_plain_checklist() {
     assert_eq!(code(&out), 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Apple accepted this key"), "{text}");
-    assert!(text.contains("only when it was signed on Apple's clock"), "{text}");
+    assert!(
+        text.contains("only when it was signed on Apple's clock"),
+        "{text}"
+    );
     assert!(text.contains("10 minutes ahead of Apple's"), "{text}");
 
     // Refused on Apple's clock too: clock_skew, exit 3, the offline result still visible.
@@ -421,27 +427,61 @@ fn readiness_for_the_platform_is_said_after_a_valid_test() {
     let fx = fixture();
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("platform.json");
-    std::fs::write(&cfg, r#"{"platform_name":"Acme","required_capabilities":["signing"]}"#).unwrap();
+    std::fs::write(
+        &cfg,
+        r#"{"platform_name":"Acme","required_capabilities":["signing"]}"#,
+    )
+    .unwrap();
     let base = fx.double.base_url();
     let mut args = verify_args(&fx, &base);
     args.push("--json");
     let v = json_of(&run_cmd(cmd().args(&args).env("ASC_WIZARD_CONFIG", &cfg)));
     assert_eq!(v["readiness"]["ready"], true, "{v}");
-    assert_eq!(v["readiness"]["message"], "Ready for Acme: this key may do everything Acme needs.");
+    assert_eq!(
+        v["readiness"]["message"],
+        "Ready for Acme: this key may do everything Acme needs."
+    );
 
     let limited = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
     const LIMITED: &str = "LIM1TED234";
-    fx.double.add_key(DoubleKey::team(LIMITED, limited.public_key(), ISSUER).with_access(apple_double::Access::NO_SIGNING));
+    fx.double.add_key(
+        DoubleKey::team(LIMITED, limited.public_key(), ISSUER)
+            .with_access(apple_double::Access::NO_SIGNING),
+    );
     let file = dir.path().join(format!("AuthKey_{LIMITED}.p8"));
     std::fs::write(&file, limited.canonical_pem()).unwrap();
-    let text_args = ["verify", file.to_str().unwrap(), "--key-id", LIMITED, "--issuer-id", ISSUER, "--api-base", &base];
+    let text_args = [
+        "verify",
+        file.to_str().unwrap(),
+        "--key-id",
+        LIMITED,
+        "--issuer-id",
+        ISSUER,
+        "--api-base",
+        &base,
+    ];
     let out = run_cmd(cmd().args(text_args).env("ASC_WIZARD_CONFIG", &cfg));
-    assert_eq!(code(&out), 0, "the key is valid; readiness does not change the exit code");
+    assert_eq!(
+        code(&out),
+        0,
+        "the key is valid; readiness does not change the exit code"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Not ready for Acme: this key may not manage certificates and app IDs"), "{text}");
-    assert!(text.contains("create a new key with Admin access"), "{text}");
+    assert!(
+        text.contains("Not ready for Acme: this key may not manage certificates and app IDs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("create a new key with Admin access"),
+        "{text}"
+    );
     // Without requirements nothing is said.
-    let v = json_of(&run_cmd(cmd().args(&args).env_remove("ASC_WIZARD_CONFIG").env("XDG_CONFIG_HOME", dir.path())));
+    let v = json_of(&run_cmd(
+        cmd()
+            .args(&args)
+            .env_remove("ASC_WIZARD_CONFIG")
+            .env("XDG_CONFIG_HOME", dir.path()),
+    ));
     assert!(v.get("readiness").is_none(), "{v}");
 }
 
@@ -452,13 +492,28 @@ fn a_wrong_typed_key_id_is_caught_by_the_file_name() {
     let fx = fixture();
     let base = fx.double.base_url();
     let file = fx.file.to_str().unwrap();
-    let out = run(&["verify", file, "--key-id", "ZZZZZZZZZZ", "--issuer-id", ISSUER, "--api-base", &base, "--json"]);
+    let out = run(&[
+        "verify",
+        file,
+        "--key-id",
+        "ZZZZZZZZZZ",
+        "--issuer-id",
+        ISSUER,
+        "--api-base",
+        &base,
+        "--json",
+    ]);
     let v = json_of(&out);
     assert_eq!(code(&out), 2, "{v:#}");
     let a = &v["apple"];
     assert_eq!(a["outcome"], "key_id_from_file_name", "{a:#}");
     assert_eq!(a["attempts"], 3);
     assert!(a["hint"].as_str().unwrap().contains(KEY_ID), "{a:#}");
-    let kids: Vec<String> = fx.double.tokens().iter().map(|t| jsonwebtoken::decode_header(t).unwrap().kid.unwrap()).collect();
+    let kids: Vec<String> = fx
+        .double
+        .tokens()
+        .iter()
+        .map(|t| jsonwebtoken::decode_header(t).unwrap().kid.unwrap())
+        .collect();
     assert_eq!(kids, ["ZZZZZZZZZZ", "ZZZZZZZZZZ", KEY_ID]);
 }

@@ -24,11 +24,15 @@ fn key() -> PrivateKey {
 }
 
 fn keychain_or_skip() -> bool {
-    let strict = ["CI", "ASC_WIZARD_FULL_TESTS"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let strict = ["CI", "ASC_WIZARD_FULL_TESTS"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     match open_platform_store() {
         Ok(_) if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() => true,
         other => {
-            let why = other.err().map_or("no session bus".to_owned(), |p| p.message);
+            let why = other
+                .err()
+                .map_or("no session bus".to_owned(), |p| p.message);
             assert!(!strict, "the watch tests need the Secret Service: {why}");
             eprintln!("SKIPPED: the watch tests need the Secret Service: {why}");
             false
@@ -42,7 +46,9 @@ struct Home {
 
 impl Home {
     fn new() -> Home {
-        Home { dir: tempfile::tempdir().unwrap() }
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -63,7 +69,12 @@ impl Home {
     fn json(&self, args: &[&str]) -> (i32, Value) {
         let out = self.run(args);
         let text = String::from_utf8_lossy(&out.stdout);
-        let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {text}{}", String::from_utf8_lossy(&out.stderr)));
+        let v = serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {text}{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         (out.status.code().unwrap_or(-1), v)
     }
 
@@ -71,7 +82,17 @@ impl Home {
     fn save(&self, key: &PrivateKey, id: &str, api: &str, verify: bool) {
         let file = self.dir.path().join(format!("AuthKey_{id}.p8"));
         std::fs::write(&file, key.canonical_pem()).unwrap();
-        let mut args = vec!["save", file.to_str().unwrap(), "--issuer-id", ISSUER, "--label", id, "--api-base", api, "--json"];
+        let mut args = vec![
+            "save",
+            file.to_str().unwrap(),
+            "--issuer-id",
+            ISSUER,
+            "--label",
+            id,
+            "--api-base",
+            api,
+            "--json",
+        ];
         if !verify {
             args.push("--no-verify");
         }
@@ -87,7 +108,12 @@ impl Home {
 }
 
 fn entry<'a>(all: &'a Value, id: &str) -> &'a Value {
-    all["keys"].as_array().unwrap().iter().find(|k| k["key_id"] == id).unwrap_or_else(|| panic!("{id} in {all:#}"))
+    all["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key_id"] == id)
+        .unwrap_or_else(|| panic!("{id} in {all:#}"))
 }
 
 #[test]
@@ -110,7 +136,10 @@ fn test_all_says_what_changed_and_exits_with_the_worst() {
     // Everything works: the two tested keys are unchanged, the untested one has its first test.
     let (code, v) = home.json(&["test", "--all", "--api-base", &api, "--json"]);
     assert_eq!(code, 0, "{v:#}");
-    assert_eq!((v["ok"].clone(), v["worst"].clone()), (Value::Bool(true), Value::from("usable")));
+    assert_eq!(
+        (v["ok"].clone(), v["worst"].clone()),
+        (Value::Bool(true), Value::from("usable"))
+    );
     assert_eq!(v["keys"].as_array().unwrap().len(), 3, "{v:#}");
     assert_eq!(entry(&v, &a)["change"]["trend"], "unchanged");
     assert_eq!(entry(&v, &c)["change"]["trend"], "first_test");
@@ -124,13 +153,28 @@ fn test_all_says_what_changed_and_exits_with_the_worst() {
     let eb = entry(&v, &b);
     assert_eq!(eb["apple"]["outcome"], "not_authorized");
     assert_eq!(eb["change"]["trend"], "stopped_working");
-    assert!(eb["change"]["message"].as_str().unwrap().contains("probably revoked"), "{eb:#}");
-    assert!(eb["change"]["hint"].as_str().unwrap().contains("Revoked keys"), "{eb:#}");
+    assert!(
+        eb["change"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("probably revoked"),
+        "{eb:#}"
+    );
+    assert!(
+        eb["change"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Revoked keys"),
+        "{eb:#}"
+    );
     assert_eq!(entry(&v, &a)["change"]["trend"], "unchanged");
 
     // The change is kept with the key until its next test (the wizard's launch banner reads it).
     let (_, list) = home.json(&["list", "--json"]);
-    let change = entry(&list, &b)["last_test"]["change"].as_str().unwrap_or_default().to_owned();
+    let change = entry(&list, &b)["last_test"]["change"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(change.contains("probably revoked"), "{list:#}");
     assert_eq!(entry(&list, &a)["last_test"]["change"], Value::Null);
 
@@ -138,9 +182,15 @@ fn test_all_says_what_changed_and_exits_with_the_worst() {
     let out = home.run(&["test", "--all", "--api-base", &api]);
     assert_eq!(out.status.code(), Some(3));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&format!("{b}  {b}: not_authorized Unchanged since")), "{text}");
+    assert!(
+        text.contains(&format!("{b}  {b}: not_authorized Unchanged since")),
+        "{text}"
+    );
     assert!(text.contains("What to do:"), "{text}");
-    assert!(text.contains(&format!("{a}  {a}: valid Unchanged")), "{text}");
+    assert!(
+        text.contains(&format!("{a}  {a}: valid Unchanged")),
+        "{text}"
+    );
     // Re-tested as still refused, the change is no longer news.
     let (_, list) = home.json(&["list", "--json"]);
     assert_eq!(entry(&list, &b)["last_test"]["change"], Value::Null);
@@ -166,7 +216,11 @@ fn test_all_tests_two_keys_at_a_time() {
     apple.set_scenario(Scenario::Slow(Duration::from_millis(300)));
     let (code, v) = home.json(&["test", "--all", "--api-base", &api, "--json"]);
     assert_eq!(code, 0, "{v:#}");
-    assert_eq!(apple.max_keys_in_flight(), 2, "two keys at a time, never more, and not one by one");
+    assert_eq!(
+        apple.max_keys_in_flight(),
+        2,
+        "two keys at a time, never more, and not one by one"
+    );
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     home.delete_all(&refs);
 }
@@ -182,7 +236,12 @@ fn test_all_with_nothing_saved_is_fine() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("No keys are saved yet"));
     // A Key ID and --all together are a usage error.
     let out = home.run(&["test", "ABCDEFGHIJ", "--all"]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Issue 21 §3: a key replaced (`save --replace`) while `test KEYID` or `test --all` waits for
@@ -203,32 +262,65 @@ fn a_key_replaced_mid_test_inherits_no_answer() {
     let file = home.dir.path().join(format!("AuthKey_{id}.p8"));
     let put = |k: &PrivateKey| {
         std::fs::write(&file, k.canonical_pem()).unwrap();
-        let (code, v) = home.json(&["save", file.to_str().unwrap(), "--issuer-id", ISSUER, "--replace", "--no-verify", "--json"]);
+        let (code, v) = home.json(&[
+            "save",
+            file.to_str().unwrap(),
+            "--issuer-id",
+            ISSUER,
+            "--replace",
+            "--no-verify",
+            "--json",
+        ]);
         assert_eq!(code, 0, "{v:#}");
     };
     apple.set_scenario(Scenario::Slow(Duration::from_secs(3)));
     for all in [false, true] {
         put(&old);
         apple.clear_requests();
-        let args: Vec<&str> = if all { vec!["test", "--all"] } else { vec!["test", &id] };
-        let child = home.command(&[&args[..], &["--api-base", &api, "--json"]].concat()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        let args: Vec<&str> = if all {
+            vec!["test", "--all"]
+        } else {
+            vec!["test", &id]
+        };
+        let child = home
+            .command(&[&args[..], &["--api-base", &api, "--json"]].concat())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
         // The old key was read back and sent: replace it while Apple's answer is on its way.
         let start = std::time::Instant::now();
         while apple.request_count() == 0 {
-            assert!(start.elapsed() < Duration::from_secs(20), "the test never asked Apple");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the test never asked Apple"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         put(&new);
         let out = child.wait_with_output().unwrap();
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(out.status.code(), Some(4), "{v:#}");
-        let problem = if all { &entry(&v, &id)["problem"] } else { &v["record_error"] };
+        let problem = if all {
+            &entry(&v, &id)["problem"]
+        } else {
+            &v["record_error"]
+        };
         assert_eq!(problem["code"], "key_changed_during_test", "{v:#}");
-        assert!(problem["message"].as_str().unwrap().contains("its new key was not tested"), "{v:#}");
+        assert!(
+            problem["message"]
+                .as_str()
+                .unwrap()
+                .contains("its new key was not tested"),
+            "{v:#}"
+        );
         let (_, list) = home.json(&["list", "--json"]);
         let saved = entry(&list, &id);
         assert_eq!(saved["fingerprint"], new.fingerprint(), "{list:#}");
-        assert_eq!(saved["last_test"], Value::Null, "the new key keeps no answer from the old one: {list:#}");
+        assert_eq!(
+            saved["last_test"],
+            Value::Null,
+            "the new key keeps no answer from the old one: {list:#}"
+        );
     }
     home.delete_all(&[&id]);
 }

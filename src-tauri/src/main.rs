@@ -1,5 +1,8 @@
 // Hide the console window of the GUI on Windows release builds.
-#![cfg_attr(all(not(debug_assertions), feature = "gui"), windows_subsystem = "windows")]
+#![cfg_attr(
+    all(not(debug_assertions), feature = "gui"),
+    windows_subsystem = "windows"
+)]
 
 use asc_key_wizard::cli;
 use clap::Parser;
@@ -9,7 +12,9 @@ fn main() {
     asc_key_wizard::core::process::harden();
     // Opened by a setup link (`<scheme>://setup?…`, the only argument): the wizard, which reads it.
     let link = || {
-        let mut rest = std::env::args_os().skip(1).map(|a| a.into_string().unwrap_or_default());
+        let mut rest = std::env::args_os()
+            .skip(1)
+            .map(|a| a.into_string().unwrap_or_default());
         let scheme = asc_key_wizard::core::setup_link::scheme();
         matches!((rest.next(), rest.next()), (Some(a), None) if asc_key_wizard::core::setup_link::in_args([a.clone()], scheme).is_some())
     };
@@ -20,7 +25,10 @@ fn main() {
     attach_console();
     let args = cli::Cli::parse();
     cli::init_logging(args.verbose);
-    log::debug!("core dumps off; dumpable: {:?}", asc_key_wizard::core::process::dumpable());
+    log::debug!(
+        "core dumps off; dumpable: {:?}",
+        asc_key_wizard::core::process::dumpable()
+    );
     match args.command {
         Some(command) => std::process::exit(cli::run(command)),
         None => open_wizard(),

@@ -253,7 +253,10 @@ impl InFlight {
         distinct.sort();
         distinct.dedup();
         s.max_keys_in_flight = s.max_keys_in_flight.max(distinct.len());
-        InFlight { state: state.clone(), kid }
+        InFlight {
+            state: state.clone(),
+            kid,
+        }
     }
 }
 
@@ -474,7 +477,10 @@ fn serve(mut conn: TcpStream, state: Arc<Mutex<State>>) {
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::to_owned);
-    let kid = token.as_deref().and_then(|t| jsonwebtoken::decode_header(t).ok()).and_then(|h| h.kid);
+    let kid = token
+        .as_deref()
+        .and_then(|t| jsonwebtoken::decode_header(t).ok())
+        .and_then(|h| h.kid);
     let _in_flight = kid.map(|kid| InFlight::start(&state, kid));
 
     // Decide under the lock, act (sleep, stream, write) without it.
@@ -483,7 +489,10 @@ fn serve(mut conn: TcpStream, state: Arc<Mutex<State>>) {
         let active = match &s.scenario {
             Scenario::Fail { times: Some(n), .. } if s.scenario_hits >= *n => Scenario::Normal,
             Scenario::Script(list) => match list.get(s.scenario_hits as usize) {
-                Some(canned) => Scenario::Fail { canned: canned.clone(), times: None },
+                Some(canned) => Scenario::Fail {
+                    canned: canned.clone(),
+                    times: None,
+                },
                 None => Scenario::Normal,
             },
             other => other.clone(),

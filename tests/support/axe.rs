@@ -11,7 +11,8 @@ pub const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 pub fn source() -> Option<&'static str> {
     static SRC: OnceLock<Option<String>> = OnceLock::new();
     SRC.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/axe/node_modules/axe-core/axe.min.js");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/e2e/axe/node_modules/axe-core/axe.min.js");
         std::fs::read_to_string(path).ok()
     })
     .as_deref()
@@ -44,8 +45,17 @@ pub fn describe(violations: &serde_json::Value) -> Vec<String> {
         .map(|list| {
             list.iter()
                 .map(|v| {
-                    let nodes: Vec<&str> = v["nodes"].as_array().map(|n| n.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
-                    format!("{} ({}): {} — {}", v["id"].as_str().unwrap_or("?"), v["impact"].as_str().unwrap_or("?"), v["help"].as_str().unwrap_or(""), nodes.join(" | "))
+                    let nodes: Vec<&str> = v["nodes"]
+                        .as_array()
+                        .map(|n| n.iter().filter_map(|x| x.as_str()).collect())
+                        .unwrap_or_default();
+                    format!(
+                        "{} ({}): {} — {}",
+                        v["id"].as_str().unwrap_or("?"),
+                        v["impact"].as_str().unwrap_or("?"),
+                        v["help"].as_str().unwrap_or(""),
+                        nodes.join(" | ")
+                    )
                 })
                 .collect()
         })

@@ -163,7 +163,11 @@ impl DashboardDouble {
 
     /// The account look-up names `name` for `token`, and `token` is accepted for uploads too.
     pub fn account_for(&self, token: &str, name: &str) {
-        self.state.lock().unwrap().accounts.insert(token.to_owned(), name.to_owned());
+        self.state
+            .lock()
+            .unwrap()
+            .accounts
+            .insert(token.to_owned(), name.to_owned());
     }
 
     /// Answer the account look-up with 404, like a dashboard without it.
@@ -253,7 +257,11 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
         .scenario
         .clone()
         .unwrap_or(Scenario::Ok);
-    let bearer = req.header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default().to_owned();
+    let bearer = req
+        .header("authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
     let authorized = expected_auth
         .as_deref()
         .is_none_or(|e| req.header("authorization") == Some(e))
@@ -326,15 +334,25 @@ fn handle(stream: TcpStream, state: &Mutex<State>) {
 /// when told there is no look-up.
 fn look_up(out: &mut TcpStream, req: &ReceivedUpload, state: &Mutex<State>) {
     let mut s = state.lock().unwrap();
-    let bearer = req.header("authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or_default().to_owned();
+    let bearer = req
+        .header("authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
     let (status, body) = if s.no_lookup {
         (404, r#"{"error":{"message":"Not found."}}"#.to_owned())
     } else if let Some(name) = s.accounts.get(&bearer) {
-        (200, serde_json::json!({"account": {"name": name}}).to_string())
+        (
+            200,
+            serde_json::json!({"account": {"name": name}}).to_string(),
+        )
     } else if s.expected_token.as_deref().is_none_or(|t| t == bearer) && !bearer.is_empty() {
         (200, r#"{"account":{"name":"Test Merchant"}}"#.to_owned())
     } else {
-        (401, r#"{"error":{"message":"This setup token is not valid."}}"#.to_owned())
+        (
+            401,
+            r#"{"error":{"message":"This setup token is not valid."}}"#.to_owned(),
+        )
     };
     s.lookups.push((bearer, status));
     drop(s);

@@ -48,7 +48,11 @@ pub fn app_binary() -> PathBuf {
                     }
                 }
             }
-            let snap = dir.join(format!("asc-key-wizard-{}{}", std::process::id(), std::env::consts::EXE_SUFFIX));
+            let snap = dir.join(format!(
+                "asc-key-wizard-{}{}",
+                std::process::id(),
+                std::env::consts::EXE_SUFFIX
+            ));
             let _ = std::fs::remove_file(&snap);
             if std::fs::hard_link(APP, &snap).is_err() {
                 std::fs::copy(APP, &snap).expect("copy the app binary");
@@ -79,8 +83,10 @@ fn on_path(tool: &str) -> bool {
         return Path::new(tool).is_file();
     }
     let exe = format!("{tool}{}", std::env::consts::EXE_SUFFIX);
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file() || dir.join(&exe).is_file()))
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .any(|dir| dir.join(tool).is_file() || dir.join(&exe).is_file())
+    })
 }
 
 /// Which required tools are missing (empty = all there).
@@ -111,10 +117,16 @@ pub fn missing_tools(need_secret_service: bool) -> Vec<String> {
 pub fn missing_tools(_need_secret_service: bool) -> Vec<String> {
     let mut missing = Vec::new();
     if !on_path(&tauri_driver()) {
-        missing.push(format!("`{}` (cargo install tauri-driver --locked)", tauri_driver()));
+        missing.push(format!(
+            "`{}` (cargo install tauri-driver --locked)",
+            tauri_driver()
+        ));
     }
     if !on_path(&msedgedriver()) {
-        missing.push(format!("`{}` (msedgedriver matching the WebView2 runtime; set MSEDGEDRIVER)", msedgedriver()));
+        missing.push(format!(
+            "`{}` (msedgedriver matching the WebView2 runtime; set MSEDGEDRIVER)",
+            msedgedriver()
+        ));
     }
     missing
 }
@@ -133,7 +145,10 @@ pub fn missing_tools(_need_secret_service: bool) -> Vec<String> {
 #[cfg(target_os = "windows")]
 fn forget_place() {
     if let Some(dir) = dirs::config_dir() {
-        let _ = std::fs::remove_file(dir.join("dev.asckeywizard.wizard").join("wizard-place.json"));
+        let _ = std::fs::remove_file(
+            dir.join("dev.asckeywizard.wizard")
+                .join("wizard-place.json"),
+        );
     }
 }
 
@@ -210,7 +225,11 @@ impl Theme {
         let dir = home.join(".config/gtk-3.0");
         std::fs::create_dir_all(&dir).unwrap();
         let prefer = if self == Theme::Dark { 1 } else { 0 };
-        std::fs::write(dir.join("settings.ini"), format!("[Settings]\ngtk-application-prefer-dark-theme={prefer}\n")).unwrap();
+        std::fs::write(
+            dir.join("settings.ini"),
+            format!("[Settings]\ngtk-application-prefer-dark-theme={prefer}\n"),
+        )
+        .unwrap();
     }
 }
 
@@ -293,7 +312,10 @@ impl Display {
     /// Windows and macOS: the desktop the test runs on; nothing to start.
     #[cfg(not(target_os = "linux"))]
     pub fn get() -> Display {
-        Display { name: String::new(), _xvfb: None }
+        Display {
+            name: String::new(),
+            _xvfb: None,
+        }
     }
 
     #[cfg(target_os = "linux")]
@@ -403,7 +425,8 @@ impl Journey {
         #[cfg(target_os = "windows")]
         forget_place();
         #[cfg(target_os = "windows")]
-        cmd.arg("--native-driver").arg(msedgedriver())
+        cmd.arg("--native-driver")
+            .arg(msedgedriver())
             // A fresh WebView2 profile (storage, cache) per journey, as HOME is on Linux.
             .env("WEBVIEW2_USER_DATA_FOLDER", home.path().join("WebView2"));
         // macOS: the app itself serves WebDriver (feature e2e-webdriver) on `port`.
@@ -417,16 +440,16 @@ impl Journey {
         #[cfg(target_os = "linux")]
         cmd.env("DISPLAY", &display.name);
         cmd.env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .env("XDG_DATA_HOME", home.path().join(".local/share"))
-        .env("XDG_CACHE_HOME", home.path().join(".cache"))
-        .env("NO_AT_BRIDGE", "1")
-        .env(
-            "RUST_LOG",
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .stdout(log.try_clone().unwrap())
-        .stderr(log);
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .env("XDG_DATA_HOME", home.path().join(".local/share"))
+            .env("XDG_CACHE_HOME", home.path().join(".cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
         // WEBKIT_DISABLE_COMPOSITING_MODE=1 makes every WebDriver screenshot hang
         // here (WebKitGTK under Xvfb), so the app never gets it.
         cmd.env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
@@ -607,7 +630,10 @@ impl Journey {
     pub async fn audit(&mut self, screen: &str) {
         let Some(src) = axe::source() else {
             let why = "axe-core is not installed in tests/e2e/axe (scripts/setup-linux.sh --test installs it)";
-            assert!(!strict(), "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)");
+            assert!(
+                !strict(),
+                "{why} (CI / ASC_WIZARD_FULL_TESTS is set, so this is a failure)"
+            );
             eprintln!("[{}] axe: NOT RUN: {why}", self.name);
             return;
         };
@@ -619,7 +645,8 @@ impl Journey {
             for line in &lines {
                 eprintln!("[{}] axe: {screen}: {line}", self.name);
             }
-            self.violations.extend(lines.into_iter().map(|l| format!("{screen}: {l}")));
+            self.violations
+                .extend(lines.into_iter().map(|l| format!("{screen}: {l}")));
         }
     }
 
@@ -627,7 +654,12 @@ impl Journey {
     pub async fn axe_lines(&self, src: &str) -> Vec<String> {
         let ready = self.js(&axe::inject_script(src), vec![]).await;
         assert_eq!(ready, json!(true), "axe could not be loaded into the page");
-        let found = self.cmd("axe.run", self.c().execute_async(&axe::run_script(), vec![])).await;
+        let found = self
+            .cmd(
+                "axe.run",
+                self.c().execute_async(&axe::run_script(), vec![]),
+            )
+            .await;
         axe::describe(&found)
     }
 
@@ -713,7 +745,11 @@ impl Journey {
         .await;
         // Click where the element is, not where it was: wait until it has stopped moving (a
         // notice leaving above it shifts the layout, and the click lands on whatever is there).
-        self.js("delete (window.__e2eRects = window.__e2eRects || {})[arguments[0]]; return true;", vec![json!(css)]).await;
+        self.js(
+            "delete (window.__e2eRects = window.__e2eRects || {})[arguments[0]]; return true;",
+            vec![json!(css)],
+        )
+        .await;
         self.wait_js(
             &format!("`{css}` to stop moving"),
             r#"const e = document.querySelector(arguments[0]);
@@ -728,7 +764,9 @@ impl Journey {
         )
         .await;
         // Found again now: a list drawn again since holds a new element.
-        let el = self.cmd(&format!("find {css}"), self.c().find(Locator::Css(css))).await;
+        let el = self
+            .cmd(&format!("find {css}"), self.c().find(Locator::Css(css)))
+            .await;
         self.cmd(&format!("click {css}"), el.click()).await;
     }
 
@@ -852,7 +890,13 @@ impl Journey {
         if let Some(c) = self.client.take() {
             let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
         }
-        let Journey { home, _driver, _display, _lock, .. } = self;
+        let Journey {
+            home,
+            _driver,
+            _display,
+            _lock,
+            ..
+        } = self;
         // The app and its driver go first, then the one-journey-at-a-time lock is handed on.
         drop(_driver);
         drop(_lock);
@@ -866,7 +910,12 @@ impl Journey {
             let _ = tokio::time::timeout(Duration::from_secs(10), c.close()).await;
         }
         eprintln!("[{}] screenshots: {}", self.name, self.shots.display());
-        eprintln!("[{}] axe: {} screen(s) audited, {} violation(s)", self.name, self.audited, self.violations.len());
+        eprintln!(
+            "[{}] axe: {} screen(s) audited, {} violation(s)",
+            self.name,
+            self.audited,
+            self.violations.len()
+        );
         self.assert_accessible();
     }
 }

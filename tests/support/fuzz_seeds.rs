@@ -101,10 +101,23 @@ fn key_files() -> Vec<Vec<u8>> {
     out.extend(der_forms());
     out.push(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3]);
     out.push(b"PK\x03\x04".to_vec());
-    out.push([&[0xFF, 0xFE][..], &"-----BEGIN".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<_>>()].concat());
+    out.push(
+        [
+            &[0xFF, 0xFE][..],
+            &"-----BEGIN"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<_>>(),
+        ]
+        .concat(),
+    );
     // Keys as the wild hands them over (issue 21 §6): UTF-16, RTF, HTML, e-mail, autocorrect,
     // and their unsafe variants (cut short, a lost line, a typographic character in the body).
-    out.extend(crate::wild::forms(&apple).into_iter().map(|(_, bytes)| bytes));
+    out.extend(
+        crate::wild::forms(&apple)
+            .into_iter()
+            .map(|(_, bytes)| bytes),
+    );
     let mut odd = crate::wild::utf16(&apple, true, true);
     odd.pop();
     out.push(odd);
@@ -119,14 +132,29 @@ fn key_files() -> Vec<Vec<u8>> {
 fn ids() -> Vec<Vec<u8>> {
     let cases = [
         (KEY_ID, ISSUER_ID, "AuthKey_2X9R4HXF34.p8"),
-        (" \"2x9r4hxf34\" ", "57246542-96FE-1A63-E053-0824D011072A", "AuthKey_2X9R4HXF34 (1).p8"),
-        ("AuthKey_2X9R4HXF34.p8", "5724654296fe1a63e0530824d011072a", "AuthKey_2X9R4HXF34-1.p8.txt"),
-        ("‘2X9R4HXF34’", "«57246542-96fe-1a63-e053-0824d011072a»", "SubscriptionKey_AAAAAAAAAA.p8"),
+        (
+            " \"2x9r4hxf34\" ",
+            "57246542-96FE-1A63-E053-0824D011072A",
+            "AuthKey_2X9R4HXF34 (1).p8",
+        ),
+        (
+            "AuthKey_2X9R4HXF34.p8",
+            "5724654296fe1a63e0530824d011072a",
+            "AuthKey_2X9R4HXF34-1.p8.txt",
+        ),
+        (
+            "‘2X9R4HXF34’",
+            "«57246542-96fe-1a63-e053-0824d011072a»",
+            "SubscriptionKey_AAAAAAAAAA.p8",
+        ),
         (ISSUER_ID, KEY_ID, "authkey_.p8"),
         ("ABC", "not-an-issuer", "AuthKey_ABC.p8"),
         ("", "", ""),
     ];
-    cases.iter().map(|(k, i, f)| [k.as_bytes(), &[0xFF], i.as_bytes(), &[0xFF], f.as_bytes()].concat()).collect()
+    cases
+        .iter()
+        .map(|(k, i, f)| [k.as_bytes(), &[0xFF], i.as_bytes(), &[0xFF], f.as_bytes()].concat())
+        .collect()
 }
 
 fn apple_bodies() -> Vec<Vec<u8>> {
@@ -141,17 +169,36 @@ fn apple_bodies() -> Vec<Vec<u8>> {
         "links": {"self": "https://api.appstoreconnect.apple.com/v1/apps"},
         "meta": {"paging": {"total": 3, "limit": 50}}});
     [
-        error("401", "NOT_AUTHORIZED", "Authentication credentials are missing or invalid."),
-        error("403", "FORBIDDEN_ERROR", "This request is forbidden for security reasons"),
+        error(
+            "401",
+            "NOT_AUTHORIZED",
+            "Authentication credentials are missing or invalid.",
+        ),
+        error(
+            "403",
+            "FORBIDDEN_ERROR",
+            "This request is forbidden for security reasons",
+        ),
         error("403", "FORBIDDEN", "Access Unavailable"),
-        error("403", "FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED", "A required agreement is missing or has expired."),
-        error("429", "RATE_LIMIT_EXCEEDED", "The request rate limit has been reached."),
+        error(
+            "403",
+            "FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED",
+            "A required agreement is missing or has expired.",
+        ),
+        error(
+            "429",
+            "RATE_LIMIT_EXCEEDED",
+            "The request rate limit has been reached.",
+        ),
         apps,
         json!({"data": [], "meta": {"paging": {"total": 0}}}),
     ]
     .iter()
     .map(|v| v.to_string().into_bytes())
-    .chain([b"<html><body>502 Bad Gateway</body></html>".to_vec(), b"{\"errors\":[]}".to_vec()])
+    .chain([
+        b"<html><body>502 Bad Gateway</body></html>".to_vec(),
+        b"{\"errors\":[]}".to_vec(),
+    ])
     .collect()
 }
 
@@ -190,12 +237,20 @@ fn configs() -> Vec<Vec<u8>> {
         "required_capabilities": ["signing"],
     });
     let loopback = json!({"upload_url": "http://127.0.0.1:8080/upload", "dashboard_url": "http://localhost:3000/"});
-    let mut out: Vec<Vec<u8>> =
-        [full, loopback, json!({}), json!({"upload_url": "http://user:secret@example.com/"})]
-            .iter()
-            .map(|v| serde_json::to_vec_pretty(v).unwrap())
-            .collect();
-    out.push(asc_key_wizard::core::config::DEFAULT_CONFIG_JSON.as_bytes().to_vec());
+    let mut out: Vec<Vec<u8>> = [
+        full,
+        loopback,
+        json!({}),
+        json!({"upload_url": "http://user:secret@example.com/"}),
+    ]
+    .iter()
+    .map(|v| serde_json::to_vec_pretty(v).unwrap())
+    .collect();
+    out.push(
+        asc_key_wizard::core::config::DEFAULT_CONFIG_JSON
+            .as_bytes()
+            .to_vec(),
+    );
     out.push(b"\xEF\xBB\xBF{\"platform_name\":\"BOM\"}".to_vec());
     out
 }

@@ -26,7 +26,10 @@ impl UpdateServer {
     pub fn start_on(port: u16) -> UpdateServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let (manifest, hits) = (Arc::new(Mutex::new(String::new())), Arc::new(Mutex::new(Vec::new())));
+        let (manifest, hits) = (
+            Arc::new(Mutex::new(String::new())),
+            Arc::new(Mutex::new(Vec::new())),
+        );
         let (m, h) = (manifest.clone(), hits.clone());
         std::thread::spawn(move || {
             for mut stream in listener.incoming().flatten() {
@@ -37,16 +40,28 @@ impl UpdateServer {
                 h.lock().unwrap().push(path.clone());
                 let (kind, body): (&str, Vec<u8>) = if path.starts_with("/latest.json") {
                     let text = m.lock().unwrap().clone();
-                    if text.is_empty() { ("", Vec::new()) } else { ("application/json", text.into_bytes()) }
+                    if text.is_empty() {
+                        ("", Vec::new())
+                    } else {
+                        ("application/json", text.into_bytes())
+                    }
                 } else {
                     ("application/octet-stream", ARTIFACT.to_vec())
                 };
-                let status = if kind.is_empty() { "204 No Content" } else { "200 OK" };
+                let status = if kind.is_empty() {
+                    "204 No Content"
+                } else {
+                    "200 OK"
+                };
                 let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
                 let _ = stream.write_all(&body);
             }
         });
-        UpdateServer { base, manifest, hits }
+        UpdateServer {
+            base,
+            manifest,
+            hits,
+        }
     }
 
     pub fn offer(&self, version: &str, signature: &str) {
@@ -64,13 +79,22 @@ impl UpdateServer {
 /// A minisign key pair as `tauri signer generate` makes one: (pubkey for the profile, secret key).
 pub fn signer() -> (String, minisign::SecretKey) {
     let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
-    (Base64::encode_string(kp.pk.to_box().unwrap().into_string().as_bytes()), kp.sk)
+    (
+        Base64::encode_string(kp.pk.to_box().unwrap().into_string().as_bytes()),
+        kp.sk,
+    )
 }
 
 /// The `.sig` text, base64, with the version in the trusted comment as the Tauri CLI records it.
 pub fn sign(sk: &minisign::SecretKey, data: &[u8], version: &str) -> String {
     let comment = format!("timestamp:1764583200\tfile:app.tar.gz\tversion:{version}");
-    let sig = minisign::sign(None, sk, data, Some(&comment), Some("signature from tauri secret key")).unwrap();
+    let sig = minisign::sign(
+        None,
+        sk,
+        data,
+        Some(&comment),
+        Some("signature from tauri secret key"),
+    )
+    .unwrap();
     Base64::encode_string(sig.into_string().as_bytes())
 }
-

@@ -7,7 +7,9 @@
 
 use asc_key_wizard::core::apple::client::{parse_date, parse_retry_after, MAX_RETRY_AFTER};
 use asc_key_wizard::core::apple::offset_secs;
-use asc_key_wizard::core::apple::outcome::{apple_error_code, forbidden_outcome, parse_apps, parse_rate_limit};
+use asc_key_wizard::core::apple::outcome::{
+    apple_error_code, forbidden_outcome, parse_apps, parse_rate_limit,
+};
 use asc_key_wizard::core::apple::words::{describe, Answer, Context};
 use asc_key_wizard::core::config;
 use asc_key_wizard::core::ids::{
@@ -36,8 +38,16 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 const ID_CASES: [(Option<&str>, Option<&str>, Option<&str>); 4] = [
     (None, None, None),
     (Some("AuthKey_2X9R4HXF34.p8"), None, None),
-    (None, Some("2X9R4HXF34"), Some("57246542-96fe-1a63-e053-0824d011072a")),
-    (Some("SubscriptionKey_2X9R4HXF34.p8"), Some(" 'aaaaaaaaaa' "), Some("not an issuer")),
+    (
+        None,
+        Some("2X9R4HXF34"),
+        Some("57246542-96fe-1a63-e053-0824d011072a"),
+    ),
+    (
+        Some("SubscriptionKey_2X9R4HXF34.p8"),
+        Some(" 'aaaaaaaaaa' "),
+        Some("not an issuer"),
+    ),
 ];
 
 /// The key reader, the repairs and the parser: a file's bytes through `read_reader` and `check`.
@@ -48,13 +58,30 @@ pub fn key_check(data: &[u8]) {
         Err(p) => return assert!(p.is(asc_key_wizard::core::problem::Code::TooLarge), "{p:?}"),
     };
     // Both kinds: an individual key's given Key ID may have another length (a warning).
-    let kind = if data.len() % 2 == 1 { KeyKind::Individual } else { KeyKind::Team };
-    let checked = check(CheckInput { bytes: &bytes, file_name, key_id, issuer_id, kind });
+    let kind = if data.len() % 2 == 1 {
+        KeyKind::Individual
+    } else {
+        KeyKind::Team
+    };
+    let checked = check(CheckInput {
+        bytes: &bytes,
+        file_name,
+        key_id,
+        issuer_id,
+        kind,
+    });
     assert_consistent(&checked);
     // Repairs are idempotent: the canonical form of a usable key needs none and is the same key.
     if let Some(key) = &checked.key {
-        let again = check(CheckInput { bytes: key.canonical_pem().as_bytes(), ..Default::default() });
-        assert!(again.report.ok && again.report.notes.is_empty(), "{:?}", again.report);
+        let again = check(CheckInput {
+            bytes: key.canonical_pem().as_bytes(),
+            ..Default::default()
+        });
+        assert!(
+            again.report.ok && again.report.notes.is_empty(),
+            "{:?}",
+            again.report
+        );
         assert_eq!(again.report.fingerprint, checked.report.fingerprint);
     }
 }
@@ -86,8 +113,10 @@ pub fn key_der(data: &[u8]) {
 /// Split fuzz bytes into `n` text fields at 0xFF (a byte no UTF-8 text holds), each decoded
 /// lossily as pasted text would be.
 fn fields(data: &[u8], n: usize) -> Vec<String> {
-    let mut parts: Vec<String> =
-        data.splitn(n, |b| *b == 0xFF).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+    let mut parts: Vec<String> = data
+        .splitn(n, |b| *b == 0xFF)
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
     parts.resize(n, String::new());
     parts
 }
@@ -97,19 +126,42 @@ pub fn ids(data: &[u8]) {
     let f = fields(data, 3);
     let (key_id, issuer_id, file_name) = (&f[0], &f[1], &f[2]);
     if let Ok(n) = normalize_key_id(key_id) {
-        assert!(n.value.len() == 10 && n.value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()), "{n:?}");
+        assert!(
+            n.value.len() == 10
+                && n.value
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+            "{n:?}"
+        );
         // Normalising is idempotent: the tidied value needs no further tidying.
-        assert_eq!(normalize_key_id(&n.value).map(|m| (m.value, m.notes.len())), Ok((n.value, 0)));
+        assert_eq!(
+            normalize_key_id(&n.value).map(|m| (m.value, m.notes.len())),
+            Ok((n.value, 0))
+        );
     }
     if let Ok(n) = normalize_issuer_id(issuer_id) {
-        assert!(n.value.len() == 36 && !n.value.bytes().any(|b| b.is_ascii_uppercase()), "{n:?}");
-        assert_eq!(normalize_issuer_id(&n.value).map(|m| (m.value, m.notes.len())), Ok((n.value, 0)));
+        assert!(
+            n.value.len() == 36 && !n.value.bytes().any(|b| b.is_ascii_uppercase()),
+            "{n:?}"
+        );
+        assert_eq!(
+            normalize_issuer_id(&n.value).map(|m| (m.value, m.notes.len())),
+            Ok((n.value, 0))
+        );
     }
     let _ = key_id_from_file_name(file_name);
-    let kind = if data.len() % 2 == 0 { KeyKind::Team } else { KeyKind::Individual };
+    let kind = if data.len() % 2 == 0 {
+        KeyKind::Team
+    } else {
+        KeyKind::Individual
+    };
     let checked = check_ids(key_id, issuer_id, kind, Some(file_name));
     let parsed = KeyIds::parse(key_id, Some(issuer_id), kind);
-    assert_eq!(parsed.is_ok(), checked.is_ok(kind), "{parsed:?} vs {checked:?}");
+    assert_eq!(
+        parsed.is_ok(),
+        checked.is_ok(kind),
+        "{parsed:?} vs {checked:?}"
+    );
     // A lone Key ID (a saved key to show, test or delete) follows the individual rule, the most
     // lenient: whatever the field check accepted, it accepts the same way.
     if checked.key_id.value.is_some() {
@@ -124,17 +176,37 @@ pub fn ids(data: &[u8]) {
 pub fn apple_body(data: &[u8]) {
     let code = apple_error_code(data);
     if let Some(c) = &code {
-        assert!(c.chars().count() <= 100 && !c.chars().any(char::is_control), "{c:?}");
+        assert!(
+            c.chars().count() <= 100 && !c.chars().any(char::is_control),
+            "{c:?}"
+        );
     }
     let outcome = forbidden_outcome(code.as_deref());
-    let cx = Context { apple_code: code.clone(), http_status: Some(403), ..Context::default() };
+    let cx = Context {
+        apple_code: code.clone(),
+        http_status: Some(403),
+        ..Context::default()
+    };
     assert_printable(&describe(outcome, &cx));
     if let Some((total, apps)) = parse_apps(data) {
-        assert!(apps.len() <= 200 && total as usize >= apps.len(), "{total} {}", apps.len());
+        assert!(
+            apps.len() <= 200 && total as usize >= apps.len(),
+            "{total} {}",
+            apps.len()
+        );
         for app in &apps {
-            assert!(!app.name.chars().chain(app.bundle_id.chars()).any(char::is_control), "{app:?}");
+            assert!(
+                !app.name
+                    .chars()
+                    .chain(app.bundle_id.chars())
+                    .any(char::is_control),
+                "{app:?}"
+            );
         }
-        let cx = Context { apps_total: Some(total), ..Context::default() };
+        let cx = Context {
+            apps_total: Some(total),
+            ..Context::default()
+        };
         assert_printable(&describe(Answer::Valid, &cx));
     }
 }
@@ -143,17 +215,25 @@ pub fn apple_body(data: &[u8]) {
 /// header may carry anything), and the words built from them.
 pub fn apple_headers(data: &[u8]) {
     // `get` reads headers with `to_str`, which only passes visible ASCII; any UTF-8 is wider.
-    let Ok(value) = std::str::from_utf8(data) else { return };
+    let Ok(value) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Some(rl) = parse_rate_limit(value) {
         let _ = (rl.limit, rl.remaining);
     }
     let retry = parse_retry_after(value);
     assert!(retry.is_none_or(|d| d <= MAX_RETRY_AFTER), "{retry:?}");
-    let cx = Context { retry_after_s: retry.map(|d| d.as_secs()), ..Context::default() };
+    let cx = Context {
+        retry_after_s: retry.map(|d| d.as_secs()),
+        ..Context::default()
+    };
     assert_printable(&describe(Answer::RateLimited, &cx));
     if let Some(date) = parse_date(value) {
         let offset = offset_secs(date, SystemTime::now());
-        let cx = Context { clock_offset_s: Some(offset), ..Context::default() };
+        let cx = Context {
+            clock_offset_s: Some(offset),
+            ..Context::default()
+        };
         assert_printable(&describe(Answer::ClockSkew, &cx));
     }
 }
@@ -161,15 +241,22 @@ pub fn apple_headers(data: &[u8]) {
 /// The dashboard's answer body, shown to the user after a refused upload.
 pub fn dashboard_message(data: &[u8]) {
     if let Some(m) = server_message(data) {
-        assert!(!m.is_empty() && m.chars().count() <= MAX_MESSAGE_CHARS + 1, "{m:?}");
+        assert!(
+            !m.is_empty() && m.chars().count() <= MAX_MESSAGE_CHARS + 1,
+            "{m:?}"
+        );
         assert!(!m.chars().any(char::is_control), "{m:?}");
     }
 }
 
 /// The destination config (`config.json`), as `config::load_file` reads it after the size cap.
 pub fn config_file(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(c) = config::parse(text, "fuzz.json") else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(c) = config::parse(text, "fuzz.json") else {
+        return;
+    };
     let _ = (c.dashboard(), c.platform_name(), c.requires("signing"));
     assert!(!c.token_label().trim().is_empty());
     if c.has_upload() {
@@ -182,12 +269,20 @@ pub fn config_file(data: &[u8]) {
 
 /// The index of saved keys (`keys.json`): whatever parses reads back the same after a save.
 pub fn index(data: &[u8]) {
-    let Ok(entries) = parse_entries(data) else { return };
+    let Ok(entries) = parse_entries(data) else {
+        return;
+    };
     let saved = serde_json::json!({ "version": 1, "keys": entries }).to_string();
-    assert_eq!(parse_entries(saved.as_bytes()).ok().as_ref(), Some(&entries));
+    assert_eq!(
+        parse_entries(saved.as_bytes()).ok().as_ref(),
+        Some(&entries)
+    );
 }
 
 fn assert_printable((message, hint): &(String, String)) {
     assert!(!message.is_empty() && !hint.is_empty());
-    assert!(!message.chars().chain(hint.chars()).any(char::is_control), "{message:?} {hint:?}");
+    assert!(
+        !message.chars().chain(hint.chars()).any(char::is_control),
+        "{message:?} {hint:?}"
+    );
 }

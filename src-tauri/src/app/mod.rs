@@ -32,41 +32,45 @@ pub struct DropPayload {
 /// pass `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     use commands::{downloads, handoff, key, store, verify};
-    builder.manage(AppState::default()).manage(updates::Pending::default()).on_window_event(on_window_event).invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::remember_place,
-        key::pick_key_file,
-        key::load_key_file,
-        key::load_key_text,
-        key::clear_key,
-        key::check_ids,
-        key::reveal_key_file,
-        verify::verify_key,
-        verify::cancel_verify,
-        store::save_to_keychain,
-        store::list_saved,
-        store::retest_saved,
-        store::delete_saved,
-        store::retest_all_saved,
-        store::compare_saved,
-        downloads::watch_downloads,
-        downloads::downloaded_key,
-        downloads::use_downloaded_key,
-        downloads::cleanup_offer,
-        downloads::trash_downloaded,
-        handoff::handoff_config,
-        handoff::open_destination,
-        handoff::setup_link,
-        handoff::choose_setup_link,
-        handoff::lookup_account,
-        handoff::upload_key,
-        handoff::export_key,
-        handoff::export_saved,
-        updates::update_status,
-        updates::install_update,
-        asc_window::open_asc_window,
-        asc_window::sign_out_of_apple,
-    ])
+    builder
+        .manage(AppState::default())
+        .manage(updates::Pending::default())
+        .on_window_event(on_window_event)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::remember_place,
+            key::pick_key_file,
+            key::load_key_file,
+            key::load_key_text,
+            key::clear_key,
+            key::check_ids,
+            key::reveal_key_file,
+            verify::verify_key,
+            verify::cancel_verify,
+            store::save_to_keychain,
+            store::list_saved,
+            store::retest_saved,
+            store::delete_saved,
+            store::retest_all_saved,
+            store::compare_saved,
+            downloads::watch_downloads,
+            downloads::downloaded_key,
+            downloads::use_downloaded_key,
+            downloads::cleanup_offer,
+            downloads::trash_downloaded,
+            handoff::handoff_config,
+            handoff::open_destination,
+            handoff::setup_link,
+            handoff::choose_setup_link,
+            handoff::lookup_account,
+            handoff::upload_key,
+            handoff::export_key,
+            handoff::export_saved,
+            updates::update_status,
+            updates::install_update,
+            asc_window::open_asc_window,
+            asc_window::sign_out_of_apple,
+        ])
 }
 
 /// Public so tests can feed it events the mock runtime never sends.
@@ -100,8 +104,16 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 pub async fn drop_payload(state: &AppState, path: std::path::PathBuf) -> DropPayload {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     match state.load_path(path).await {
-        Ok(loaded) => DropPayload { loaded: Some(loaded), problem: None, file_name },
-        Err(problem) => DropPayload { loaded: None, problem: Some(error::Error::from(problem).0), file_name },
+        Ok(loaded) => DropPayload {
+            loaded: Some(loaded),
+            problem: None,
+            file_name,
+        },
+        Err(problem) => DropPayload {
+            loaded: None,
+            problem: Some(error::Error::from(problem).0),
+            file_name,
+        },
     }
 }
 
@@ -149,7 +161,9 @@ pub fn run() {
             // Here we are the first instance (the single-instance plugin has already handed a
             // second launch's link on and ended it). Read the link, then wipe it from our own
             // command line: other local users can read /proc/PID/cmdline.
-            if let Some(link) = setup_link::in_args(setup_link::process_args(), setup_link::scheme()) {
+            if let Some(link) =
+                setup_link::in_args(setup_link::process_args(), setup_link::scheme())
+            {
                 app.state::<AppState>().links().receive(&link);
                 let link = zeroize::Zeroizing::new(link);
                 if let Err(e) = crate::core::cmdline::scrub(&link) {
@@ -166,7 +180,10 @@ pub fn run() {
     app.run(|_app, _event| {
         #[cfg(target_os = "macos")]
         if let tauri::RunEvent::Opened { urls } = &_event {
-            for url in urls.iter().filter(|u| u.scheme().eq_ignore_ascii_case(setup_link::scheme())) {
+            for url in urls
+                .iter()
+                .filter(|u| u.scheme().eq_ignore_ascii_case(setup_link::scheme()))
+            {
                 hand_link(_app, url.as_str());
             }
         }

@@ -1,8 +1,8 @@
 //! Opening URLs and folders with the system's own handler (no opener plugin,
 //! so the webview gets no general "open anything" permission).
 
-use crate::core::Problem;
 use crate::core::problem::Code;
+use crate::core::Problem;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -36,12 +36,18 @@ fn launch(target: &str, select: Option<&Path>) -> Result<(), Problem> {
     if let Some(log) = std::env::var_os("ASC_WIZARD_E2E_OPENED") {
         // Test builds record what would have opened instead of starting a browser.
         use std::io::Write;
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).map_err(launch_failed)?;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(launch_failed)?;
         writeln!(f, "{target}").map_err(launch_failed)?;
         return Ok(());
     }
     let mut cmd = command(target, select);
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     let mut child = cmd.spawn().map_err(launch_failed)?;
     // Reap it in the background so no zombie is left behind.
     std::thread::spawn(move || {

@@ -1,8 +1,8 @@
 //! The native "choose a file" dialog, run like tauri-plugin-dialog does: built
 //! on the main thread (GTK/AppKit need it), awaited on another thread.
 
-use crate::core::Problem;
 use crate::core::problem::Code;
+use crate::core::Problem;
 use std::path::PathBuf;
 use tauri::{Runtime, Window};
 
@@ -30,7 +30,8 @@ pub async fn pick_p8<R: Runtime>(window: &Window<R>) -> Result<Option<PathBuf>, 
             });
         })
         .map_err(|e| dialog_failed(&e.to_string()))?;
-    rx.await.map_err(|_| dialog_failed("the dialog closed unexpectedly"))
+    rx.await
+        .map_err(|_| dialog_failed("the dialog closed unexpectedly"))
 }
 
 fn dialog_failed(why: &str) -> Problem {

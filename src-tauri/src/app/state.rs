@@ -130,12 +130,22 @@ impl AppState {
 
     /// Watch the download folders (the OS's and those keys were picked from before) for a new
     /// key file; `found` hears of each. Started once; later calls keep the running watch.
-    pub fn watch_downloads(&self, found: impl Fn(&Download) + Send + Sync + 'static) -> Result<(), Problem> {
-        self.watch_downloads_in(downloads::download_folders(&downloads::remembered_folders()), found)
+    pub fn watch_downloads(
+        &self,
+        found: impl Fn(&Download) + Send + Sync + 'static,
+    ) -> Result<(), Problem> {
+        self.watch_downloads_in(
+            downloads::download_folders(&downloads::remembered_folders()),
+            found,
+        )
     }
 
     /// [`AppState::watch_downloads`] on the given folders (tests).
-    pub fn watch_downloads_in(&self, folders: Vec<PathBuf>, found: impl Fn(&Download) + Send + Sync + 'static) -> Result<(), Problem> {
+    pub fn watch_downloads_in(
+        &self,
+        folders: Vec<PathBuf>,
+        found: impl Fn(&Download) + Send + Sync + 'static,
+    ) -> Result<(), Problem> {
         let mut slot = lock(&self.downloads);
         if slot.is_none() {
             *slot = Some(DownloadWatch::start(folders, found)?);
@@ -147,29 +157,50 @@ impl AppState {
     pub fn download_offers(&self) -> Vec<Offer> {
         // The session first, then the watch: never both locks at once.
         let in_use = self.session().in_use();
-        lock(&self.downloads).as_ref().map(|w| w.offers(in_use.as_deref())).unwrap_or_default()
+        lock(&self.downloads)
+            .as_ref()
+            .map(|w| w.offers(in_use.as_deref()))
+            .unwrap_or_default()
     }
 
     /// The downloaded file `id` names (the newest offered when `None`), exactly as it was offered.
     pub fn offered_download(&self, id: Option<u64>) -> Result<Download, Problem> {
         let id = match id {
             Some(id) => id,
-            None => self.download_offers().first().ok_or_else(downloads::nothing_found)?.id,
+            None => {
+                self.download_offers()
+                    .first()
+                    .ok_or_else(downloads::nothing_found)?
+                    .id
+            }
         };
-        lock(&self.downloads).as_ref().ok_or_else(downloads::nothing_found)?.take(id)
+        lock(&self.downloads)
+            .as_ref()
+            .ok_or_else(downloads::nothing_found)?
+            .take(id)
     }
 
     /// Done's offer to move the selected key's download to the trash, when it stands: the file
     /// arrived this session or sits in the OS's download folder, holds the key, and a checked
     /// copy of that key is safe (`core::downloads::cleanup_offer`).
     pub fn cleanup_offer(&self, key_ref: &str) -> Result<Option<Cleanup>, Problem> {
-        let (seen, watched) = lock(&self.downloads).as_ref().map(|w| (w.seen(), w.folders.clone())).unwrap_or_default();
+        let (seen, watched) = lock(&self.downloads)
+            .as_ref()
+            .map(|w| (w.seen(), w.folders.clone()))
+            .unwrap_or_default();
         // Every folder watched besides the OS's came from a pick: watched, never cleaned.
         let remembered = [watched, downloads::remembered_folders()].concat();
         let os_folder = downloads::os_download_folder();
         let session = self.session();
         let (path, fingerprint, safe) = session.safe_copy(key_ref)?;
-        let facts = CleanupFacts { path, fingerprint, safe, seen: &seen, remembered: &remembered, os_folder: os_folder.as_deref() };
+        let facts = CleanupFacts {
+            path,
+            fingerprint,
+            safe,
+            seen: &seen,
+            remembered: &remembered,
+            os_folder: os_folder.as_deref(),
+        };
         Ok(downloads::cleanup_offer(&facts))
     }
 
@@ -207,7 +238,13 @@ pub(crate) async fn off_thread<T: Send + 'static>(
 ) -> Result<T, Problem> {
     tauri::async_runtime::spawn_blocking(job)
         .await
-        .map_err(|e| Problem::new(Code::Internal, format!("{what} stopped unexpectedly: {e}."), "Try again."))?
+        .map_err(|e| {
+            Problem::new(
+                Code::Internal,
+                format!("{what} stopped unexpectedly: {e}."),
+                "Try again.",
+            )
+        })?
 }
 
 /// The vault, opened lazily. Opening talks to the OS store (D-Bus on Linux,

@@ -27,8 +27,14 @@ impl Pending {
 
 /// Put the profile's updater settings into Tauri's config; `true` when the plugin is wanted.
 pub fn configure<R: Runtime>(context: &mut tauri::Context<R>) -> bool {
-    let Some(u) = profile::embedded().and_then(|p| p.updates.as_ref()) else { return false };
-    context.config_mut().plugins.0.insert("updater".into(), updates::plugin_config(u));
+    let Some(u) = profile::embedded().and_then(|p| p.updates.as_ref()) else {
+        return false;
+    };
+    context
+        .config_mut()
+        .plugins
+        .0
+        .insert("updater".into(), updates::plugin_config(u));
     true
 }
 
@@ -51,7 +57,11 @@ pub fn check_later<R: Runtime>(app: AppHandle<R>) {
 /// Ask the update server (from the plugin's config) whether a newer signed version exists.
 pub async fn check<R: Runtime>(app: &AppHandle<R>) -> std::result::Result<Option<Update>, Problem> {
     let offline = |e: tauri_plugin_updater::Error| updates::refused(Refusal::Network, "?", e);
-    app.updater().map_err(offline)?.check().await.map_err(offline)
+    app.updater()
+        .map_err(offline)?
+        .check()
+        .await
+        .map_err(offline)
 }
 
 /// Download the update and verify its signature (what `install_update` does before installing).
@@ -59,7 +69,11 @@ pub async fn fetch(update: &Update) -> std::result::Result<Vec<u8>, Problem> {
     use tauri_plugin_updater::Error as E;
     update.download(|_, _| {}, || {}).await.map_err(|e| {
         let why = match &e {
-            E::Minisign(_) | E::Base64(_) | E::SignatureUtf8(_) | E::SignedVersionMismatch { .. } | E::MissingSignedVersion => Refusal::Signature,
+            E::Minisign(_)
+            | E::Base64(_)
+            | E::SignatureUtf8(_)
+            | E::SignedVersionMismatch { .. }
+            | E::MissingSignedVersion => Refusal::Signature,
             E::Reqwest(_) | E::Network(_) | E::Io(_) => Refusal::Network,
             _ => Refusal::Install,
         };
@@ -70,13 +84,21 @@ pub async fn fetch(update: &Update) -> std::result::Result<Vec<u8>, Problem> {
 /// The update waiting to be installed, if any.
 #[tauri::command]
 pub fn update_status(pending: State<'_, Pending>) -> Option<UpdateNotice> {
-    pending.get().as_ref().map(|u| updates::ready(&u.version, u.body.clone()))
+    pending
+        .get()
+        .as_ref()
+        .map(|u| updates::ready(&u.version, u.body.clone()))
 }
 
 /// Download, verify, install, restart. Only when the merchant asked.
 #[tauri::command]
-pub async fn install_update<R: Runtime>(app: AppHandle<R>, pending: State<'_, Pending>) -> Result<()> {
-    let Some(update) = pending.get().take() else { return Ok(()) };
+pub async fn install_update<R: Runtime>(
+    app: AppHandle<R>,
+    pending: State<'_, Pending>,
+) -> Result<()> {
+    let Some(update) = pending.get().take() else {
+        return Ok(());
+    };
     let bytes = match fetch(&update).await {
         Ok(bytes) => bytes,
         Err(problem) => {
@@ -87,6 +109,8 @@ pub async fn install_update<R: Runtime>(app: AppHandle<R>, pending: State<'_, Pe
             return Err(problem.into());
         }
     };
-    update.install(bytes).map_err(|e| updates::refused(Refusal::Install, &update.version, e))?;
+    update
+        .install(bytes)
+        .map_err(|e| updates::refused(Refusal::Install, &update.version, e))?;
     app.restart();
 }

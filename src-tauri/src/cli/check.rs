@@ -6,9 +6,9 @@ use super::exit::Outcome;
 use super::output::{print_json, print_problem, Style};
 use super::words::cli_words;
 use crate::core::fsutil::{write_private_file, Overwrite};
-use crate::core::key::{self, Checked, Report};
-use crate::core::ids::KeyKind;
 use crate::core::ids::parse_key_id;
+use crate::core::ids::KeyKind;
+use crate::core::key::{self, Checked, Report};
 use crate::core::problem::Class;
 use crate::core::vault::compare::compare;
 use crate::core::vault::Vault;
@@ -45,11 +45,15 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Outcome {
     let stdin = args.file.as_os_str() == "-";
-    let (mut report, key) =
-        match key::check_path(&args.file, args.key_id.as_deref(), args.issuer_id.as_deref(), KeyKind::Team) {
-            Ok(Checked { report, key }) => (report.worded(cli_words), key),
-            Err(problem) => (Report::unreadable(problem.worded(cli_words)), None),
-        };
+    let (mut report, key) = match key::check_path(
+        &args.file,
+        args.key_id.as_deref(),
+        args.issuer_id.as_deref(),
+        KeyKind::Team,
+    ) {
+        Ok(Checked { report, key }) => (report.worded(cli_words), key),
+        Err(problem) => (Report::unreadable(problem.worded(cli_words)), None),
+    };
 
     let mut written = None;
     if let (Some(dest), Some(key)) = (&args.fix_to, &key) {
@@ -74,7 +78,10 @@ pub fn run(args: CheckArgs) -> Outcome {
             Some(c) => {
                 let mut v = serde_json::to_value(&report).unwrap_or_default();
                 if let Some(obj) = v.as_object_mut() {
-                    obj.insert("same_as".into(), serde_json::to_value(c).unwrap_or_default());
+                    obj.insert(
+                        "same_as".into(),
+                        serde_json::to_value(c).unwrap_or_default(),
+                    );
                 }
                 print_json(&v);
             }
@@ -96,10 +103,21 @@ pub fn run(args: CheckArgs) -> Outcome {
     }
     if let (Some(c), false) = (&comparison, args.json) {
         let style = Style::for_stdout();
-        println!("{}", if c.same { style.good(&c.message) } else { style.bad(&c.message) });
+        println!(
+            "{}",
+            if c.same {
+                style.good(&c.message)
+            } else {
+                style.bad(&c.message)
+            }
+        );
     }
     let same = comparison.as_ref().is_none_or(|c| c.same);
-    Ok(if report.ok && same { Class::Usable } else { Class::NotUsable })
+    Ok(if report.ok && same {
+        Class::Usable
+    } else {
+        Class::NotUsable
+    })
 }
 
 /// A short checklist a non-engineer can follow: found, repaired, IDs, what to do.
@@ -131,7 +149,12 @@ fn print_checklist(
     }
 
     // ID reminders only matter once the key itself is sound.
-    let id_problem = |prefix: &str| report.problems.iter().any(|p| p.code.as_str().starts_with(prefix));
+    let id_problem = |prefix: &str| {
+        report
+            .problems
+            .iter()
+            .any(|p| p.code.as_str().starts_with(prefix))
+    };
     if key_found && !id_problem("key_id") {
         match &report.key_id {
             Some(id) => println!("{}", style.good(&format!("Key ID: {id}"))),

@@ -4,16 +4,16 @@
 //! settings or missing token; 3 the dashboard refused; 4 no answer from the
 //! dashboard; 5 keychain or local file writing failed.
 
-use crate::core::problem::{Class, Code};
 use crate::cli::args::IdArgs;
 use crate::cli::exit::{Failure, Outcome};
 use crate::cli::load::{load_file_key, load_stored_key, runtime};
 use crate::cli::output::{print_json, Style};
 use crate::core::config;
 use crate::core::export::{self, ExportFormat};
+use crate::core::ids::KeyIds;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
-use crate::core::ids::KeyIds;
+use crate::core::problem::{Class, Code};
 use crate::core::upload::{self, UploadOptions};
 use crate::core::Problem;
 use clap::Args;
@@ -93,19 +93,26 @@ pub fn upload(a: UploadArgs) -> Outcome {
     let style = Style::for_stdout();
     let cfg = config::load(a.config.as_deref())?.config;
     // Settle the destination and token before touching the key or keychain.
-    let mut opts = UploadOptions::from_config(&cfg, a.to.as_deref(), Zeroizing::new(String::new()))?;
+    let mut opts =
+        UploadOptions::from_config(&cfg, a.to.as_deref(), Zeroizing::new(String::new()))?;
     config::validate_destination_url(&opts.url, "upload address")?;
     let stdin_is_key =
         a.key.stored.is_none() && a.key.file.as_deref().is_some_and(|f| f.as_os_str() == "-");
     opts.token = read_token(a.token_env.as_deref(), cfg.token_label(), stdin_is_key)?;
     let (key, ids) = load(&a.key, a.json, style)?;
     // Where the key goes, said before it is sent (on stderr: stdout stays the result alone).
-    eprintln!("{}", crate::core::destination::upload_line(&opts.platform_name, &opts.url));
+    eprintln!(
+        "{}",
+        crate::core::destination::upload_line(&opts.platform_name, &opts.url)
+    );
     let receipt = runtime()?.block_on(upload::upload(&ids.credentials(&key), &opts))?;
     if a.json {
         print_json(&serde_json::json!({ "ok": true, "key_id": ids.key_id, "upload": receipt }));
     } else {
-        println!("{}", style.good(&receipt.message(&opts.platform_name, &ids.key_id)));
+        println!(
+            "{}",
+            style.good(&receipt.message(&opts.platform_name, &ids.key_id))
+        );
     }
     Ok(Class::Usable)
 }
@@ -165,7 +172,9 @@ fn read_token(
 pub fn export(a: ExportArgs) -> Outcome {
     let style = Style::for_stdout();
     let format = match (a.format, a.set_secrets) {
-        (Some(f), true) if f != ExportFormat::Github => return Err(export::set_secrets_not_github(f).into()),
+        (Some(f), true) if f != ExportFormat::Github => {
+            return Err(export::set_secrets_not_github(f).into())
+        }
         (Some(f), false) => f,
         _ => ExportFormat::Github,
     };
@@ -194,7 +203,11 @@ pub fn export(a: ExportArgs) -> Outcome {
     for n in &written.notes {
         println!("{}", style.warn(n));
     }
-    if let Some(line) = format.spec().individual_line.filter(|_| ids.kind == KeyKind::Individual) {
+    if let Some(line) = format
+        .spec()
+        .individual_line
+        .filter(|_| ids.kind == KeyKind::Individual)
+    {
         println!("{}", style.warn(line));
     }
     // Written, but not usable as-is here: the code is printed so support can

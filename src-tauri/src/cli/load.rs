@@ -14,7 +14,12 @@ use std::path::Path;
 
 /// Read and check a key file, the report worded for the CLI.
 pub(crate) fn check_file(file: &Path, ids: &IdArgs) -> Result<Checked, Problem> {
-    let mut checked = key::check_path(file, ids.key_id.as_deref(), ids.issuer_id.as_deref(), ids.kind())?;
+    let mut checked = key::check_path(
+        file,
+        ids.key_id.as_deref(),
+        ids.issuer_id.as_deref(),
+        ids.kind(),
+    )?;
     checked.report = checked.report.worded(cli_words);
     Ok(checked)
 }
@@ -50,7 +55,14 @@ pub(crate) fn load_file_key(
     }
     // The check took the flags into account: its IDs are the winners (`core::ids::winners`).
     let report = &checked.report;
-    Ok((key, KeyIds::parse(report.key_id.as_deref().unwrap_or_default(), report.issuer_id.as_deref(), ids.kind())?))
+    Ok((
+        key,
+        KeyIds::parse(
+            report.key_id.as_deref().unwrap_or_default(),
+            report.issuer_id.as_deref(),
+            ids.kind(),
+        )?,
+    ))
 }
 
 /// Read a saved key back from the keychain.
@@ -61,7 +73,14 @@ pub(crate) fn load_stored_key(raw_key_id: &str) -> Result<(PrivateKey, KeyIds), 
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Problem> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        Problem::new(Code::Internal, format!("Could not start the network runtime: {e}."), "Try again.")
-    })
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Problem::new(
+                Code::Internal,
+                format!("Could not start the network runtime: {e}."),
+                "Try again.",
+            )
+        })
 }

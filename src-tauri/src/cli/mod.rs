@@ -7,8 +7,8 @@ pub mod handoff;
 pub mod load;
 pub mod output;
 pub mod store;
-pub mod watch;
 pub mod verify;
+pub mod watch;
 pub mod words;
 
 use clap::{Parser, Subcommand};
@@ -98,7 +98,11 @@ pub fn run(command: Command) -> i32 {
 
 /// `-v` turns on debug logs for our crate only; `RUST_LOG` still wins.
 pub fn init_logging(verbose: bool) {
-    let default = if verbose { "asc_key_wizard=debug" } else { "warn" };
+    let default = if verbose {
+        "asc_key_wizard=debug"
+    } else {
+        "warn"
+    };
     let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default))
         .format_timestamp(None)
         .try_init();

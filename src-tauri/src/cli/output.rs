@@ -23,7 +23,9 @@ impl Style {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
     pub fn for_stdout() -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: !no_color && std::io::stdout().is_terminal() && console_takes_escapes() }
+        Style {
+            color: !no_color && std::io::stdout().is_terminal() && console_takes_escapes(),
+        }
     }
 
     pub fn plain() -> Self {

@@ -11,8 +11,8 @@ use crate::cli::output::{print_json, Style};
 use crate::core::apple::{self, Verification, VerifyOptions};
 use crate::core::ids::{self, KeyIds, KeyKind};
 use crate::core::key::PrivateKey;
-use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, Vault};
 use crate::core::problem::Class;
+use crate::core::vault::{self, store_display_name, IndexEntry, SaveRequest, Vault};
 use crate::core::Problem;
 use clap::Args;
 use std::path::PathBuf;
@@ -193,7 +193,12 @@ pub fn show(a: ShowArgs) -> Outcome {
         store_display_name()
     );
     match &entry.last_test {
-        Some(t) => println!("  Last test:    {} — {} ({})", t.at, t.outcome_text(), t.message),
+        Some(t) => println!(
+            "  Last test:    {} — {} ({})",
+            t.at,
+            t.outcome_text(),
+            t.message
+        ),
         None => println!("  Last test:    not yet tested"),
     }
     Ok(Class::Usable)
@@ -206,7 +211,8 @@ pub fn test(a: TestArgs) -> Outcome {
     };
     let (key, ids) = load_stored_key(key_id)?;
     let v = verify_key(&key, &ids, a.api_base.clone())?;
-    let recorded = Vault::open().and_then(|vault| vault.record_test(&ids.key_id, key.fingerprint(), &v));
+    let recorded =
+        Vault::open().and_then(|vault| vault.record_test(&ids.key_id, key.fingerprint(), &v));
     if a.json {
         let mut out = serde_json::json!({ "ok": v.is_valid(), "key_id": ids.key_id, "apple": v });
         if let Err(p) = &recorded {
@@ -259,7 +265,6 @@ fn verify_key(
     };
     Ok(runtime()?.block_on(apple::verify(&ids.credentials(key), &opts)))
 }
-
 
 fn print_verification(style: Style, v: &Verification) {
     if v.is_valid() {

@@ -8,13 +8,13 @@ use super::args::IdArgs;
 use super::exit::Outcome;
 use super::load::{check_file, runtime};
 use super::output::{print_json, print_problem, shown_detail, Style};
-use crate::core::ids::missing_key_id;
-use crate::core::readiness::{self, Readiness};
-use crate::core::config;
 use crate::core::apple::{self, Credentials, Verification, VerifyOptions};
-use crate::core::problem::Class;
+use crate::core::config;
+use crate::core::ids::missing_key_id;
 use crate::core::ids::KeyKind;
 use crate::core::key::Report;
+use crate::core::problem::Class;
+use crate::core::readiness::{self, Readiness};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -50,7 +50,12 @@ pub fn run(args: VerifyArgs) -> Outcome {
         KeyKind::Team => report.issuer_id.clone(),
         KeyKind::Individual => None,
     };
-    let creds = Credentials { key: &parsed, key_id: &key_id, issuer_id: issuer_id.as_deref(), kind };
+    let creds = Credentials {
+        key: &parsed,
+        key_id: &key_id,
+        issuer_id: issuer_id.as_deref(),
+        kind,
+    };
     let file_name = crate::core::key::file_name_of(&args.file);
     let opts = VerifyOptions {
         api_base: args.api_base.clone(),
@@ -61,7 +66,13 @@ pub fn run(args: VerifyArgs) -> Outcome {
     // A broken settings file must not hide Apple's answer: readiness is then left out.
     let platform = config::load(None).map(|l| l.config).unwrap_or_default();
     let readiness = readiness::readiness(&platform, &verification);
-    finish(&args, Style::for_stdout(), &report, Some(&verification), readiness.as_ref());
+    finish(
+        &args,
+        Style::for_stdout(),
+        &report,
+        Some(&verification),
+        readiness.as_ref(),
+    );
     Ok(verification.class())
 }
 
@@ -77,18 +88,34 @@ pub fn json_value(report: &Report, apple: Option<&Verification>) -> serde_json::
     value
 }
 
-fn finish(args: &VerifyArgs, style: Style, report: &Report, apple: Option<&Verification>, ready: Option<&Readiness>) {
+fn finish(
+    args: &VerifyArgs,
+    style: Style,
+    report: &Report,
+    apple: Option<&Verification>,
+    ready: Option<&Readiness>,
+) {
     if args.json {
         let mut value = json_value(report, apple);
         if let (Some(obj), Some(r)) = (value.as_object_mut(), ready) {
-            obj.insert("readiness".into(), serde_json::to_value(r).unwrap_or_default());
+            obj.insert(
+                "readiness".into(),
+                serde_json::to_value(r).unwrap_or_default(),
+            );
         }
         print_json(&value);
     } else {
         print_human(style, report, apple);
         if let Some(r) = ready {
             println!();
-            println!("{}", if r.ready { style.good(&r.message) } else { style.warn(&r.message) });
+            println!(
+                "{}",
+                if r.ready {
+                    style.good(&r.message)
+                } else {
+                    style.warn(&r.message)
+                }
+            );
             if !r.hint.is_empty() {
                 println!("    {} {}", style.dim("What to do:"), r.hint);
             }

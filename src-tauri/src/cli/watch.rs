@@ -11,9 +11,16 @@ use crate::core::vault::{store_display_name, Vault};
 
 pub fn test_all(a: &TestArgs, style: Style) -> Outcome {
     let vault = Vault::open()?;
-    let opts = VerifyOptions { api_base: a.api_base.clone(), ..VerifyOptions::default() };
+    let opts = VerifyOptions {
+        api_base: a.api_base.clone(),
+        ..VerifyOptions::default()
+    };
     let loaded = retest::load_all(&vault)?;
-    let answers = if loaded.is_empty() { Vec::new() } else { runtime()?.block_on(retest::ask_all(&loaded, &opts)) };
+    let answers = if loaded.is_empty() {
+        Vec::new()
+    } else {
+        runtime()?.block_on(retest::ask_all(&loaded, &opts))
+    };
     let results = retest::record_all(&vault, loaded, answers);
     let worst = retest::worst(&results);
     if a.json {
@@ -29,7 +36,14 @@ pub fn test_all(a: &TestArgs, style: Style) -> Outcome {
         println!("No keys are saved yet: nothing to test.");
         return Ok(Class::Usable);
     }
-    println!("{}", style.bold(&format!("Every key saved in the {} ({}):", store_display_name(), results.len())));
+    println!(
+        "{}",
+        style.bold(&format!(
+            "Every key saved in the {} ({}):",
+            store_display_name(),
+            results.len()
+        ))
+    );
     for r in &results {
         print_one(style, r);
     }
@@ -42,13 +56,17 @@ fn print_one(style: Style, r: &Retest) {
         (Some(c), Some(v), _) => {
             let text = format!("{head}: {} {}", v.outcome, c.message);
             let shown = match (c.trend, r.class) {
-                (Trend::StoppedWorking, _) | (_, Class::Refused | Class::NotUsable | Class::Storage) => style.bad(&text),
+                (Trend::StoppedWorking, _)
+                | (_, Class::Refused | Class::NotUsable | Class::Storage) => style.bad(&text),
                 (_, Class::Usable) => style.good(&text),
                 _ => style.warn(&text),
             };
             (shown, c.hint.clone())
         }
-        (_, _, Some(p)) => (style.bad(&format!("{head}: {} {}", p.code, p.message)), p.hint.clone()),
+        (_, _, Some(p)) => (
+            style.bad(&format!("{head}: {} {}", p.code, p.message)),
+            p.hint.clone(),
+        ),
         _ => (style.warn(&head), String::new()),
     };
     println!("{line}");
@@ -58,7 +76,10 @@ fn print_one(style: Style, r: &Retest) {
     // An answer recorded badly still has its own problem to tell (a key replaced mid-test has
     // no change, and its problem is the line above).
     if let (Some(_), Some(p)) = (&r.change, &r.problem) {
-        println!("    {}", style.warn(&format!("The result could not be recorded: {}", p.message)));
+        println!(
+            "    {}",
+            style.warn(&format!("The result could not be recorded: {}", p.message))
+        );
     }
     if let Some(detail) = shown_detail(r.apple.as_ref().and_then(|v| v.detail.as_deref())) {
         println!("    {} {detail}", style.dim("Details:"));

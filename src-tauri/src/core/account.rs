@@ -3,7 +3,9 @@
 use crate::core::destination::host_of;
 use crate::core::problem::Code;
 use crate::core::setup_link::digest;
-use crate::core::upload::{read_capped, status_problem, timeout, transport_problem, user_agent, UploadOptions};
+use crate::core::upload::{
+    read_capped, status_problem, timeout, transport_problem, user_agent, UploadOptions,
+};
 use crate::core::Problem;
 use serde::Serialize;
 
@@ -35,13 +37,21 @@ fn unconfirmed(host: &str, why: &str) -> AccountAnswer {
         format!("The wizard could not confirm whose account the setup code belongs to: {host} {why}."),
         "Send it anyway only if you opened the setup link yourself, from your own dashboard; otherwise close the wizard and ask your platform.",
     );
-    AccountAnswer { name: None, host: host.to_owned(), message: problem.message.clone(), problem: Some(problem) }
+    AccountAnswer {
+        name: None,
+        host: host.to_owned(),
+        message: problem.message.clone(),
+        problem: Some(problem),
+    }
 }
 
 /// The name in a 2xx answer: `{"account": {"name": "…"}}` (or `{"account_name": "…"}`).
 pub fn name_in(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let raw = v.pointer("/account/name").or_else(|| v.get("account_name")).and_then(|n| n.as_str())?;
+    let raw = v
+        .pointer("/account/name")
+        .or_else(|| v.get("account_name"))
+        .and_then(|n| n.as_str())?;
     Some(crate::core::text::shown(raw, MAX_NAME_CHARS)).filter(|n| !n.is_empty())
 }
 
@@ -58,7 +68,14 @@ pub async fn look_up(opts: &UploadOptions) -> Result<AccountAnswer, Problem> {
     }
     let auth = zeroize::Zeroizing::new(format!("Bearer {token}"));
     let mut auth_header = reqwest::header::HeaderValue::from_str(&auth).map_err(|_| {
-        Problem::new(Code::TokenInvalid, format!("The {} contains characters that cannot be sent.", opts.token_label), "Open the setup link again, or paste the code by hand.")
+        Problem::new(
+            Code::TokenInvalid,
+            format!(
+                "The {} contains characters that cannot be sent.",
+                opts.token_label
+            ),
+            "Open the setup link again, or paste the code by hand.",
+        )
     })?;
     auth_header.set_sensitive(true);
     let builder = reqwest::Client::builder()
@@ -68,8 +85,20 @@ pub async fn look_up(opts: &UploadOptions) -> Result<AccountAnswer, Problem> {
         .user_agent(user_agent());
     let client = crate::core::destination::police(builder, &url)
         .build()
-        .map_err(|e| Problem::new(Code::NetworkUnreachable, "Could not prepare the connection.", "Try again.").detail(&e))?;
-    let sent = client.get(url.clone()).header(reqwest::header::AUTHORIZATION, auth_header).header(reqwest::header::ACCEPT, "application/json").send().await;
+        .map_err(|e| {
+            Problem::new(
+                Code::NetworkUnreachable,
+                "Could not prepare the connection.",
+                "Try again.",
+            )
+            .detail(&e)
+        })?;
+    let sent = client
+        .get(url.clone())
+        .header(reqwest::header::AUTHORIZATION, auth_header)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await;
     let resp = match sent {
         Ok(resp) => resp,
         Err(e) if e.is_timeout() => return Err(timeout(opts)),
@@ -89,7 +118,10 @@ pub async fn look_up(opts: &UploadOptions) -> Result<AccountAnswer, Problem> {
             None => unconfirmed(&host, "answered without an account name"),
         }),
         404 | 405 => Ok(unconfirmed(&host, "does not answer the account look-up")),
-        _ => Ok(unconfirmed(&host, &format!("answered the account look-up with HTTP {status}"))),
+        _ => Ok(unconfirmed(
+            &host,
+            &format!("answered the account look-up with HTTP {status}"),
+        )),
     }
 }
 
@@ -121,8 +153,14 @@ mod tests {
 
     #[test]
     fn the_name_is_read_and_sanitised() {
-        assert_eq!(name_in(br#"{"account":{"name":"Blue Shoes Ltd"}}"#).as_deref(), Some("Blue Shoes Ltd"));
-        assert_eq!(name_in("{\"account_name\":\"Red\u{202E}staH\"}".as_bytes()).as_deref(), Some("RedstaH"));
+        assert_eq!(
+            name_in(br#"{"account":{"name":"Blue Shoes Ltd"}}"#).as_deref(),
+            Some("Blue Shoes Ltd")
+        );
+        assert_eq!(
+            name_in("{\"account_name\":\"Red\u{202E}staH\"}".as_bytes()).as_deref(),
+            Some("RedstaH")
+        );
         assert_eq!(name_in(br#"{"account":{"name":"  "}}"#), None);
         assert_eq!(name_in(b"<html>"), None);
     }
@@ -131,10 +169,22 @@ mod tests {
     fn only_the_account_that_was_shown_confirms() {
         let blue = Some("Blue".to_owned());
         assert!(confirmed(Some(&blue), Some("Blue")).is_ok());
-        assert_eq!(confirmed(Some(&blue), Some("Red")).unwrap_err().code, Code::AccountUnconfirmed);
-        assert_eq!(confirmed(Some(&blue), Some("")).unwrap_err().code, Code::AccountUnconfirmed);
-        assert_eq!(confirmed(None, Some("Blue")).unwrap_err().code, Code::AccountUnconfirmed);
+        assert_eq!(
+            confirmed(Some(&blue), Some("Red")).unwrap_err().code,
+            Code::AccountUnconfirmed
+        );
+        assert_eq!(
+            confirmed(Some(&blue), Some("")).unwrap_err().code,
+            Code::AccountUnconfirmed
+        );
+        assert_eq!(
+            confirmed(None, Some("Blue")).unwrap_err().code,
+            Code::AccountUnconfirmed
+        );
         assert!(confirmed(Some(&None), Some("")).is_ok());
-        assert_eq!(confirmed(Some(&None), None).unwrap_err().code, Code::AccountUnconfirmed);
+        assert_eq!(
+            confirmed(Some(&None), None).unwrap_err().code,
+            Code::AccountUnconfirmed
+        );
     }
 }

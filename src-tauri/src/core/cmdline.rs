@@ -9,19 +9,37 @@
 #[cfg(target_os = "linux")]
 pub fn scrub(secret: &str) -> std::io::Result<bool> {
     use std::io::{Read, Seek, SeekFrom, Write};
-    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "unexpected /proc/self/stat");
+    let bad = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "unexpected /proc/self/stat",
+        )
+    };
     if secret.is_empty() {
         return Ok(false);
     }
     let stat = std::fs::read_to_string("/proc/self/stat")?;
     // The command name (field 2) may hold blanks and ')': count from after the last ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')').ok_or_else(bad)?.1.split_whitespace().collect();
-    let field = |n: usize| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok()).ok_or_else(bad);
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .ok_or_else(bad)?
+        .1
+        .split_whitespace()
+        .collect();
+    let field = |n: usize| {
+        fields
+            .get(n - 3)
+            .and_then(|f| f.parse::<u64>().ok())
+            .ok_or_else(bad)
+    };
     let (start, end) = (field(48)?, field(49)?);
     if end <= start || end - start > 1 << 20 {
         return Err(bad());
     }
-    let mut mem = std::fs::OpenOptions::new().read(true).write(true).open("/proc/self/mem")?;
+    let mut mem = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/proc/self/mem")?;
     let mut area = vec![0u8; (end - start) as usize];
     mem.seek(SeekFrom::Start(start))?;
     mem.read_exact(&mut area)?;
@@ -55,19 +73,37 @@ mod tests {
     #[test]
     fn the_code_leaves_the_command_line() {
         if std::env::var_os("ASC_WIZARD_SCRUB_CHILD").is_some() {
-            assert!(std::fs::read_to_string("/proc/self/cmdline").unwrap().contains(MARK), "the child got the argument");
+            assert!(
+                std::fs::read_to_string("/proc/self/cmdline")
+                    .unwrap()
+                    .contains(MARK),
+                "the child got the argument"
+            );
             assert!(super::scrub(MARK).unwrap());
             let line = std::fs::read("/proc/self/cmdline").unwrap();
-            assert!(!String::from_utf8_lossy(&line).contains(MARK), "still readable: {}", String::from_utf8_lossy(&line));
+            assert!(
+                !String::from_utf8_lossy(&line).contains(MARK),
+                "still readable: {}",
+                String::from_utf8_lossy(&line)
+            );
             assert!(!std::env::args().any(|a| a.contains(MARK)));
             return;
         }
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "core::cmdline::tests::the_code_leaves_the_command_line", "--test-threads=1", MARK])
+            .args([
+                "--exact",
+                "core::cmdline::tests::the_code_leaves_the_command_line",
+                "--test-threads=1",
+                MARK,
+            ])
             .env("ASC_WIZARD_SCRUB_CHILD", "1")
             .output()
             .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && said.contains("1 passed"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success() && said.contains("1 passed"),
+            "{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

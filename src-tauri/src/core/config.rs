@@ -5,11 +5,11 @@
 //! offers exports and the guided hand-off only). A platform build reads none of
 //! these: its profile, compiled in, is the only destination.
 
-use crate::core::Problem;
 use crate::core::destination::{has_user_info, is_loopback, redact};
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::{Code, WayOut};
 use crate::core::text::io_plain;
+use crate::core::Problem;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use url::Url;
@@ -78,7 +78,9 @@ impl Config {
 
     /// The platform's own name, when the settings give one.
     pub fn named_platform(&self) -> Option<&str> {
-        self.platform_name.as_deref().filter(|s| !s.trim().is_empty())
+        self.platform_name
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
     }
 
     /// True when an upload destination is configured.
@@ -142,7 +144,10 @@ pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, Problem> {
         if std::env::var_os(ENV_VAR).is_some_and(|v| !v.is_empty()) {
             log::info!("{ENV_VAR} is ignored: this build's destination is compiled in");
         }
-        return Ok(LoadedConfig { config: profile.config(), source: ConfigSource::Profile });
+        return Ok(LoadedConfig {
+            config: profile.config(),
+            source: ConfigSource::Profile,
+        });
     }
     if let Some(path) = explicit {
         return load_file(path).map(|config| LoadedConfig {
@@ -191,14 +196,17 @@ pub fn load_file(path: &Path) -> Result<Config, Problem> {
         Err(ReadError::TooLarge) => {
             return Err(Problem::new(
                 Code::ConfigInvalid,
-                format!("The settings file {} is too big to be a settings file.", path.display()),
+                format!(
+                    "The settings file {} is too big to be a settings file.",
+                    path.display()
+                ),
                 "Use the small JSON file your platform gave you as the settings file.",
             )
             .way_out(WayOut::ConfigPath))
         }
     };
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
     parse(text, &path.display().to_string())
 }
 
@@ -257,7 +265,10 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9/config.json"));
         let v = serde_json::to_value(ConfigSource::Env(path)).unwrap();
-        assert_eq!(v, serde_json::json!({"kind": "env", "path": "/tmp/caf\u{fffd}/config.json"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "env", "path": "/tmp/caf\u{fffd}/config.json"})
+        );
     }
 
     #[test]
@@ -285,7 +296,11 @@ mod tests {
         ] {
             let p = validate_destination_url(bad, "upload_url").unwrap_err();
             assert_eq!(p.code, "config_invalid_url", "{bad}");
-            assert!(!p.message.contains("secret") && !p.message.contains(":p@"), "{}", p.message);
+            assert!(
+                !p.message.contains("secret") && !p.message.contains(":p@"),
+                "{}",
+                p.message
+            );
         }
     }
 

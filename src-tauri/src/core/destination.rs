@@ -55,7 +55,10 @@ pub fn police(mut builder: reqwest::ClientBuilder, url: &Url) -> reqwest::Client
         .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
     {
         // reqwest tunnels https through it (CONNECT) unless NO_PROXY names the host; say so in -v.
-        log::info!("{var} is set: https to {} may go through that proxy (a CONNECT tunnel)", url.host_str().unwrap_or(""));
+        log::info!(
+            "{var} is set: https to {} may go through that proxy (a CONNECT tunnel)",
+            url.host_str().unwrap_or("")
+        );
     }
     if matches!(url.host(), Some(Host::Domain(_))) && is_loopback(url) {
         let port = url.port_or_known_default().unwrap_or(80);
@@ -75,18 +78,39 @@ mod tests {
 
     #[test]
     fn the_host_shown_is_where_the_key_goes() {
-        assert_eq!(host_of("https://dashboard.acme.example/api/keys?x=1"), "dashboard.acme.example");
-        assert_eq!(host_of("https://u:p@dashboard.acme.example:8443/k"), "dashboard.acme.example:8443");
+        assert_eq!(
+            host_of("https://dashboard.acme.example/api/keys?x=1"),
+            "dashboard.acme.example"
+        );
+        assert_eq!(
+            host_of("https://u:p@dashboard.acme.example:8443/k"),
+            "dashboard.acme.example:8443"
+        );
         assert_eq!(host_of("http://127.0.0.1:9/k"), "127.0.0.1:9");
-        assert_eq!(upload_line("Acme Shops", "https://dashboard.acme.example/k"), "Upload to Acme Shops — dashboard.acme.example");
+        assert_eq!(
+            upload_line("Acme Shops", "https://dashboard.acme.example/k"),
+            "Upload to Acme Shops — dashboard.acme.example"
+        );
     }
 
     #[test]
     fn only_this_computer_is_loopback() {
-        for yes in ["http://127.0.0.1:1/", "http://127.9.8.7/", "http://[::1]:8/", "http://localhost:1/", "http://LocalHost/"] {
+        for yes in [
+            "http://127.0.0.1:1/",
+            "http://127.9.8.7/",
+            "http://[::1]:8/",
+            "http://localhost:1/",
+            "http://LocalHost/",
+        ] {
             assert!(is_loopback(&url(yes)), "{yes}");
         }
-        for no in ["http://localhost.:1/", "http://localhost.example/", "http://10.0.0.1/", "http://[::2]/", "http://example.com/"] {
+        for no in [
+            "http://localhost.:1/",
+            "http://localhost.example/",
+            "http://10.0.0.1/",
+            "http://[::2]/",
+            "http://example.com/",
+        ] {
             assert!(!is_loopback(&url(no)), "{no}");
         }
     }
@@ -97,7 +121,10 @@ mod tests {
         assert!(has_user_info(&url("https://user@example.com/")));
         assert!(!has_user_info(&url("https://example.com/")));
         let shown = redact("http://user:secret@127.0.0.1:1/x");
-        assert!(!shown.contains("secret") && !shown.contains("user"), "{shown}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("user"),
+            "{shown}"
+        );
         assert!(!redact("ht!tp://user:secret@host").contains("secret"));
     }
 }

@@ -14,7 +14,10 @@ mod origin;
 mod watch;
 
 pub use crate::core::session::SafeCopy;
-pub use cleanup::{cleanup_offer, move_to_trash, recheck_safe_copy, safe_copy_missing, trash_name, Cleanup, CleanupFacts};
+pub use cleanup::{
+    cleanup_offer, move_to_trash, recheck_safe_copy, safe_copy_missing, trash_name, Cleanup,
+    CleanupFacts,
+};
 pub use origin::{host_of, origin_host};
 pub use watch::{Download, DownloadWatch, Offer, SETTLE};
 
@@ -29,7 +32,10 @@ pub fn os_download_folder() -> Option<PathBuf> {
 /// machine could drop a file there for the wizard to offer.
 pub fn download_folders(extra: &[PathBuf]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
-    for dir in os_download_folder().into_iter().chain(extra.iter().cloned()) {
+    for dir in os_download_folder()
+        .into_iter()
+        .chain(extra.iter().cloned())
+    {
         if dir.is_dir() && !world_writable(&dir) && !out.contains(&dir) {
             out.push(dir);
         }
@@ -57,7 +63,9 @@ const FOLDERS_KEPT: usize = 5;
 
 /// The folders key files were picked from before (kept in the app's settings folder), newest first.
 pub fn remembered_folders() -> Vec<PathBuf> {
-    let Ok(dir) = crate::core::vault::app_config_dir() else { return Vec::new() };
+    let Ok(dir) = crate::core::vault::app_config_dir() else {
+        return Vec::new();
+    };
     crate::core::fsutil::read_regular(&dir.join(FOLDERS_FILE), 16 * 1024)
         .ok()
         .and_then(|b| serde_json::from_slice::<Vec<PathBuf>>(&b).ok())
@@ -67,14 +75,20 @@ pub fn remembered_folders() -> Vec<PathBuf> {
 /// Remember the folder a key file was picked from, to watch it next time (best effort: a folder
 /// not remembered only means the OS's download folder is watched alone).
 pub fn remember_folder(folder: &Path) {
-    let Ok(dir) = crate::core::vault::app_config_dir() else { return };
+    let Ok(dir) = crate::core::vault::app_config_dir() else {
+        return;
+    };
     let mut kept = remembered_folders();
     kept.retain(|f| f != folder);
     kept.insert(0, folder.to_path_buf());
     kept.truncate(FOLDERS_KEPT);
     if crate::core::fsutil::create_private_dir(&dir).is_ok() {
         let json = serde_json::to_vec(&kept).unwrap_or_default();
-        let _ = crate::core::fsutil::write_private_file(&dir.join(FOLDERS_FILE), &json, crate::core::fsutil::Overwrite::Replace);
+        let _ = crate::core::fsutil::write_private_file(
+            &dir.join(FOLDERS_FILE),
+            &json,
+            crate::core::fsutil::Overwrite::Replace,
+        );
     }
 }
 
@@ -86,7 +100,11 @@ pub fn is_key_download(name: &str) -> bool {
 
 /// `use_downloaded_key` with nothing found since the watch began.
 pub fn nothing_found() -> Problem {
-    Problem::new(Code::NoFile, "No downloaded key file was found yet.", "Choose the file yourself.")
+    Problem::new(
+        Code::NoFile,
+        "No downloaded key file was found yet.",
+        "Choose the file yourself.",
+    )
 }
 
 /// `use_downloaded_key` for a file no longer offered as it was (changed, moved, replaced).
@@ -100,7 +118,11 @@ pub fn not_as_offered(file_name: &str) -> Problem {
 
 /// `trash_downloaded` when the offer does not stand (no safe copy, not a download, gone).
 pub fn nothing_to_remove() -> Problem {
-    Problem::new(Code::NoFile, "There is no download to remove now.", "Save the key first; then the download can go.")
+    Problem::new(
+        Code::NoFile,
+        "There is no download to remove now.",
+        "Save the key first; then the download can go.",
+    )
 }
 
 /// The same file or folder, however its path is spelled (a link, `..`).
@@ -117,10 +139,20 @@ mod tests {
 
     #[test]
     fn only_finished_key_files_count() {
-        for yes in ["AuthKey_2X9R4HXF34.p8", "authkey_2x9r4hxf34.P8", "AuthKey_2X9R4HXF34 (1).p8"] {
+        for yes in [
+            "AuthKey_2X9R4HXF34.p8",
+            "authkey_2x9r4hxf34.P8",
+            "AuthKey_2X9R4HXF34 (1).p8",
+        ] {
             assert!(is_key_download(yes), "{yes}");
         }
-        for no in ["AuthKey_2X9R4HXF34.p8.crdownload", "AuthKey_2X9R4HXF34.p8.part", "key.p8", "AuthKey_.p8", "notes.txt"] {
+        for no in [
+            "AuthKey_2X9R4HXF34.p8.crdownload",
+            "AuthKey_2X9R4HXF34.p8.part",
+            "key.p8",
+            "AuthKey_.p8",
+            "notes.txt",
+        ] {
             assert!(!is_key_download(no), "{no}");
         }
     }

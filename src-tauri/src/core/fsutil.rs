@@ -2,9 +2,9 @@
 //! atomically (random temp file + no-replace rename in the same folder), never clobbering an
 //! existing file unless the caller explicitly asked to, and sweeping our own stale temp files.
 
-use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
 use crate::core::text::io_plain;
+use crate::core::Problem;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,9 @@ pub fn read_regular(path: &Path, max: u64) -> Result<zeroize::Zeroizing<Vec<u8>>
         return Err(ReadError::TooLarge);
     }
     let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
-    file.take(max + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
+    file.take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(ReadError::Io)?;
     if buf.len() as u64 > max {
         return Err(ReadError::TooLarge);
     }
@@ -98,10 +100,12 @@ pub fn write_private_file(path: &Path, bytes: &[u8], overwrite: Overwrite) -> Re
         return Err(exists(path));
     }
     remove_stale_temps(&dir, STALE_AFTER);
-    let result = injected_failure(path).and_then(|()| write_tmp(&dir, bytes)).and_then(|tmp| {
-        fail_point("before_publish");
-        publish(tmp, path, overwrite)
-    });
+    let result = injected_failure(path)
+        .and_then(|()| write_tmp(&dir, bytes))
+        .and_then(|tmp| {
+            fail_point("before_publish");
+            publish(tmp, path, overwrite)
+        });
     result.map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(path),
         _ => Problem::new(
@@ -127,7 +131,10 @@ fn exists(path: &Path) -> Problem {
 /// anything fails, dropping the `NamedTempFile` removes it: ours, never another's.
 fn write_tmp(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).rand_bytes(12);
+    builder
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(12);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -163,7 +170,9 @@ fn sync_dir(dir: &Path) {
 /// suffix, never followed through links; a younger one may be another run's write in progress.
 /// Returns how many were removed.
 pub fn remove_stale_temps(dir: &Path, older_than: Duration) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
     let now = SystemTime::now();
     let mut removed = 0;
     for entry in entries.flatten() {
@@ -173,8 +182,14 @@ pub fn remove_stale_temps(dir: &Path, older_than: Duration) -> usize {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
-        let age = meta.modified().ok().and_then(|m| now.duration_since(m).ok());
-        if meta.file_type().is_file() && age.is_some_and(|a| a >= older_than) && fs::remove_file(entry.path()).is_ok() {
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok());
+        if meta.file_type().is_file()
+            && age.is_some_and(|a| a >= older_than)
+            && fs::remove_file(entry.path()).is_ok()
+        {
             removed += 1;
         }
     }
@@ -199,7 +214,10 @@ pub fn fail_point(_step: &str) {}
 /// parallel tests in one process do not disturb each other.
 #[cfg(feature = "test-support")]
 pub fn fail_writes_to(path: &Path) {
-    FAILING.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_owned());
+    FAILING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(path.to_owned());
 }
 
 #[cfg(feature = "test-support")]
@@ -234,7 +252,11 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
     builder.create(dir).map_err(|e| {
         Problem::new(
             Code::WriteFailed,
-            format!("Could not create the folder {}: {}.", dir.display(), io_plain(&e)),
+            format!(
+                "Could not create the folder {}: {}.",
+                dir.display(),
+                io_plain(&e)
+            ),
             "Check the permissions of the parent folder, then try again.",
         )
         .detail(&e)
@@ -247,7 +269,9 @@ pub fn create_private_dir(dir: &Path) -> Result<(), Problem> {
 pub fn refuse_symlinked_dir(dir: &Path) -> Result<(), Problem> {
     match fs::symlink_metadata(dir) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            let target = fs::read_link(dir).map(|t| format!(" (it points to {})", t.display())).unwrap_or_default();
+            let target = fs::read_link(dir)
+                .map(|t| format!(" (it points to {})", t.display()))
+                .unwrap_or_default();
             Err(Problem::new(
                 Code::FolderIsSymlink,
                 format!("{} is a symbolic link{target}; the app does not follow links for folders it creates or makes private.", dir.display()),
@@ -289,7 +313,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let err = write_private_file(&path, b"two", Overwrite::Refuse).unwrap_err();
         assert_eq!(err.code, "file_exists");
@@ -303,7 +330,8 @@ mod tests {
     #[test]
     fn missing_folder_is_a_clear_problem() {
         let dir = tempfile::tempdir().unwrap();
-        let err = write_private_file(&dir.path().join("nope/key.p8"), b"x", Overwrite::Refuse).unwrap_err();
+        let err = write_private_file(&dir.path().join("nope/key.p8"), b"x", Overwrite::Refuse)
+            .unwrap_err();
         assert_eq!(err.code, "write_failed");
     }
 }

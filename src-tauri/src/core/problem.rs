@@ -332,7 +332,13 @@ pub enum WayOut {
 
 impl Problem {
     pub fn new(code: Code, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Problem { code, message: message.into(), hint: hint.into(), detail: None, way_out: None }
+        Problem {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+            detail: None,
+            way_out: None,
+        }
     }
 
     /// This problem with the library's or the OS's own text kept apart from the plain words.
@@ -383,7 +389,10 @@ pub struct Note {
 
 impl Note {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Note { code, message: message.into() }
+        Note {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -397,10 +406,17 @@ mod tests {
         for c in Code::ALL {
             let s = c.as_str();
             assert!(seen.insert(s), "{s} twice");
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{s}");
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{s}"
+            );
             assert_eq!(Code::parse(s), Some(*c));
             assert_eq!(serde_json::to_string(c).unwrap(), format!("\"{s}\""));
-            assert_eq!(serde_json::from_str::<Code>(&format!("\"{s}\"")).unwrap(), *c);
+            assert_eq!(
+                serde_json::from_str::<Code>(&format!("\"{s}\"")).unwrap(),
+                *c
+            );
         }
         assert!(serde_json::from_str::<Code>("\"token_missing\"").is_err());
     }

@@ -16,7 +16,10 @@ pub fn harden() {
 /// program running as the same user must not read it out of this process.
 #[cfg(unix)]
 fn no_core_dumps() {
-    let zero = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: plain system calls on this process with valid arguments; failure is ignored.
     unsafe {
         libc::setrlimit(libc::RLIMIT_CORE, &zero);
@@ -49,7 +52,13 @@ pub fn dumpable() -> Option<bool> {
 /// Remove our temp files older than `older_than` in the folders the app itself chooses to write
 /// to (the altool folder); exports elsewhere sweep their folder on their next write.
 fn sweep_stale_temps(older_than: Duration) {
-    for dir in [crate::core::export::altool_dir(), crate::core::export::exports_dir()].into_iter().flatten() {
+    for dir in [
+        crate::core::export::altool_dir(),
+        crate::core::export::exports_dir(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let n = crate::core::fsutil::remove_stale_temps(&dir, older_than);
         if n > 0 {
             log::debug!("removed {n} stale temp file(s) from an interrupted export");
@@ -61,13 +70,18 @@ fn sweep_stale_temps(older_than: Duration) {
 /// not nest: unlocking one buffer would unlock every other secret sharing its pages (two small
 /// buffers of a key and of its clone sit on the same heap page), so a page is unlocked only when
 /// the last lock covering it goes. The mutex also keeps a count and its system call together.
-static PAGE_LOCKS: std::sync::Mutex<std::collections::BTreeMap<usize, usize>> = std::sync::Mutex::new(std::collections::BTreeMap::new());
+static PAGE_LOCKS: std::sync::Mutex<std::collections::BTreeMap<usize, usize>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
 
 pub(crate) fn page_size() -> usize {
     static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     #[cfg(unix)]
     // SAFETY: sysconf only reads a system constant.
-    let ask = || usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok().filter(|s| s.is_power_of_two());
+    let ask = || {
+        usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+            .ok()
+            .filter(|s| s.is_power_of_two())
+    };
     // VirtualLock works on 4 KiB pages (the x64 and ARM64 page size).
     #[cfg(not(unix))]
     let ask = || None;
@@ -89,13 +103,16 @@ pub fn lock_memory(ptr: *const u8, len: usize) -> bool {
     #[cfg(unix)]
     let locked = || unsafe { libc::mlock(ptr.cast(), len) } == 0;
     #[cfg(windows)]
-    let locked = || unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr.cast(), len) } != 0;
+    let locked =
+        || unsafe { windows_sys::Win32::System::Memory::VirtualLock(ptr.cast(), len) } != 0;
     #[cfg(not(any(unix, windows)))]
     let locked = || false;
     if len == 0 {
         return false;
     }
-    let mut counts = PAGE_LOCKS.lock().unwrap_or_else(|poison| poison.into_inner());
+    let mut counts = PAGE_LOCKS
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     if !locked() {
         return false;
     }
@@ -111,10 +128,14 @@ pub fn unlock_memory(ptr: *const u8, len: usize) {
     if len == 0 {
         return;
     }
-    let mut counts = PAGE_LOCKS.lock().unwrap_or_else(|poison| poison.into_inner());
+    let mut counts = PAGE_LOCKS
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     let size = page_size();
     for page in pages(ptr, len) {
-        let Some(count) = counts.get_mut(&page) else { continue };
+        let Some(count) = counts.get_mut(&page) else {
+            continue;
+        };
         *count -= 1;
         if *count > 0 {
             continue;
@@ -165,7 +186,10 @@ pub struct Locked<T: SecretBuf> {
 impl<T: SecretBuf> Locked<T> {
     pub fn new(inner: T) -> Self {
         let (ptr, len) = inner.span();
-        Locked { locked: lock_memory(ptr, len), inner }
+        Locked {
+            locked: lock_memory(ptr, len),
+            inner,
+        }
     }
 
     /// Fill the buffer in place (reading a key into its pre-sized allocation). Should it move
@@ -208,7 +232,9 @@ pub(crate) mod tests {
     /// The OS refused `mlock` (over `RLIMIT_MEMLOCK`): a plain `cargo test` says so and passes; the
     /// test command (`CI`, `ASC_WIZARD_FULL_TESTS`) fails, since it runs where locking works.
     pub(crate) fn mlock_refused() {
-        let strict = ["CI", "ASC_WIZARD_FULL_TESTS"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        let strict = ["CI", "ASC_WIZARD_FULL_TESTS"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
         assert!(!strict, "the OS refused mlock under the test command");
         eprintln!("SKIPPED: the OS refused mlock");
     }
@@ -223,7 +249,9 @@ pub(crate) mod tests {
             // A mapping's first line starts `start-end `; its fields start `Name:`.
             let first = line.split_whitespace().next().unwrap_or_default();
             let range = first.split_once('-').filter(|_| !first.ends_with(':'));
-            if let Some((Ok(a), Ok(b))) = range.map(|(a, b)| (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))) {
+            if let Some((Ok(a), Ok(b))) =
+                range.map(|(a, b)| (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)))
+            {
                 inside = (a..b).contains(&addr);
             } else if inside && line.starts_with("VmFlags:") {
                 return line.split_whitespace().any(|f| f == "lo");
@@ -246,7 +274,10 @@ pub(crate) mod tests {
         assert!(lock_memory(b, 16));
         assert!(page_locked(a));
         unlock_memory(b, 16);
-        assert!(page_locked(a), "the first lock's page was unlocked with the second");
+        assert!(
+            page_locked(a),
+            "the first lock's page was unlocked with the second"
+        );
         unlock_memory(a, 16);
         assert!(!page_locked(a), "unlocked with the last lock");
         drop(buf);

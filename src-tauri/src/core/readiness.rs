@@ -48,13 +48,21 @@ pub fn readiness(cfg: &Config, v: &Verification) -> Option<Readiness> {
         }
     }
     if missing.is_empty() && unknown.is_empty() {
-        return Some(Readiness { ready: true, message: format!("Ready for {name}: this key may do everything {name} needs."), missing, hint: String::new() });
+        return Some(Readiness {
+            ready: true,
+            message: format!("Ready for {name}: this key may do everything {name} needs."),
+            missing,
+            hint: String::new(),
+        });
     }
     if missing.is_empty() {
         let what: Vec<&str> = unknown.iter().map(|c| words(c)).collect();
         return Some(Readiness {
             ready: false,
-            message: format!("Not yet known whether this key may {}, as {name} needs: Apple did not say.", what.join(", or ")),
+            message: format!(
+                "Not yet known whether this key may {}, as {name} needs: Apple did not say.",
+                what.join(", or ")
+            ),
             missing: unknown,
             hint: "Test again in a few minutes.".into(),
         });
@@ -83,23 +91,43 @@ mod tests {
     }
 
     fn acme(caps: &[&str]) -> Config {
-        Config { platform_name: Some("Acme Shops".into()), required_capabilities: caps.iter().map(|c| c.to_string()).collect(), ..Config::default() }
+        Config {
+            platform_name: Some("Acme Shops".into()),
+            required_capabilities: caps.iter().map(|c| c.to_string()).collect(),
+            ..Config::default()
+        }
     }
 
     #[test]
     fn a_key_with_what_the_platform_needs_is_ready() {
         let r = readiness(&acme(&["signing"]), &valid(Some(true), Some(false))).unwrap();
         assert!(r.ready && r.missing.is_empty() && r.hint.is_empty());
-        assert_eq!(r.message, "Ready for Acme Shops: this key may do everything Acme Shops needs.");
+        assert_eq!(
+            r.message,
+            "Ready for Acme Shops: this key may do everything Acme Shops needs."
+        );
     }
 
     #[test]
     fn a_missing_capability_is_named_with_what_to_do() {
-        let r = readiness(&acme(&["signing", "users"]), &valid(Some(false), Some(true))).unwrap();
+        let r = readiness(
+            &acme(&["signing", "users"]),
+            &valid(Some(false), Some(true)),
+        )
+        .unwrap();
         assert!(!r.ready);
         assert_eq!(r.missing, ["signing"]);
-        assert!(r.message.starts_with("Not ready for Acme Shops: this key may not manage certificates"), "{}", r.message);
-        assert!(r.hint.contains("create a new key with Admin access"), "{}", r.hint);
+        assert!(
+            r.message
+                .starts_with("Not ready for Acme Shops: this key may not manage certificates"),
+            "{}",
+            r.message
+        );
+        assert!(
+            r.hint.contains("create a new key with Admin access"),
+            "{}",
+            r.hint
+        );
     }
 
     #[test]

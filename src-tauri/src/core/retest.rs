@@ -35,7 +35,10 @@ pub enum Trend {
 impl Trend {
     /// Worth remembering and showing until the next test.
     pub fn is_news(self) -> bool {
-        matches!(self, Trend::StoppedWorking | Trend::WorksAgain | Trend::Changed)
+        matches!(
+            self,
+            Trend::StoppedWorking | Trend::WorksAgain | Trend::Changed
+        )
     }
 }
 
@@ -50,17 +53,40 @@ pub struct Change {
 
 /// Compare Apple's answer now with the key's previous test.
 pub fn compare(previous: Option<&LastTest>, now: &Verification) -> Change {
-    let change = |trend, message: String, hint: &str| Change { trend, message, hint: hint.to_owned() };
+    let change = |trend, message: String, hint: &str| Change {
+        trend,
+        message,
+        hint: hint.to_owned(),
+    };
     let Some(prev) = previous else {
-        return change(Trend::FirstTest, format!("First test: {}", now.message), &now.hint);
+        return change(
+            Trend::FirstTest,
+            format!("First test: {}", now.message),
+            &now.hint,
+        );
     };
     let day = prev.at.get(..10).unwrap_or(&prev.at);
     if now.class() == Class::NoAnswer {
-        let was = if prev.valid { Code::Valid.as_str() } else { prev.outcome_text() };
-        return change(Trend::NoAnswer, format!("Apple could not be asked ({}); the last answer, on {day}, was {was}.", now.message.trim_end_matches('.')), "Test again later.");
+        let was = if prev.valid {
+            Code::Valid.as_str()
+        } else {
+            prev.outcome_text()
+        };
+        return change(
+            Trend::NoAnswer,
+            format!(
+                "Apple could not be asked ({}); the last answer, on {day}, was {was}.",
+                now.message.trim_end_matches('.')
+            ),
+            "Test again later.",
+        );
     }
     if prev.outcome == now.outcome {
-        return change(Trend::Unchanged, format!("Unchanged since the last test on {day}."), if now.is_valid() { "" } else { &now.hint });
+        return change(
+            Trend::Unchanged,
+            format!("Unchanged since the last test on {day}."),
+            if now.is_valid() { "" } else { &now.hint },
+        );
     }
     match (prev.valid, now.is_valid()) {
         (true, false) if matches!(now.outcome, Code::NotAuthorized | Code::ClockSkew) => change(
@@ -103,7 +129,11 @@ pub fn worst(results: &[Retest]) -> Class {
         Class::NoAnswer => 1,
         Class::Usable => 0,
     };
-    results.iter().map(|r| r.class).max_by_key(|c| rank(*c)).unwrap_or(Class::Usable)
+    results
+        .iter()
+        .map(|r| r.class)
+        .max_by_key(|c| rank(*c))
+        .unwrap_or(Class::Usable)
 }
 
 /// Every saved key read back from the keychain (or why it could not be), in the index's order.
@@ -119,10 +149,16 @@ impl Loaded {
 /// block while Apple's answers are awaited: load (blocking), ask (async, [`AT_ONCE`] keys at a
 /// time), record (blocking).
 pub fn load_all(vault: &Vault) -> Result<Loaded, Problem> {
-    Ok(Loaded(vault.list()?.into_iter().map(|e| {
-        let key = vault.load(&e.ids.key_id);
-        (e, key)
-    }).collect()))
+    Ok(Loaded(
+        vault
+            .list()?
+            .into_iter()
+            .map(|e| {
+                let key = vault.load(&e.ids.key_id);
+                (e, key)
+            })
+            .collect(),
+    ))
 }
 
 /// Apple's answer for each loaded key (`None` where the key could not be read).
@@ -130,7 +166,10 @@ pub async fn ask_all(loaded: &Loaded, opts: &VerifyOptions) -> Vec<Option<Verifi
     // The futures are made before the stream runs: a closure inside the stream would make the
     // command's future not `Send` for every lifetime (a known rustc limit with `buffered`).
     let asks: Vec<_> = loaded.0.iter().map(|(_, k)| ask(k, opts)).collect();
-    futures_util::stream::iter(asks).buffered(AT_ONCE).collect().await
+    futures_util::stream::iter(asks)
+        .buffered(AT_ONCE)
+        .collect()
+        .await
 }
 
 async fn ask(key: &Result<StoredKey, Problem>, opts: &VerifyOptions) -> Option<Verification> {
@@ -141,7 +180,11 @@ async fn ask(key: &Result<StoredKey, Problem>, opts: &VerifyOptions) -> Option<V
 }
 
 /// Record each answer in the index and say what changed since each key's last test.
-pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verification>>) -> Vec<Retest> {
+pub fn record_all(
+    vault: &Vault,
+    loaded: Loaded,
+    answers: Vec<Option<Verification>>,
+) -> Vec<Retest> {
     loaded
         .0
         .into_iter()
@@ -149,12 +192,16 @@ pub fn record_all(vault: &Vault, loaded: Loaded, answers: Vec<Option<Verificatio
         .map(|((entry, key), answer)| {
             // The answer belongs to the key that was read back and sent, not to whatever is
             // saved under its Key ID when the answer comes.
-            let fingerprint = key.as_ref().map_or(String::new(), |k| k.fingerprint.clone());
+            let fingerprint = key
+                .as_ref()
+                .map_or(String::new(), |k| k.fingerprint.clone());
             let mut r = Retest {
                 key_id: entry.ids.key_id.to_string(),
                 label: entry.label.clone(),
                 previous: entry.last_test.clone(),
-                change: answer.as_ref().map(|v| compare(entry.last_test.as_ref(), v)),
+                change: answer
+                    .as_ref()
+                    .map(|v| compare(entry.last_test.as_ref(), v)),
                 class: answer.as_ref().map_or(Class::Storage, Verification::class),
                 apple: answer,
                 problem: key.err(),
@@ -201,14 +248,21 @@ pub fn attention(entry: &IndexEntry, now_secs: i64) -> Option<String> {
     }
     let days = age_days(entry, now_secs)?;
     (days > STALE_DAYS).then(|| match entry.last_test {
-        Some(_) => format!("{name} was last tested {days} days ago: test it again to be sure it still works."),
-        None => format!("{name} was saved {days} days ago and never tested: test it to be sure it works."),
+        Some(_) => format!(
+            "{name} was last tested {days} days ago: test it again to be sure it still works."
+        ),
+        None => format!(
+            "{name} was saved {days} days ago and never tested: test it to be sure it works."
+        ),
     })
 }
 
 /// Whole days since the key's last test (or since it was saved, when never tested).
 pub fn age_days(entry: &IndexEntry, now_secs: i64) -> Option<i64> {
-    let at = entry.last_test.as_ref().map_or(entry.saved_at.as_str(), |t| t.at.as_str());
+    let at = entry
+        .last_test
+        .as_ref()
+        .map_or(entry.saved_at.as_str(), |t| t.at.as_str());
     parse_rfc3339(at).map(|t| (now_secs - t).max(0) / 86_400)
 }
 
@@ -223,7 +277,11 @@ mod tests {
     }
 
     fn last(outcome: &str, at: &str) -> LastTest {
-        LastTest { at: at.into(), valid: outcome == "valid", ..LastTest::from_verification(&answer(outcome)) }
+        LastTest {
+            at: at.into(),
+            valid: outcome == "valid",
+            ..LastTest::from_verification(&answer(outcome))
+        }
     }
 
     #[test]
@@ -231,32 +289,78 @@ mod tests {
         let before = last("valid", "2026-11-01T10:00:00Z");
         let c = compare(Some(&before), &answer("not_authorized"));
         assert_eq!(c.trend, Trend::StoppedWorking);
-        assert!(c.message.contains("2026-11-01") && c.message.contains("probably revoked"), "{}", c.message);
+        assert!(
+            c.message.contains("2026-11-01") && c.message.contains("probably revoked"),
+            "{}",
+            c.message
+        );
         assert!(c.hint.contains("Revoked keys"));
         let c = compare(Some(&before), &answer("forbidden_role"));
-        assert_eq!((c.trend, c.hint.as_str()), (Trend::StoppedWorking, "do forbidden_role"));
-        assert_eq!(compare(Some(&before), &answer("valid")).trend, Trend::Unchanged);
-        assert_eq!(compare(Some(&before), &answer("network_timeout")).trend, Trend::NoAnswer);
+        assert_eq!(
+            (c.trend, c.hint.as_str()),
+            (Trend::StoppedWorking, "do forbidden_role")
+        );
+        assert_eq!(
+            compare(Some(&before), &answer("valid")).trend,
+            Trend::Unchanged
+        );
+        assert_eq!(
+            compare(Some(&before), &answer("network_timeout")).trend,
+            Trend::NoAnswer
+        );
         assert_eq!(compare(None, &answer("valid")).trend, Trend::FirstTest);
         let refused = last("not_authorized", "2026-11-01T10:00:00Z");
-        assert_eq!(compare(Some(&refused), &answer("valid")).trend, Trend::WorksAgain);
-        assert_eq!(compare(Some(&refused), &answer("forbidden")).trend, Trend::Changed);
-        assert!(Trend::StoppedWorking.is_news() && !Trend::Unchanged.is_news() && !Trend::NoAnswer.is_news());
+        assert_eq!(
+            compare(Some(&refused), &answer("valid")).trend,
+            Trend::WorksAgain
+        );
+        assert_eq!(
+            compare(Some(&refused), &answer("forbidden")).trend,
+            Trend::Changed
+        );
+        assert!(
+            Trend::StoppedWorking.is_news()
+                && !Trend::Unchanged.is_news()
+                && !Trend::NoAnswer.is_news()
+        );
     }
 
     #[test]
     fn worst_ranks_a_refusal_first() {
-        let r = |class| Retest { key_id: String::new(), label: String::new(), previous: None, apple: None, change: None, problem: None, class };
+        let r = |class| Retest {
+            key_id: String::new(),
+            label: String::new(),
+            previous: None,
+            apple: None,
+            change: None,
+            problem: None,
+            class,
+        };
         assert_eq!(worst(&[]), Class::Usable);
-        assert_eq!(worst(&[r(Class::Usable), r(Class::NoAnswer), r(Class::Refused), r(Class::Storage)]), Class::Refused);
-        assert_eq!(worst(&[r(Class::NoAnswer), r(Class::Usable)]), Class::NoAnswer);
+        assert_eq!(
+            worst(&[
+                r(Class::Usable),
+                r(Class::NoAnswer),
+                r(Class::Refused),
+                r(Class::Storage)
+            ]),
+            Class::Refused
+        );
+        assert_eq!(
+            worst(&[r(Class::NoAnswer), r(Class::Usable)]),
+            Class::NoAnswer
+        );
     }
 
     #[test]
     fn attention_for_news_and_for_old_tests() {
         let now = 1_800_000_000;
         let entry = |test: Option<LastTest>, saved: i64| IndexEntry {
-            ids: KeyIds { key_id: crate::core::ids::KeyId::normalised("2X9R4HXF34".into()), issuer_id: None, kind: KeyKind::Individual },
+            ids: KeyIds {
+                key_id: crate::core::ids::KeyId::normalised("2X9R4HXF34".into()),
+                issuer_id: None,
+                kind: KeyKind::Individual,
+            },
             label: "Shop".into(),
             fingerprint: "sha256:00".into(),
             saved_at: rfc3339(saved),
@@ -264,12 +368,26 @@ mod tests {
             unconfirmed: false,
         };
         let fresh = last("valid", &rfc3339(now - 86_400));
-        assert_eq!(attention(&entry(Some(fresh.clone()), now - 86_400), now), None);
+        assert_eq!(
+            attention(&entry(Some(fresh.clone()), now - 86_400), now),
+            None
+        );
         let old = last("valid", &rfc3339(now - 31 * 86_400));
         let said = attention(&entry(Some(old), now - 40 * 86_400), now).unwrap();
-        assert!(said.contains("Shop (2X9R4HXF34) was last tested 31 days ago"), "{said}");
-        assert!(attention(&entry(None, now - 31 * 86_400), now).unwrap().contains("never tested"));
-        let news = LastTest { change: Some("Was valid on 2026-11-01, now refused.".into()), ..fresh };
-        assert_eq!(attention(&entry(Some(news), now), now).unwrap(), "Shop (2X9R4HXF34): Was valid on 2026-11-01, now refused.");
+        assert!(
+            said.contains("Shop (2X9R4HXF34) was last tested 31 days ago"),
+            "{said}"
+        );
+        assert!(attention(&entry(None, now - 31 * 86_400), now)
+            .unwrap()
+            .contains("never tested"));
+        let news = LastTest {
+            change: Some("Was valid on 2026-11-01, now refused.".into()),
+            ..fresh
+        };
+        assert_eq!(
+            attention(&entry(Some(news), now), now).unwrap(),
+            "Shop (2X9R4HXF34): Was valid on 2026-11-01, now refused."
+        );
     }
 }

@@ -8,9 +8,9 @@
 use crate::core::apple::Verification;
 use crate::core::credentials::Credentials;
 use crate::core::ids::{self, IdsCheck, KeyIds, KeyKind};
-use crate::core::vault::SaveRequest;
 use crate::core::key::{self, CheckInput, PrivateKey, Report};
 use crate::core::problem::{Code, Words};
+use crate::core::vault::SaveRequest;
 use crate::core::Problem;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -96,13 +96,21 @@ impl Ready {
     /// How to ask Apple about this key: what the follow-ups after a 401 may try (the file name's
     /// Key ID, an Issuer ID typed for an individual key).
     pub fn verify_options(&self) -> crate::core::apple::VerifyOptions {
-        let opts = crate::core::apple::VerifyOptions { issuer_id_to_try: self.issuer_id_to_try.clone(), ..Default::default() };
+        let opts = crate::core::apple::VerifyOptions {
+            issuer_id_to_try: self.issuer_id_to_try.clone(),
+            ..Default::default()
+        };
         opts.for_file(self.file_name.as_deref())
     }
 
     /// What the vault is asked to save for this key.
     pub fn save_request<'a>(&'a self, label: Option<&'a str>, replace: bool) -> SaveRequest<'a> {
-        SaveRequest { creds: self.credentials(), label, verification: self.valid.as_ref(), replace }
+        SaveRequest {
+            creds: self.credentials(),
+            label,
+            verification: self.valid.as_ref(),
+            replace,
+        }
     }
 }
 
@@ -119,14 +127,24 @@ impl Session {
     /// Check the bytes already read from the file at `path` (the wizard reads off the UI thread
     /// and outside the session's lock); on success they become the selection.
     pub fn load_read(&mut self, bytes: &[u8], path: &Path) -> Loaded {
-        self.load_bytes(bytes, key::file_name_of(path), Some(path.to_path_buf()), Source::File)
+        self.load_bytes(
+            bytes,
+            key::file_name_of(path),
+            Some(path.to_path_buf()),
+            Source::File,
+        )
     }
 
     /// Check a key caught from the App Store Connect window exactly as a picked file (its suggested
     /// name gives the Key ID), with no path: nothing of it was kept on disk.
     pub fn load_caught(&mut self, caught: &crate::core::asc_window::Caught) -> Loaded {
         self.clear();
-        self.load_bytes(&caught.bytes, caught.file_name.clone(), None, Source::Caught)
+        self.load_bytes(
+            &caught.bytes,
+            caught.file_name.clone(),
+            None,
+            Source::Caught,
+        )
     }
 
     /// Check pasted text (an email, a CI secret); on success it becomes the selection.
@@ -138,8 +156,18 @@ impl Session {
         Ok(self.load_bytes(text.as_bytes(), None, None, Source::Text))
     }
 
-    fn load_bytes(&mut self, bytes: &[u8], file_name: Option<String>, path: Option<PathBuf>, source: Source) -> Loaded {
-        let checked = key::check(CheckInput { bytes, file_name: file_name.as_deref(), ..CheckInput::default() });
+    fn load_bytes(
+        &mut self,
+        bytes: &[u8],
+        file_name: Option<String>,
+        path: Option<PathBuf>,
+        source: Source,
+    ) -> Loaded {
+        let checked = key::check(CheckInput {
+            bytes,
+            file_name: file_name.as_deref(),
+            ..CheckInput::default()
+        });
         let key_ref = match checked.key {
             Some(key) if checked.report.ok => {
                 let id = uuid::Uuid::new_v4().to_string();
@@ -158,7 +186,12 @@ impl Session {
             }
             _ => None,
         };
-        Loaded { key_ref, file_name, source, report: checked.report }
+        Loaded {
+            key_ref,
+            file_name,
+            source,
+            report: checked.report,
+        }
     }
 
     /// The selected key, if `key_ref` still names it.
@@ -176,8 +209,17 @@ impl Session {
     /// The live check of the ID fields (against the selected file's name when `key_ref` names
     /// the selection). What it accepts is kept with the selection for the later commands; new
     /// IDs forget Apple's answer for the old ones.
-    pub fn check_ids(&mut self, key_id: &str, issuer_id: &str, kind: KeyKind, key_ref: Option<&str>) -> IdsCheck {
-        let sel = self.selected.as_mut().filter(|s| key_ref == Some(s.id.as_str()));
+    pub fn check_ids(
+        &mut self,
+        key_id: &str,
+        issuer_id: &str,
+        kind: KeyKind,
+        key_ref: Option<&str>,
+    ) -> IdsCheck {
+        let sel = self
+            .selected
+            .as_mut()
+            .filter(|s| key_ref == Some(s.id.as_str()));
         let file_name = sel.as_ref().and_then(|s| s.file_name.as_deref());
         let check = ids::check_ids(key_id, issuer_id, kind, file_name);
         if let Some(sel) = sel {
@@ -199,12 +241,27 @@ impl Session {
         let sel = self.get(key_ref)?;
         let ids = sel.ids.clone().ok_or_else(ids_not_checked)?;
         let valid = sel.verification.clone().filter(Verification::is_valid);
-        Ok(Ready { key: sel.key.clone(), ids, valid, file_name: sel.file_name.clone(), issuer_id_to_try: sel.other_issuer.clone() })
+        Ok(Ready {
+            key: sel.key.clone(),
+            ids,
+            valid,
+            file_name: sel.file_name.clone(),
+            issuer_id_to_try: sel.other_issuer.clone(),
+        })
     }
 
     /// Remember Apple's answer, if the selection still has the IDs it was asked with.
-    pub fn record_verification(&mut self, key_ref: &str, asked: &KeyIds, verification: &Verification) {
-        if let Some(sel) = self.selected.as_mut().filter(|s| s.id == key_ref && s.ids.as_ref() == Some(asked)) {
+    pub fn record_verification(
+        &mut self,
+        key_ref: &str,
+        asked: &KeyIds,
+        verification: &Verification,
+    ) {
+        if let Some(sel) = self
+            .selected
+            .as_mut()
+            .filter(|s| s.id == key_ref && s.ids.as_ref() == Some(asked))
+        {
             sel.verification = Some(verification.clone());
         }
     }
@@ -220,9 +277,16 @@ impl Session {
 
     /// The selected key's file, its fingerprint and its safe copy, if any. A safe copy is only
     /// ever recorded for the selected key, so it was made of the key with this fingerprint.
-    pub fn safe_copy(&self, key_ref: &str) -> Result<(Option<&Path>, &str, Option<&SafeCopy>), Problem> {
+    pub fn safe_copy(
+        &self,
+        key_ref: &str,
+    ) -> Result<(Option<&Path>, &str, Option<&SafeCopy>), Problem> {
         let sel = self.get(key_ref)?;
-        Ok((sel.path.as_deref(), sel.key.fingerprint(), sel.safe_copy.as_ref()))
+        Ok((
+            sel.path.as_deref(),
+            sel.key.fingerprint(),
+            sel.safe_copy.as_ref(),
+        ))
     }
 
     /// The selected key's file: the one step 3 no longer offers.
@@ -282,7 +346,9 @@ mod tests {
         let key_ref = s.load_text(key.canonical_pem()).unwrap().key_ref.unwrap();
         assert_eq!(s.ready(&key_ref).unwrap_err().code, "ids_not_checked");
         let issuer = "57246542-96fe-1a63-e053-0824d011072a";
-        assert!(s.check_ids(" 2x9r4hxf34 ", issuer, KeyKind::Team, Some(&key_ref)).is_ok(KeyKind::Team));
+        assert!(s
+            .check_ids(" 2x9r4hxf34 ", issuer, KeyKind::Team, Some(&key_ref))
+            .is_ok(KeyKind::Team));
         let ready = s.ready(&key_ref).unwrap();
         assert_eq!(ready.ids.key_id, "2X9R4HXF34");
         assert_eq!(ready.ids.issuer_id.as_deref(), Some(issuer));
@@ -301,15 +367,25 @@ mod tests {
         let path = dir.path().join("AuthKey_2X9R4HXF34.p8");
         std::fs::write(&path, key.canonical_pem()).unwrap();
         let mut s = Session::new();
-        let key_ref = s.load_read(&std::fs::read(&path).unwrap(), &path).key_ref.unwrap();
+        let key_ref = s
+            .load_read(&std::fs::read(&path).unwrap(), &path)
+            .key_ref
+            .unwrap();
         let issuer = "57246542-96fe-1a63-e053-0824d011072a";
         s.check_ids("INDIVIDUAL1", issuer, KeyKind::Individual, Some(&key_ref));
         let opts = s.ready(&key_ref).unwrap().verify_options();
         assert_eq!(opts.file_key_id.as_deref(), Some("2X9R4HXF34"));
         assert_eq!(opts.issuer_id_to_try.as_deref(), Some(issuer));
-        assert_eq!(s.ready(&key_ref).unwrap().ids.issuer_id, None, "the key itself stays individual");
+        assert_eq!(
+            s.ready(&key_ref).unwrap().ids.issuer_id,
+            None,
+            "the key itself stays individual"
+        );
         // A team key's Issuer ID is its own, not one to try.
         s.check_ids("2X9R4HXF34", issuer, KeyKind::Team, Some(&key_ref));
-        assert_eq!(s.ready(&key_ref).unwrap().verify_options().issuer_id_to_try, None);
+        assert_eq!(
+            s.ready(&key_ref).unwrap().verify_options().issuer_id_to_try,
+            None
+        );
     }
 }

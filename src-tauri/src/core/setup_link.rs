@@ -15,7 +15,9 @@ pub const GENERIC_SCHEME: &str = crate::core::profile::rules::GENERIC_SCHEME;
 
 /// The scheme this build answers to.
 pub fn scheme() -> &'static str {
-    crate::core::profile::embedded().and_then(|p| p.setup_link_scheme.as_deref()).unwrap_or(GENERIC_SCHEME)
+    crate::core::profile::embedded()
+        .and_then(|p| p.setup_link_scheme.as_deref())
+        .unwrap_or(GENERIC_SCHEME)
 }
 
 /// A link as it arrived: the token stays in Rust.
@@ -29,7 +31,11 @@ pub struct SetupLink {
 
 impl std::fmt::Debug for SetupLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SetupLink").field("token", &"<redacted>").field("account", &self.account).field("upload_url", &self.upload_url).finish()
+        f.debug_struct("SetupLink")
+            .field("token", &"<redacted>")
+            .field("account", &self.account)
+            .field("upload_url", &self.upload_url)
+            .finish()
     }
 }
 
@@ -72,34 +78,57 @@ fn refused(message: impl Into<String>) -> Problem {
 /// Read a link. `platform_build`: a destination in it is refused (the profile's is the only one).
 /// No value of the link is ever put into a message: it may be crafted to read as something else.
 pub fn parse(raw: &str, scheme: &str, platform_build: bool) -> Result<SetupLink, Problem> {
-    let url = url::Url::parse(raw.trim()).map_err(|_| refused("The setup link could not be read: it is not a link."))?;
+    let url = url::Url::parse(raw.trim())
+        .map_err(|_| refused("The setup link could not be read: it is not a link."))?;
     if !url.scheme().eq_ignore_ascii_case(scheme) {
-        return Err(refused(format!("The link is not a setup link for this wizard (it should start with {scheme}://).")));
+        return Err(refused(format!(
+            "The link is not a setup link for this wizard (it should start with {scheme}://)."
+        )));
     }
-    if url.host_str() != Some("setup") || !matches!(url.path(), "" | "/") || url.fragment().is_some() {
-        return Err(refused(format!("The setup link is damaged: it should read {scheme}://setup?token=….")));
+    if url.host_str() != Some("setup")
+        || !matches!(url.path(), "" | "/")
+        || url.fragment().is_some()
+    {
+        return Err(refused(format!(
+            "The setup link is damaged: it should read {scheme}://setup?token=…."
+        )));
     }
     let (mut token, mut account, mut upload_url) = (None::<Zeroizing<String>>, None, None);
     for (name, value) in url.query_pairs() {
         let (slot_taken, field) = match name.as_ref() {
-            "token" => (token.replace(Zeroizing::new(value.into_owned())).is_some(), "token"),
+            "token" => (
+                token.replace(Zeroizing::new(value.into_owned())).is_some(),
+                "token",
+            ),
             "account" => (account.replace(value.into_owned()).is_some(), "account"),
-            "upload_url" => (upload_url.replace(value.into_owned()).is_some(), "upload_url"),
+            "upload_url" => (
+                upload_url.replace(value.into_owned()).is_some(),
+                "upload_url",
+            ),
             _ => (false, ""), // newer dashboards may add fields; they change nothing here
         };
         if slot_taken {
-            return Err(refused(format!("The setup link names \"{field}\" twice, so it cannot be trusted.")));
+            return Err(refused(format!(
+                "The setup link names \"{field}\" twice, so it cannot be trusted."
+            )));
         }
     }
-    let token = token.filter(|t| !t.trim().is_empty()).ok_or_else(|| refused("The setup link holds no setup code."))?;
+    let token = token
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| refused("The setup link holds no setup code."))?;
     if token.len() > 512 || !token.chars().all(|c| c.is_ascii_graphic()) {
         return Err(refused("The setup code in the link is not a setup code (too long, or with spaces or other characters)."));
     }
-    if account.as_ref().is_some_and(|a| a.chars().count() > MAX_ACCOUNT_CHARS) {
+    if account
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > MAX_ACCOUNT_CHARS)
+    {
         return Err(refused("The account name in the setup link is too long."));
     }
     // Control, bidi and other format characters could make one name display as another.
-    let account = account.map(|a| crate::core::text::shown(&a, MAX_ACCOUNT_CHARS)).filter(|a| !a.is_empty());
+    let account = account
+        .map(|a| crate::core::text::shown(&a, MAX_ACCOUNT_CHARS))
+        .filter(|a| !a.is_empty());
     if let Some(u) = &upload_url {
         if platform_build {
             return Err(refused(
@@ -108,7 +137,11 @@ pub fn parse(raw: &str, scheme: &str, platform_build: bool) -> Result<SetupLink,
         }
         crate::core::config::validate_destination_url(u, "upload address in the setup link")?;
     }
-    Ok(SetupLink { token, account, upload_url })
+    Ok(SetupLink {
+        token,
+        account,
+        upload_url,
+    })
 }
 
 /// A pending link and the id the merchant chooses it by.
@@ -160,7 +193,11 @@ impl Links {
     /// A link arrived (at launch, or handed on by a second launch). It never replaces a pending
     /// one: a second distinct link makes the merchant choose; a refused one is reported beside.
     pub fn receive(&mut self, raw: &str) {
-        let link = match parse(raw, scheme(), crate::core::profile::fixed_destination().is_some()) {
+        let link = match parse(
+            raw,
+            scheme(),
+            crate::core::profile::fixed_destination().is_some(),
+        ) {
             Ok(link) => link,
             Err(problem) => {
                 self.refused = Some(problem);
@@ -183,7 +220,10 @@ impl Links {
             return;
         }
         self.next_id += 1;
-        self.pending.push(Pending { id: self.next_id, link });
+        self.pending.push(Pending {
+            id: self.next_id,
+            link,
+        });
         self.refused = None;
         // The only link is the merchant's choice; any further one undoes an earlier choice.
         self.chosen = (self.pending.len() == 1).then_some(self.next_id);
@@ -208,7 +248,10 @@ impl Links {
             None => "naming no account".to_owned(),
         };
         if let Some(u) = &link.upload_url {
-            s.push_str(&format!(", to {}", crate::core::text::shown(&host_of(u), 120)));
+            s.push_str(&format!(
+                ", to {}",
+                crate::core::text::shown(&host_of(u), 120)
+            ));
         }
         s
     }
@@ -217,16 +260,31 @@ impl Links {
     pub fn info(&self) -> Option<LinkInfo> {
         if self.pending.is_empty() {
             let problem = self.refused.clone()?;
-            return Some(LinkInfo { message: problem.message.clone(), account: None, confirm_host: None, problem: Some(problem), ready: false, choices: Vec::new() });
+            return Some(LinkInfo {
+                message: problem.message.clone(),
+                account: None,
+                confirm_host: None,
+                problem: Some(problem),
+                ready: false,
+                choices: Vec::new(),
+            });
         }
-        let chosen = self.pending.iter().find(|p| Some(p.id) == self.chosen).map(|p| &p.link);
+        let chosen = self
+            .pending
+            .iter()
+            .find(|p| Some(p.id) == self.chosen)
+            .map(|p| &p.link);
         let choices = if self.pending.len() < 2 && chosen.is_some() {
             Vec::new()
         } else {
             self.pending
                 .iter()
                 .enumerate()
-                .map(|(i, p)| LinkChoice { id: p.id, label: format!("Setup link {}: {}", i + 1, Self::label(&p.link)), chosen: Some(p.id) == self.chosen })
+                .map(|(i, p)| LinkChoice {
+                    id: p.id,
+                    label: format!("Setup link {}: {}", i + 1, Self::label(&p.link)),
+                    chosen: Some(p.id) == self.chosen,
+                })
                 .collect()
         };
         let message = match (chosen, self.pending.len()) {
@@ -248,7 +306,9 @@ impl Links {
         Some(LinkInfo {
             message,
             account: chosen.and_then(|l| l.account.clone()),
-            confirm_host: chosen.and_then(|l| l.upload_url.as_deref()).map(|u| crate::core::text::shown(&host_of(u), 120)),
+            confirm_host: chosen
+                .and_then(|l| l.upload_url.as_deref())
+                .map(|u| crate::core::text::shown(&host_of(u), 120)),
             problem: self.refused.clone(),
             ready: chosen.is_some(),
             choices,
@@ -262,7 +322,11 @@ impl Links {
         }
         match self.pending.iter().find(|p| Some(p.id) == self.chosen) {
             None => Pick::Undecided,
-            Some(p) => Pick::One(LinkToken { token: p.link.token.clone(), upload_url: p.link.upload_url.clone(), sent: digest(&p.link.token) }),
+            Some(p) => Pick::One(LinkToken {
+                token: p.link.token.clone(),
+                upload_url: p.link.upload_url.clone(),
+                sent: digest(&p.link.token),
+            }),
         }
     }
 
@@ -301,7 +365,11 @@ fn choice_needed() -> Problem {
 /// links pending the merchant must have chosen one; a link naming its own upload address needs
 /// exactly that host confirmed. Returns (token, `--to` address, the hash of the link's code if
 /// the link's code is the one sent).
-pub fn choose(pasted: Zeroizing<String>, pick: Pick, confirmed_host: Option<&str>) -> Result<(Zeroizing<String>, Option<String>, Option<[u8; 32]>), Problem> {
+pub fn choose(
+    pasted: Zeroizing<String>,
+    pick: Pick,
+    confirmed_host: Option<&str>,
+) -> Result<(Zeroizing<String>, Option<String>, Option<[u8; 32]>), Problem> {
     if !pasted.trim().is_empty() {
         return Ok((pasted, None, None));
     }
@@ -326,7 +394,11 @@ pub fn choose(pasted: Zeroizing<String>, pick: Pick, confirmed_host: Option<&str
 /// The first argument that is a link for `scheme` (how Linux and Windows hand a link to the app).
 pub fn in_args(args: impl IntoIterator<Item = String>, scheme: &str) -> Option<String> {
     let prefix = format!("{scheme}:");
-    args.into_iter().find(|a| a.len() > prefix.len() && a.is_char_boundary(prefix.len()) && a[..prefix.len()].eq_ignore_ascii_case(&prefix))
+    args.into_iter().find(|a| {
+        a.len() > prefix.len()
+            && a.is_char_boundary(prefix.len())
+            && a[..prefix.len()].eq_ignore_ascii_case(&prefix)
+    })
 }
 
 /// This process's arguments as text, skipping any that are not UTF-8 (`std::env::args` would

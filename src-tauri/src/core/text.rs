@@ -7,7 +7,10 @@ use std::path::Path;
 /// `s` without control characters (C0, DEL, C1: ESC sequences cannot reach a terminal), with
 /// blanks folded and trimmed.
 pub fn printable(s: &str) -> String {
-    let spaced: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let spaced: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -59,7 +62,11 @@ pub fn causes(e: &dyn std::error::Error) -> String {
         parts.push(printable(&c.to_string()));
         cause = c.source();
     }
-    if parts.is_empty() { "no further detail".to_owned() } else { parts.join(": ") }
+    if parts.is_empty() {
+        "no further detail".to_owned()
+    } else {
+        parts.join(": ")
+    }
 }
 
 /// Serialise a path as text even when it is not valid UTF-8 (`serialize_with`). serde's own
@@ -75,7 +82,10 @@ mod tests {
 
     #[test]
     fn shown_text_loses_bidi_and_format_characters_and_is_capped() {
-        assert_eq!(shown("Blue\u{202E}seohS\u{202C} \u{200B}Ltd\u{FEFF}\u{2066}", 80), "BlueseohS Ltd");
+        assert_eq!(
+            shown("Blue\u{202E}seohS\u{202C} \u{200B}Ltd\u{FEFF}\u{2066}", 80),
+            "BlueseohS Ltd"
+        );
         assert_eq!(shown("a\u{1b}[31mb\nc", 80), "a [31mb c");
         assert_eq!(shown(&"x".repeat(100), 10), format!("{}…", "x".repeat(9)));
         assert_eq!(shown("\u{E0041}\u{200F}", 10), "");
@@ -88,8 +98,14 @@ mod tests {
         #[derive(serde::Serialize)]
         struct P<'a>(#[serde(serialize_with = "super::serialize_path")] &'a Path);
         let path = Path::new(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9/key.p8"));
-        assert!(serde_json::to_value(path).is_err(), "serde's own impl refuses it");
-        assert_eq!(serde_json::to_value(P(path)).unwrap(), "/tmp/caf\u{fffd}/key.p8");
+        assert!(
+            serde_json::to_value(path).is_err(),
+            "serde's own impl refuses it"
+        );
+        assert_eq!(
+            serde_json::to_value(P(path)).unwrap(),
+            "/tmp/caf\u{fffd}/key.p8"
+        );
     }
 
     #[test]

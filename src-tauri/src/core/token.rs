@@ -8,8 +8,8 @@
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
 use crate::core::key::PrivateKey;
-use crate::core::Problem;
 use crate::core::problem::Code;
+use crate::core::Problem;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -319,7 +319,11 @@ mod tests {
         assert_eq!(c.iat, 1_800_000_000 - 60);
         assert_eq!(c.exp - c.iat, 300);
         assert_eq!(c.scope, None);
-        let (_, scoped, _) = split(&Signer::new(&creds).unwrap().sign_request_at(now, "GET", "/v1/apps?limit=1"));
+        let (_, scoped, _) = split(&Signer::new(&creds).unwrap().sign_request_at(
+            now,
+            "GET",
+            "/v1/apps?limit=1",
+        ));
         assert_eq!(scoped.scope, Some(vec!["GET /v1/apps?limit=1".to_string()]));
         assert_eq!((scoped.iat, scoped.exp), (c.iat, c.exp));
         assert_eq!(sig.len(), 64, "raw r||s, not DER");

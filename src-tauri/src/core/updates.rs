@@ -83,9 +83,21 @@ mod tests {
 
     #[test]
     fn only_loopback_may_be_plain_http() {
-        let u = |e: &str| crate::core::profile::rules::Updates { endpoint: e.into(), pubkey: "k".into() };
-        assert_eq!(plugin_config(&u("https://u.example/x"))["dangerousInsecureTransportProtocol"], false);
-        assert_eq!(plugin_config(&u("http://127.0.0.1:9/x"))["dangerousInsecureTransportProtocol"], true);
-        assert_eq!(plugin_config(&u("https://u.example/x"))["requireSignedVersion"], true);
+        let u = |e: &str| crate::core::profile::rules::Updates {
+            endpoint: e.into(),
+            pubkey: "k".into(),
+        };
+        assert_eq!(
+            plugin_config(&u("https://u.example/x"))["dangerousInsecureTransportProtocol"],
+            false
+        );
+        assert_eq!(
+            plugin_config(&u("http://127.0.0.1:9/x"))["dangerousInsecureTransportProtocol"],
+            true
+        );
+        assert_eq!(
+            plugin_config(&u("https://u.example/x"))["requireSignedVersion"],
+            true
+        );
     }
 }

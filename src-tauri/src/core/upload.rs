@@ -9,8 +9,8 @@
 use crate::core::config::{validate_destination_url, Config};
 use crate::core::credentials::Credentials;
 use crate::core::ids::KeyKind;
-use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
+use crate::core::Problem;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -388,12 +388,23 @@ mod tests {
 
     #[test]
     fn every_try_sends_the_one_wiped_copy_of_the_pem() {
-        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
-        let creds = Credentials { key: &key, key_id: "2X9R4HXF34", issuer_id: None, kind: KeyKind::Individual };
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(
+            &mut rand_core::OsRng,
+        ));
+        let creds = Credentials {
+            key: &key,
+            key_id: "2X9R4HXF34",
+            issuer_id: None,
+            kind: KeyKind::Individual,
+        };
         let pem = pem_body(&creds);
         let retry = pem.clone();
         assert_eq!(&pem[..], key.canonical_pem().as_bytes());
-        assert_eq!(retry.as_ptr(), pem.as_ptr(), "a retry shares the buffer, no new copy");
+        assert_eq!(
+            retry.as_ptr(),
+            pem.as_ptr(),
+            "a retry shares the buffer, no new copy"
+        );
     }
 
     #[test]

@@ -57,7 +57,9 @@ pub fn json_pretty<T: Serialize>(value: &T) -> Result<Zeroizing<String>, serde_j
 /// at every position (for the pairs used here, the same result as chained `str::replace`). Every
 /// `to` is no longer than its `from`, so `s.len()` bytes always suffice.
 pub fn replaced(s: &str, pairs: &[(&str, &str)]) -> Zeroizing<String> {
-    debug_assert!(pairs.iter().all(|(from, to)| !from.is_empty() && to.len() <= from.len()));
+    debug_assert!(pairs
+        .iter()
+        .all(|(from, to)| !from.is_empty() && to.len() <= from.len()));
     let mut out = Zeroizing::new(String::with_capacity(s.len()));
     let mut rest = s;
     'scan: while let Some(c) = rest.chars().next() {
@@ -97,16 +99,24 @@ mod tests {
     fn json_is_pretty_with_a_newline_and_never_grew() {
         let value = serde_json::json!({"key": "a\nb", "n": 1200, "list": [1, 2]});
         let j = json_pretty(&value).unwrap();
-        assert_eq!(j.as_str(), format!("{}\n", serde_json::to_string_pretty(&value).unwrap()));
+        assert_eq!(
+            j.as_str(),
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
+        );
         assert_eq!(j.capacity(), j.len());
     }
 
     #[test]
     fn one_pass_replacement_matches_chained_replace() {
-        let escapes: &[(&str, &str)] = &[("\\r\\n", "\n"), ("\\n", "\n"), ("\\r", "\n"), ("\\/", "/")];
+        let escapes: &[(&str, &str)] =
+            &[("\\r\\n", "\n"), ("\\n", "\n"), ("\\r", "\n"), ("\\/", "/")];
         let crlf: &[(&str, &str)] = &[("\r\n", "\n"), ("\r", "\n")];
-        let chained_escapes =
-            |s: &str| s.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n").replace("\\/", "/");
+        let chained_escapes = |s: &str| {
+            s.replace("\\r\\n", "\n")
+                .replace("\\n", "\n")
+                .replace("\\r", "\n")
+                .replace("\\/", "/")
+        };
         let chained_crlf = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
         // Every string of up to 6 characters over the characters that matter, and then some.
         let alphabet = ['\\', 'r', 'n', '/', '\r', '\n', 'é'];

@@ -36,8 +36,14 @@ pub async fn use_downloaded_key(state: State<'_, AppState>, id: Option<u64>) -> 
 /// Done's offer to move the download to the trash: only for the real download holding the key
 /// whose checked copy is safe. Off the window's thread: deciding reads the file.
 #[tauri::command]
-pub async fn cleanup_offer<R: Runtime>(app: AppHandle<R>, key_ref: String) -> Result<Option<Cleanup>> {
-    Ok(off_thread("Checking the download", move || app.state::<AppState>().cleanup_offer(&key_ref)).await?)
+pub async fn cleanup_offer<R: Runtime>(
+    app: AppHandle<R>,
+    key_ref: String,
+) -> Result<Option<Cleanup>> {
+    Ok(off_thread("Checking the download", move || {
+        app.state::<AppState>().cleanup_offer(&key_ref)
+    })
+    .await?)
 }
 
 /// Move the selected key's download to the trash: the offer is checked again, and the safe copy
@@ -46,7 +52,9 @@ pub async fn cleanup_offer<R: Runtime>(app: AppHandle<R>, key_ref: String) -> Re
 pub async fn trash_downloaded<R: Runtime>(app: AppHandle<R>, key_ref: String) -> Result<String> {
     Ok(off_thread("Moving the file to the trash", move || {
         let state = app.state::<AppState>();
-        let offer = state.cleanup_offer(&key_ref)?.ok_or_else(downloads::nothing_to_remove)?;
+        let offer = state
+            .cleanup_offer(&key_ref)?
+            .ok_or_else(downloads::nothing_to_remove)?;
         let vault = state.vault_slot();
         downloads::recheck_safe_copy(&offer, || vault.get())?;
         downloads::move_to_trash(&offer.path)

@@ -7,12 +7,12 @@ use crate::app::state::{off_thread, stopped, AppState, Ticket};
 use crate::core::account::{self, AccountAnswer};
 use crate::core::config::Config;
 use crate::core::destination::{host_of, upload_line};
-use crate::core::setup_link::{self, LinkInfo};
 use crate::core::export::{self, ExportFormat, Exported};
 use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
 use crate::core::session::SafeCopy;
+use crate::core::setup_link::{self, LinkInfo};
 use crate::core::upload::{self, UploadOptions};
 use crate::core::vault::store_display_name;
 use crate::core::Problem;
@@ -68,7 +68,10 @@ impl From<&Config> for HandoffConfig {
             has_upload: cfg.has_upload(),
             has_dashboard: cfg.dashboard().is_some(),
             token_label: cfg.token_label().to_owned(),
-            upload_line: cfg.upload_url.as_deref().map(|u| upload_line(cfg.platform_name(), u)),
+            upload_line: cfg
+                .upload_url
+                .as_deref()
+                .map(|u| upload_line(cfg.platform_name(), u)),
             upload_host: cfg.upload_url.as_deref().map(host_of),
             store_name: store_display_name(),
         }
@@ -89,7 +92,13 @@ impl From<Exported> for HandResult {
 
 impl HandResult {
     fn said(message: String) -> Self {
-        HandResult { message, path: None, commands: Vec::new(), notes: Vec::new(), warnings: Vec::new() }
+        HandResult {
+            message,
+            path: None,
+            commands: Vec::new(),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -121,12 +130,20 @@ pub fn choose_setup_link(state: State<'_, AppState>, id: u32) -> Result<Option<L
 /// `confirmed_host` as for `upload_key`). The answer is remembered for exactly that code and
 /// destination; `upload_key` sends a link's code only after the merchant confirmed it.
 #[tauri::command]
-pub async fn lookup_account(state: State<'_, AppState>, token: String, confirmed_host: Option<String>) -> Result<AccountAnswer> {
+pub async fn lookup_account(
+    state: State<'_, AppState>,
+    token: String,
+    confirmed_host: Option<String>,
+) -> Result<AccountAnswer> {
     let pick = state.links().pick();
-    let (token, to, _) = setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
+    let (token, to, _) =
+        setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
     let opts = UploadOptions::from_config(&state.config()?, to.as_deref(), token)?;
     let answer = account::look_up(&opts).await?;
-    state.links().remember_account(account::answer_key(&opts.token, &opts.url), answer.name.clone());
+    state.links().remember_account(
+        account::answer_key(&opts.token, &opts.url),
+        answer.name.clone(),
+    );
     Ok(answer)
 }
 
@@ -146,8 +163,12 @@ pub async fn upload_key(
     let pick = state.links().pick();
     // `sent` is the hash of the link's code taken now: a link arriving during the upload
     // changes neither what is sent nor what is marked used.
-    let (token, to, sent) = setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
-    let (ready, opts) = (state.session().ready(&key_ref)?, UploadOptions::from_config(&state.config()?, to.as_deref(), token)?);
+    let (token, to, sent) =
+        setup_link::choose(Zeroizing::new(token), pick, confirmed_host.as_deref())?;
+    let (ready, opts) = (
+        state.session().ready(&key_ref)?,
+        UploadOptions::from_config(&state.config()?, to.as_deref(), token)?,
+    );
     if sent.is_some() {
         let key = account::answer_key(&opts.token, &opts.url);
         account::confirmed(state.links().account(&key), confirmed_account.as_deref())?;
@@ -157,21 +178,33 @@ pub async fn upload_key(
     if let Some(sent) = sent {
         state.links().used(sent);
     }
-    Ok(HandResult::said(receipt.message(&opts.platform_name, &ready.ids.key_id)))
+    Ok(HandResult::said(
+        receipt.message(&opts.platform_name, &ready.ids.key_id),
+    ))
 }
 
 #[tauri::command]
-pub async fn export_key(state: State<'_, AppState>, key_ref: String, format: ExportFormat) -> Result<HandResult> {
+pub async fn export_key(
+    state: State<'_, AppState>,
+    key_ref: String,
+    format: ExportFormat,
+) -> Result<HandResult> {
     let ready = state.session().ready(&key_ref)?;
     let written = write_export(state.ticket(), ready.key, ready.ids, format).await?;
     if let Some(path) = &written.path {
-        state.session().record_safe_copy(&key_ref, SafeCopy::Export { path: path.into() });
+        state
+            .session()
+            .record_safe_copy(&key_ref, SafeCopy::Export { path: path.into() });
     }
     Ok(written)
 }
 
 #[tauri::command]
-pub async fn export_saved(state: State<'_, AppState>, key_id: String, format: ExportFormat) -> Result<HandResult> {
+pub async fn export_saved(
+    state: State<'_, AppState>,
+    key_id: String,
+    format: ExportFormat,
+) -> Result<HandResult> {
     let stored = load_saved(&state, &key_id).await?;
     Ok(write_export(state.ticket(), stored.key, stored.ids, format).await?)
 }
@@ -180,23 +213,43 @@ pub async fn export_saved(state: State<'_, AppState>, key_id: String, format: Ex
 fn url_of(state: &AppState, which: Destination) -> std::result::Result<String, Problem> {
     match which {
         Destination::AppStoreConnect => Ok(ASC_INTEGRATIONS_URL.to_owned()),
-        Destination::Dashboard => Ok(state.config()?.dashboard().ok_or_else(no_dashboard)?.to_string()),
+        Destination::Dashboard => Ok(state
+            .config()?
+            .dashboard()
+            .ok_or_else(no_dashboard)?
+            .to_string()),
         // Checked at build time (https only); the webview names an index, never a URL.
         Destination::Help(i) => crate::core::profile::embedded()
             .and_then(|p| p.help_links.get(i))
             .map(|l| l.url.clone())
-            .ok_or_else(|| Problem::new(Code::BadDestination, "That help link is not part of this wizard.", "Use the help links the wizard shows.")),
+            .ok_or_else(|| {
+                Problem::new(
+                    Code::BadDestination,
+                    "That help link is not part of this wizard.",
+                    "Use the help links the wizard shows.",
+                )
+            }),
     }
 }
 
 /// Write an export where a merchant finds it: altool's own folder, or Downloads
 /// (then home) for fastlane/env. Never overwrites; nothing is written after "Start over".
-async fn write_export(ticket: Ticket, key: PrivateKey, ids: KeyIds, format: ExportFormat) -> std::result::Result<HandResult, Problem> {
+async fn write_export(
+    ticket: Ticket,
+    key: PrivateKey,
+    ids: KeyIds,
+    format: ExportFormat,
+) -> std::result::Result<HandResult, Problem> {
     off_thread("The export", move || {
         if ticket.is_cancelled() {
             return Err(stopped());
         }
-        export::export(&ids.credentials(&key), format, export_folder(format, &ids.key_id).as_deref(), false)
+        export::export(
+            &ids.credentials(&key),
+            format,
+            export_folder(format, &ids.key_id).as_deref(),
+            false,
+        )
     })
     .await
     .map(HandResult::from)

@@ -12,8 +12,13 @@ use zeroize::Zeroize;
 
 /// Native file dialog, then the offline check. `None` = the user cancelled.
 #[tauri::command]
-pub async fn pick_key_file<R: Runtime>(window: Window<R>, state: State<'_, AppState>) -> Result<Option<Loaded>> {
-    let Some(path) = picker::pick_p8(&window).await? else { return Ok(None) };
+pub async fn pick_key_file<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Loaded>> {
+    let Some(path) = picker::pick_p8(&window).await? else {
+        return Ok(None);
+    };
     Ok(Some(state.load_path(path).await?))
 }
 
@@ -46,7 +51,12 @@ pub fn check_ids(
     key_ref: Option<String>,
 ) -> IdsCheck {
     let kind = kind.unwrap_or_default();
-    state.session().check_ids(&key_id, issuer_id.as_deref().unwrap_or(""), kind, key_ref.as_deref())
+    state.session().check_ids(
+        &key_id,
+        issuer_id.as_deref().unwrap_or(""),
+        kind,
+        key_ref.as_deref(),
+    )
 }
 
 /// Show the selected `.p8` in the file manager (guided hand-off: "upload this file").

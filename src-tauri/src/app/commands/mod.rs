@@ -29,7 +29,18 @@ pub struct CodeFacts {
 }
 
 pub fn code_facts() -> BTreeMap<&'static str, CodeFacts> {
-    Code::ALL.iter().map(|c| (c.as_str(), CodeFacts { class: c.class(), way_out: c.way_out() })).collect()
+    Code::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.as_str(),
+                CodeFacts {
+                    class: c.class(),
+                    way_out: c.way_out(),
+                },
+            )
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -50,8 +61,19 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    let (brand, name) = (profile::brand(), profile::embedded().map_or("ASC Key Wizard", |p| p.product_name.as_str()));
-    AppInfo { name, version: env!("CARGO_PKG_VERSION"), api_override: api_override(), place: place::load(), brand, export_formats: export::menu(), codes: code_facts() }
+    let (brand, name) = (
+        profile::brand(),
+        profile::embedded().map_or("ASC Key Wizard", |p| p.product_name.as_str()),
+    );
+    AppInfo {
+        name,
+        version: env!("CARGO_PKG_VERSION"),
+        api_override: api_override(),
+        place: place::load(),
+        brand,
+        export_formats: export::menu(),
+        codes: code_facts(),
+    }
 }
 
 /// Keep (or, with `null`, forget) the step to reopen at.

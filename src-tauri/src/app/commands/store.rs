@@ -10,11 +10,13 @@ use crate::core::problem::{Class, Code};
 use crate::core::retest::{self, Retest};
 use crate::core::session::SafeCopy;
 use crate::core::vault::compare::{compare_text, TextComparison};
-use crate::core::vault::{store_display_name, IndexEntry, SaveOutcome, SaveStatus, StoredKey, Vault};
-use zeroize::Zeroizing;
+use crate::core::vault::{
+    store_display_name, IndexEntry, SaveOutcome, SaveStatus, StoredKey, Vault,
+};
 use crate::core::Problem;
 use serde::Serialize;
 use tauri::State;
+use zeroize::Zeroizing;
 
 #[derive(Debug, Serialize)]
 pub struct SaveResult {
@@ -67,7 +69,11 @@ impl From<IndexEntry> for SavedRow {
 
 impl From<SaveOutcome> for SaveResult {
     fn from(outcome: SaveOutcome) -> SaveResult {
-        let tested = outcome.entry.last_test.as_ref().map_or(Code::NotTested, |t| t.outcome);
+        let tested = outcome
+            .entry
+            .last_test
+            .as_ref()
+            .map_or(Code::NotTested, |t| t.outcome);
         SaveResult {
             last_outcome: tested,
             message: outcome.message(),
@@ -88,7 +94,10 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// A saved key read back from the keychain, by the Key ID the webview names.
-pub(crate) async fn load_saved(state: &AppState, key_id: &str) -> std::result::Result<StoredKey, Problem> {
+pub(crate) async fn load_saved(
+    state: &AppState,
+    key_id: &str,
+) -> std::result::Result<StoredKey, Problem> {
     let id = ids::parse_key_id(key_id)?;
     blocking(state, move |vault| vault.load(&id)).await
 }
@@ -102,11 +111,19 @@ pub async fn save_to_keychain(
     replace: Option<bool>,
 ) -> Result<SaveResult> {
     let ready = state.session().ready(&key_ref)?;
-    let save = move |vault: Vault| vault.save(&ready.save_request(label.as_deref(), replace.unwrap_or(false)));
+    let save = move |vault: Vault| {
+        vault.save(&ready.save_request(label.as_deref(), replace.unwrap_or(false)))
+    };
     let saved = blocking(&state, save).await?;
     // Written and read back: the download may go to the trash now.
     let key_id = saved.entry.ids.key_id.to_string();
-    state.session().record_safe_copy(&key_ref, SafeCopy::Keychain { store: store_display_name(), key_id });
+    state.session().record_safe_copy(
+        &key_ref,
+        SafeCopy::Keychain {
+            store: store_display_name(),
+            key_id,
+        },
+    );
     Ok(saved.into())
 }
 
@@ -120,10 +137,14 @@ pub async fn list_saved(state: State<'_, AppState>) -> Result<Vec<SavedRow>> {
 #[tauri::command]
 pub async fn retest_saved(state: State<'_, AppState>, key_id: String) -> Result<Tested> {
     let stored = load_saved(&state, &key_id).await?;
-    let verification = verify::run(&state, &stored.key, &stored.ids, &VerifyOptions::default()).await?;
+    let verification =
+        verify::run(&state, &stored.key, &stored.ids, &VerifyOptions::default()).await?;
     let (v, id, fingerprint) = (verification.clone(), stored.ids.key_id, stored.fingerprint);
     // Recorded only if the key tested is still the one saved (else `key_changed_during_test`).
-    blocking(&state, move |vault| vault.record_test(&id, &fingerprint, &v)).await?;
+    blocking(&state, move |vault| {
+        vault.record_test(&id, &fingerprint, &v)
+    })
+    .await?;
     Ok(verification.into())
 }
 
@@ -138,12 +159,19 @@ pub async fn delete_saved(state: State<'_, AppState>, key_id: String) -> Result<
 pub async fn retest_all_saved(state: State<'_, AppState>) -> Result<Vec<Retest>> {
     let loaded = blocking(&state, |vault| retest::load_all(&vault)).await?;
     let answers = retest::ask_all(&loaded, &VerifyOptions::default()).await;
-    Ok(blocking(&state, move |vault| Ok(retest::record_all(&vault, loaded, answers))).await?)
+    Ok(blocking(&state, move |vault| {
+        Ok(retest::record_all(&vault, loaded, answers))
+    })
+    .await?)
 }
 
 /// Is this text (what a CI secret store gave back) the same key as the saved `key_id`?
 #[tauri::command]
-pub async fn compare_saved(state: State<'_, AppState>, key_id: String, text: String) -> Result<TextComparison> {
+pub async fn compare_saved(
+    state: State<'_, AppState>,
+    key_id: String,
+    text: String,
+) -> Result<TextComparison> {
     // Our copy is wiped when done; the IPC layer's own request buffer is outside our reach.
     let text = Zeroizing::new(text);
     Ok(blocking(&state, move |vault| compare_text(&vault, &key_id, &text)).await?)

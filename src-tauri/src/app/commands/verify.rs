@@ -14,8 +14,13 @@ use tauri::State;
 pub async fn verify_key(state: State<'_, AppState>, key_ref: String) -> Result<Tested> {
     let ready = state.session().ready(&key_ref)?;
     let verification = run(&state, &ready.key, &ready.ids, &ready.verify_options()).await?;
-    state.session().record_verification(&key_ref, &ready.ids, &verification);
-    Ok(Tested::for_platform(verification, &state.config().unwrap_or_default()))
+    state
+        .session()
+        .record_verification(&key_ref, &ready.ids, &verification);
+    Ok(Tested::for_platform(
+        verification,
+        &state.config().unwrap_or_default(),
+    ))
 }
 
 /// `true` when a running test was stopped.
@@ -25,7 +30,12 @@ pub fn cancel_verify(state: State<'_, AppState>) -> bool {
 }
 
 /// Verify, racing the cancel signal: dropping the request future aborts it.
-pub(crate) async fn run(state: &AppState, key: &PrivateKey, ids: &KeyIds, opts: &VerifyOptions) -> std::result::Result<Verification, Problem> {
+pub(crate) async fn run(
+    state: &AppState,
+    key: &PrivateKey,
+    ids: &KeyIds,
+    opts: &VerifyOptions,
+) -> std::result::Result<Verification, Problem> {
     let cancel = state.start_verify();
     let creds = ids.credentials(key);
     tokio::select! {

@@ -90,7 +90,11 @@ pub struct Verification {
 impl Verification {
     /// An answer made by hand, for tests: one attempt, nothing else known (`outcome` must name
     /// a code).
-    pub fn by_hand(outcome: &str, message: impl Into<String>, hint: impl Into<String>) -> Verification {
+    pub fn by_hand(
+        outcome: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Verification {
         Verification {
             outcome: Code::parse(outcome).unwrap_or_else(|| panic!("no code `{outcome}`")),
             message: message.into(),
@@ -161,6 +165,9 @@ impl Tested {
     /// The answer, with what it means for the platform the keys go to.
     pub fn for_platform(verification: Verification, cfg: &crate::core::config::Config) -> Tested {
         let readiness = crate::core::readiness::readiness(cfg, &verification);
-        Tested { readiness, ..Tested::from(verification) }
+        Tested {
+            readiness,
+            ..Tested::from(verification)
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! The HTTP side: which base URL, one GET with a capped body, and what went
 //! wrong on the wire. No outcome decisions here.
 
-use crate::core::Problem;
-use crate::core::problem::{Code, WayOut};
-use std::time::{Duration, Instant, SystemTime};
 use crate::core::destination::{has_user_info, redact};
+use crate::core::problem::{Code, WayOut};
+use crate::core::Problem;
+use std::time::{Duration, Instant, SystemTime};
 use url::Url;
 
 /// The environment variable that overrides the API base (tests, proxies).
@@ -39,9 +39,13 @@ pub fn resolve_api_base(explicit: Option<&str>) -> Result<Url, Problem> {
 /// or the redacted text when it is not a usable address. The wizard shows it on the test step,
 /// so an override set in the environment is never silent.
 pub fn api_override() -> Option<String> {
-    let raw = std::env::var(API_BASE_ENV).ok().filter(|s| !s.trim().is_empty())?;
+    let raw = std::env::var(API_BASE_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty())?;
     let url = Url::parse(raw.trim()).ok();
-    let host = url.as_ref().and_then(|u| Some((u.host_str()?.to_owned(), u.port())));
+    let host = url
+        .as_ref()
+        .and_then(|u| Some((u.host_str()?.to_owned(), u.port())));
     Some(match host {
         Some((h, Some(port))) => format!("{h}:{port}"),
         Some((h, None)) => h,
@@ -184,7 +188,12 @@ pub async fn get(
         })
     })
     .await
-    .unwrap_or_else(|_| Err(NetError { kind: NetKind::Timeout, detail: format!("no complete answer within {} ms", timeout.as_millis()) }));
+    .unwrap_or_else(|_| {
+        Err(NetError {
+            kind: NetKind::Timeout,
+            detail: format!("no complete answer within {} ms", timeout.as_millis()),
+        })
+    });
     let ms = started.elapsed().as_millis();
     match &result {
         Ok(x) => log::debug!("GET {path} -> {} (attempt {attempt}, {ms} ms)", x.status),
@@ -219,7 +228,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         Duration::from_secs(secs)
     } else {
         let at = httpdate::parse_http_date(value).ok()?;
-        at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
     };
     Some(wait.min(MAX_RETRY_AFTER))
 }
@@ -241,7 +251,10 @@ fn url_path(url: &str) -> &str {
 fn classify(err: reqwest::Error) -> NetError {
     let detail = crate::core::text::causes(&err);
     if err.is_timeout() {
-        return NetError { kind: NetKind::Timeout, detail };
+        return NetError {
+            kind: NetKind::Timeout,
+            detail,
+        };
     }
     let mut chain = String::new();
     // The top-level message holds the URL (whose host could contain "tls"): skip it.
@@ -261,7 +274,11 @@ fn classify(err: reqwest::Error) -> NetError {
         "peer misbehaved",
         "invalidcontenttype",
     ];
-    let kind = if TLS_SIGNS.iter().any(|s| chain.contains(s)) { NetKind::Tls } else { NetKind::Unreachable };
+    let kind = if TLS_SIGNS.iter().any(|s| chain.contains(s)) {
+        NetKind::Tls
+    } else {
+        NetKind::Unreachable
+    };
     NetError { kind, detail }
 }
 
@@ -328,7 +345,13 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon"), None);
         // u64::MAX seconds once printed "Wait about 0 hours" (the rounding overflowed).
-        assert_eq!(parse_retry_after("18446744073709551615"), Some(MAX_RETRY_AFTER));
-        assert_eq!(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("18446744073709551615"),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(MAX_RETRY_AFTER)
+        );
     }
 }

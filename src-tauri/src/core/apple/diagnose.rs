@@ -43,17 +43,24 @@ impl Run {
         url: &str,
         opts: &VerifyOptions,
     ) -> Result<i64, Answer> {
-        let skew = self.cx.clock_offset_s.filter(|o| o.abs() > CLOCK_SKEW_LIMIT_S);
-        let refused = || Err::<i64, Answer>(if skew.is_some() { Answer::ClockSkew } else { Answer::NotAuthorized });
+        let skew = self
+            .cx
+            .clock_offset_s
+            .filter(|o| o.abs() > CLOCK_SKEW_LIMIT_S);
+        let refused = || {
+            Err::<i64, Answer>(if skew.is_some() {
+                Answer::ClockSkew
+            } else {
+                Answer::NotAuthorized
+            })
+        };
         let offset = skew.unwrap_or(0);
 
         if let Some(off) = skew {
             match self.follow_up(creds, off, http, url, opts).await {
                 Reply::Accepted => {
-                    self.warnings.push(Note::new(
-                        Code::ClockOffset,
-                        words::clock_offset_words(off),
-                    ));
+                    self.warnings
+                        .push(Note::new(Code::ClockOffset, words::clock_offset_words(off)));
                     return Ok(off);
                 }
                 Reply::Refused => self.cx.tried.push(FollowUp::AppleClock),
@@ -62,7 +69,10 @@ impl Run {
         }
 
         if let Some(file_id) = opts.file_key_id.as_deref().filter(|id| *id != creds.key_id) {
-            let c = Credentials { key_id: file_id, ..*creds };
+            let c = Credentials {
+                key_id: file_id,
+                ..*creds
+            };
             match self.follow_up(&c, offset, http, url, opts).await {
                 Reply::Accepted => {
                     self.cx.accepted_key_id = Some(file_id.to_owned());
@@ -74,11 +84,16 @@ impl Run {
         }
 
         let other = match creds.kind {
-            KeyKind::Team => Some(Credentials { kind: KeyKind::Individual, issuer_id: None, ..*creds }),
-            KeyKind::Individual => opts
-                .issuer_id_to_try
-                .as_deref()
-                .map(|iss| Credentials { kind: KeyKind::Team, issuer_id: Some(iss), ..*creds }),
+            KeyKind::Team => Some(Credentials {
+                kind: KeyKind::Individual,
+                issuer_id: None,
+                ..*creds
+            }),
+            KeyKind::Individual => opts.issuer_id_to_try.as_deref().map(|iss| Credentials {
+                kind: KeyKind::Team,
+                issuer_id: Some(iss),
+                ..*creds
+            }),
         };
         if let Some(c) = other {
             match self.follow_up(&c, offset, http, url, opts).await {
@@ -111,12 +126,25 @@ impl Run {
         if budget.is_zero() {
             return Reply::Stop;
         }
-        let Ok(signer) = Signer::new(creds) else { return Reply::Stop };
-        let signer = signer.with_lifetime(opts.token_lifetime).with_clock_offset(offset);
+        let Ok(signer) = Signer::new(creds) else {
+            return Reply::Stop;
+        };
+        let signer = signer
+            .with_lifetime(opts.token_lifetime)
+            .with_clock_offset(offset);
         self.follow_ups += 1;
         self.attempts += 1;
         let token = signer.sign_request("GET", APPS_PATH);
-        let Ok(x) = client::get(http, url, token.expose(), budget, opts.max_body_bytes, self.attempts).await else {
+        let Ok(x) = client::get(
+            http,
+            url,
+            token.expose(),
+            budget,
+            opts.max_body_bytes,
+            self.attempts,
+        )
+        .await
+        else {
             return Reply::Stop;
         };
         self.note(&x);

@@ -23,11 +23,11 @@ pub use answer::{AppSummary, Capabilities, FollowUp, RateLimit, Tested, Verifica
 
 pub use crate::core::credentials::Credentials;
 use crate::core::problem::Code;
-use crate::core::{Note, Problem};
-use words::Answer;
 use crate::core::token::{Lifetime, Signer};
+use crate::core::{Note, Problem};
 use client::{Body, Exchange, NetError, NetKind};
 use std::time::{Duration, Instant, SystemTime};
+use words::Answer;
 
 pub const DEFAULT_API_BASE: &str = "https://api.appstoreconnect.apple.com";
 
@@ -103,7 +103,6 @@ impl VerifyOptions {
     }
 }
 
-
 /// Ask Apple whether the key works. Never panics, never logs key or token.
 pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verification {
     let started = Instant::now();
@@ -121,7 +120,10 @@ pub async fn verify(creds: &Credentials<'_>, opts: &VerifyOptions) -> Verificati
     let ended = match tokio::time::timeout(opts.run_budget, run.check(creds, opts)).await {
         Ok(ended) => ended,
         Err(_) => {
-            run.cx.detail = Some(format!("no answer within the run's {} s", opts.run_budget.as_secs()));
+            run.cx.detail = Some(format!(
+                "no answer within the run's {} s",
+                opts.run_budget.as_secs()
+            ));
             Err(Answer::NetworkTimeout.into())
         }
     };
@@ -164,7 +166,9 @@ impl Run {
     async fn check(&mut self, creds: &Credentials<'_>, opts: &VerifyOptions) -> Result<(), Ended> {
         let base = client::resolve_api_base(opts.api_base.as_deref()).map_err(|p| self.stop(p))?;
         self.cx.host = base.host_str().unwrap_or_default().to_owned();
-        let mut signer = Signer::new(creds).map_err(|p| self.stop(p))?.with_lifetime(opts.token_lifetime);
+        let mut signer = Signer::new(creds)
+            .map_err(|p| self.stop(p))?
+            .with_lifetime(opts.token_lifetime);
         self.cx.given_key_id = creds.key_id.to_owned();
         let http = client::build_client(&base, opts.connect_timeout).map_err(|p| self.stop(p))?;
         let url = client::endpoint(&base, APPS_PATH);
@@ -206,7 +210,8 @@ impl Run {
                     let Body::Complete(body) = &x.body else {
                         return Err(Answer::AppleBadResponse.into());
                     };
-                    let (total, apps) = outcome::parse_apps(body).ok_or(Answer::AppleBadResponse)?;
+                    let (total, apps) =
+                        outcome::parse_apps(body).ok_or(Answer::AppleBadResponse)?;
                     self.cx.apps_total = Some(total);
                     self.apps = apps;
                     break;
@@ -355,14 +360,25 @@ impl Run {
 fn answer_detail(x: &Exchange) -> Option<String> {
     if x.status == 200 {
         return match &x.body {
-            Body::TooLarge => Some(format!("the answer was longer than {} bytes", VerifyOptions::default().max_body_bytes)),
-            Body::Complete(b) if outcome::parse_apps(b).is_none() => Some(format!("HTTP 200 with {} bytes that are not Apple's JSON", b.len())),
+            Body::TooLarge => Some(format!(
+                "the answer was longer than {} bytes",
+                VerifyOptions::default().max_body_bytes
+            )),
+            Body::Complete(b) if outcome::parse_apps(b).is_none() => Some(format!(
+                "HTTP 200 with {} bytes that are not Apple's JSON",
+                b.len()
+            )),
             Body::Complete(_) => None,
         };
     }
     match &x.body {
-        Body::Complete(b) => outcome::apple_error_text(b)
-            .or_else(|| Some(format!("HTTP {} with {} bytes that are not Apple's JSON", x.status, b.len()))),
+        Body::Complete(b) => outcome::apple_error_text(b).or_else(|| {
+            Some(format!(
+                "HTTP {} with {} bytes that are not Apple's JSON",
+                x.status,
+                b.len()
+            ))
+        }),
         Body::TooLarge => Some(format!("HTTP {}, answer too long to read", x.status)),
     }
 }

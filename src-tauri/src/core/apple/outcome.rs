@@ -19,7 +19,11 @@ fn first_error(body: &[u8]) -> Option<ApiError> {
     struct Errors {
         errors: Vec<ApiError>,
     }
-    serde_json::from_slice::<Errors>(body).ok()?.errors.into_iter().next()
+    serde_json::from_slice::<Errors>(body)
+        .ok()?
+        .errors
+        .into_iter()
+        .next()
 }
 
 /// The first error's `code` of a JSON:API error body, if it is one.
@@ -45,7 +49,12 @@ pub fn apple_error_code(body: &[u8]) -> Option<String> {
 /// 300 characters (the body is whoever answered's text, not ours).
 pub fn apple_error_text(body: &[u8]) -> Option<String> {
     let first = first_error(body)?;
-    let words: Vec<String> = [first.title, first.detail].into_iter().flatten().map(|t| printable(&t)).filter(|t| !t.is_empty()).collect();
+    let words: Vec<String> = [first.title, first.detail]
+        .into_iter()
+        .flatten()
+        .map(|t| printable(&t))
+        .filter(|t| !t.is_empty())
+        .collect();
     let text = match (first.code.map(|c| printable(&c)), words.join(" ")) {
         (Some(c), w) if w.is_empty() => c,
         (Some(c), w) => format!("{c}: {w}"),
@@ -152,9 +161,14 @@ mod tests {
     fn answers_are_printable() {
         let body = br#"{"data":[{"attributes":{"name":"Shop\u001b[2J\u001b]0;pwned\u0007","bundleId":"com.x\r\nEVIL"}}]}"#;
         let (_, apps) = parse_apps(body).unwrap();
-        assert!(!apps[0].name.contains('\u{1b}') && !apps[0].name.contains('\u{7}'), "{:?}", apps[0].name);
+        assert!(
+            !apps[0].name.contains('\u{1b}') && !apps[0].name.contains('\u{7}'),
+            "{:?}",
+            apps[0].name
+        );
         assert_eq!(apps[0].bundle_id, "com.x EVIL");
-        let code = apple_error_code(br#"{"errors":[{"code":"NOT_AUTHORIZED\u001b[31m"}]}"#).unwrap();
+        let code =
+            apple_error_code(br#"{"errors":[{"code":"NOT_AUTHORIZED\u001b[31m"}]}"#).unwrap();
         assert!(!code.contains('\u{1b}'), "{code:?}");
     }
 

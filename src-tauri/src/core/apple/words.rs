@@ -95,13 +95,24 @@ enum Cause {
 }
 
 impl Cause {
-    const ALL: [Cause; 6] = [Cause::KeyId, Cause::IssuerId, Cause::NotRevoked, Cause::NotEnterprise, Cause::ApiKeyKind, Cause::KindChosen];
+    const ALL: [Cause; 6] = [
+        Cause::KeyId,
+        Cause::IssuerId,
+        Cause::NotRevoked,
+        Cause::NotEnterprise,
+        Cause::ApiKeyKind,
+        Cause::KindChosen,
+    ];
 
     /// The follow-up whose refusal rules this point out (`diagnose.rs`).
     const fn ruled_out_by(self) -> Option<FollowUp> {
         match self {
             Cause::KindChosen => Some(FollowUp::OtherKind),
-            Cause::KeyId | Cause::IssuerId | Cause::NotRevoked | Cause::NotEnterprise | Cause::ApiKeyKind => None,
+            Cause::KeyId
+            | Cause::IssuerId
+            | Cause::NotRevoked
+            | Cause::NotEnterprise
+            | Cause::ApiKeyKind => None,
         }
     }
 
@@ -139,7 +150,9 @@ pub fn checklist_items() -> impl Iterator<Item = &'static str> {
 
 /// The points of the 401 checklist the follow-ups did not rule out.
 fn open_causes(tried: &[FollowUp]) -> impl Iterator<Item = Cause> + '_ {
-    Cause::ALL.into_iter().filter(|c| !c.ruled_out_by().is_some_and(|f| tried.contains(&f)))
+    Cause::ALL
+        .into_iter()
+        .filter(|c| !c.ruled_out_by().is_some_and(|f| tried.contains(&f)))
 }
 
 /// The 401 checklist as one sentence, minus what the follow-ups ruled out.
@@ -172,8 +185,15 @@ pub fn shown(v: &super::Verification) -> Shown {
         _ => None,
     };
     // Apple took the key only as another kind or under the file name's Key ID (`diagnose.rs`).
-    let not_as_given = matches!(answer, Some(Answer::KeyIsIndividual | Answer::KeyIsTeam | Answer::KeyIdFromFileName));
-    Shown { checklist, not_as_given, hint_note }
+    let not_as_given = matches!(
+        answer,
+        Some(Answer::KeyIsIndividual | Answer::KeyIsTeam | Answer::KeyIdFromFileName)
+    );
+    Shown {
+        checklist,
+        not_as_given,
+        hint_note,
+    }
 }
 
 /// Message (what happened) and hint (what to do) for each answer: one arm each, no catch-all.
@@ -314,13 +334,22 @@ mod tests {
             "tls_error",
             "apple_bad_response",
         ] {
-            let (m, h) = describe(Answer::of(Code::parse(code).unwrap()).unwrap(), &Context::default());
+            let (m, h) = describe(
+                Answer::of(Code::parse(code).unwrap()).unwrap(),
+                &Context::default(),
+            );
             assert!(
                 !m.is_empty() && !h.is_empty() && !m.contains("Verification stopped"),
                 "{code}"
             );
             let class = Code::parse(code).map(|c| c.class());
-            assert!(matches!(class, Some(Class::Usable | Class::Refused | Class::NoAnswer | Class::Usage)), "{code}");
+            assert!(
+                matches!(
+                    class,
+                    Some(Class::Usable | Class::Refused | Class::NoAnswer | Class::Usage)
+                ),
+                "{code}"
+            );
         }
         assert_eq!(Answer::ALL.len(), 15, "each listed above, and no other");
         assert_eq!(human_secs(600), "10 minutes");
@@ -331,7 +360,11 @@ mod tests {
     #[test]
     fn the_401_checklist_is_one_list_worded_twice() {
         let all = not_authorized_hint(&[]);
-        assert!(all.starts_with("Check that: the Key ID matches") && all.ends_with("; and Team vs Individual is chosen correctly."), "{all}");
+        assert!(
+            all.starts_with("Check that: the Key ID matches")
+                && all.ends_with("; and Team vs Individual is chosen correctly."),
+            "{all}"
+        );
         let kind_ruled_out = not_authorized_hint(&[FollowUp::OtherKind]);
         assert!(kind_ruled_out.ends_with("; and it is an App Store Connect API key (not an APNs, Sign in with Apple or In-App Purchase key, nor an Enterprise Program API key)."), "{kind_ruled_out}");
         let mut v = crate::core::apple::Verification::by_hand("not_authorized", "no", "check");
@@ -339,11 +372,23 @@ mod tests {
         v.tried = vec![FollowUp::AppleClock, FollowUp::OtherKind];
         let items = shown(&v).checklist;
         assert_eq!(items.len(), 5);
-        assert!(!items.iter().any(|i| i.contains("Team key or Individual key")), "{items:?}");
-        let other = shown(&crate::core::apple::Verification::by_hand("key_is_team", "team", "as team"));
+        assert!(
+            !items
+                .iter()
+                .any(|i| i.contains("Team key or Individual key")),
+            "{items:?}"
+        );
+        let other = shown(&crate::core::apple::Verification::by_hand(
+            "key_is_team",
+            "team",
+            "as team",
+        ));
         assert!(other.checklist.is_empty() && other.not_as_given && other.hint_note.is_none());
         let mut skew = crate::core::apple::Verification::by_hand("clock_skew", "clock", "fix it");
         skew.clock_offset_s = Some(-600);
-        assert_eq!(shown(&skew).hint_note.as_deref(), Some("(Your clock is about 600 seconds ahead of Apple's.)"));
+        assert_eq!(
+            shown(&skew).hint_note.as_deref(),
+            Some("(Your clock is about 600 seconds ahead of Apple's.)")
+        );
     }
 }

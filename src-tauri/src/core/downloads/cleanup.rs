@@ -63,7 +63,8 @@ pub fn cleanup_offer(f: &CleanupFacts<'_>) -> Option<Cleanup> {
     let file_name = path.file_name()?.to_str()?.to_owned();
     let folder = path.parent()?;
     let in_downloads = f.os_folder.is_some_and(|d| same_path(d, folder));
-    let arrived = f.seen.iter().any(|s| same_path(s, path)) && !f.remembered.iter().any(|r| same_path(r, folder));
+    let arrived = f.seen.iter().any(|s| same_path(s, path))
+        && !f.remembered.iter().any(|r| same_path(r, folder));
     if !is_key_download(&file_name) || in_tool_folder(path) || !(in_downloads || arrived) {
         return None;
     }
@@ -73,7 +74,11 @@ pub fn cleanup_offer(f: &CleanupFacts<'_>) -> Option<Cleanup> {
     if fingerprint_of_file(path).as_deref() != Some(f.fingerprint) {
         return None;
     }
-    let shown = folder.file_name().and_then(|n| n.to_str()).unwrap_or("Downloads").to_owned();
+    let shown = folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("Downloads")
+        .to_owned();
     Some(Cleanup {
         message: format!(
             "{file_name} is still in {shown}. Apple will not let you download this key again, and {} is checked and safe: the download can go.",
@@ -92,15 +97,21 @@ pub fn cleanup_offer(f: &CleanupFacts<'_>) -> Option<Cleanup> {
 /// Folders where tools look for a key (altool's `~/.appstoreconnect/private_keys`, a repository's
 /// `fastlane/`): a key there is in use, never a download to clean up.
 fn in_tool_folder(path: &Path) -> bool {
-    path.parent().into_iter().flat_map(Path::components).any(|c| {
-        let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
-        matches!(c.as_str(), ".appstoreconnect" | "private_keys" | "fastlane")
-    })
+    path.parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .any(|c| {
+            let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+            matches!(c.as_str(), ".appstoreconnect" | "private_keys" | "fastlane")
+        })
 }
 
 /// At the click: the safe copy is still there and still this key, and so is the download.
 /// `vault` opens the keychain only for a keychain copy.
-pub fn recheck_safe_copy(offer: &Cleanup, vault: impl FnOnce() -> Result<Vault, Problem>) -> Result<(), Problem> {
+pub fn recheck_safe_copy(
+    offer: &Cleanup,
+    vault: impl FnOnce() -> Result<Vault, Problem>,
+) -> Result<(), Problem> {
     let found = match &offer.safe {
         SafeCopy::Keychain { key_id, .. } => vault()?.load(key_id).ok().map(|k| k.fingerprint),
         SafeCopy::Export { path } => fingerprint_of_file(path),
@@ -118,7 +129,10 @@ pub fn recheck_safe_copy(offer: &Cleanup, vault: impl FnOnce() -> Result<Vault, 
 pub fn safe_copy_missing(safe: &SafeCopy) -> Problem {
     Problem::new(
         Code::SafeCopyMissing,
-        format!("{} is no longer there (or holds another key), so the download stays.", upper_first(&safe_words(safe))),
+        format!(
+            "{} is no longer there (or holds another key), so the download stays.",
+            upper_first(&safe_words(safe))
+        ),
         "Nothing was moved. Save the key again (keychain or export), then move the download.",
     )
 }
@@ -126,7 +140,10 @@ pub fn safe_copy_missing(safe: &SafeCopy) -> Problem {
 /// The fingerprint of the key in a file, if it holds a usable one (any format the check reads:
 /// a `.p8`, fastlane's JSON, an env file).
 pub(crate) fn fingerprint_of_file(path: &Path) -> Option<String> {
-    crate::core::key::check_path(path, None, None, Default::default()).ok()?.report.fingerprint
+    crate::core::key::check_path(path, None, None, Default::default())
+        .ok()?
+        .report
+        .fingerprint
 }
 
 fn safe_words(safe: &SafeCopy) -> String {
@@ -138,7 +155,8 @@ fn safe_words(safe: &SafeCopy) -> String {
 
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Move the download to the trash (never a plain delete: the merchant can still get it back).
@@ -151,8 +169,13 @@ pub fn move_to_trash(path: &Path) -> Result<String, Problem> {
         )
         .detail(e)
     })?;
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    Ok(format!("{name} is in the {}. The checked copy stays where it was saved.", trash_name()))
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    Ok(format!(
+        "{name} is in the {}. The checked copy stays where it was saved.",
+        trash_name()
+    ))
 }
 
 #[cfg(test)]
@@ -172,17 +195,41 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let downloads = dir.path().join("Downloads");
         std::fs::create_dir_all(&downloads).unwrap();
-        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(
+            &mut rand_core::OsRng,
+        ));
         let remembered = vec![downloads.clone(), dir.path().join("Desktop")];
-        Setup { root: dir.path().to_path_buf(), _dir: dir, downloads, fingerprint: key.fingerprint().to_owned(), pem: key.canonical_pem().to_string(), remembered }
+        Setup {
+            root: dir.path().to_path_buf(),
+            _dir: dir,
+            downloads,
+            fingerprint: key.fingerprint().to_owned(),
+            pem: key.canonical_pem().to_string(),
+            remembered,
+        }
     }
 
     fn keychain() -> SafeCopy {
-        SafeCopy::Keychain { store: "Secret Service", key_id: "2X9R4HXF34".into() }
+        SafeCopy::Keychain {
+            store: "Secret Service",
+            key_id: "2X9R4HXF34".into(),
+        }
     }
 
-    fn facts<'a>(s: &'a Setup, path: &'a Path, safe: Option<&'a SafeCopy>, seen: &'a [PathBuf]) -> CleanupFacts<'a> {
-        CleanupFacts { path: Some(path), fingerprint: &s.fingerprint, safe, seen, remembered: &s.remembered, os_folder: Some(&s.downloads) }
+    fn facts<'a>(
+        s: &'a Setup,
+        path: &'a Path,
+        safe: Option<&'a SafeCopy>,
+        seen: &'a [PathBuf],
+    ) -> CleanupFacts<'a> {
+        CleanupFacts {
+            path: Some(path),
+            fingerprint: &s.fingerprint,
+            safe,
+            seen,
+            remembered: &s.remembered,
+            os_folder: Some(&s.downloads),
+        }
     }
 
     #[test]
@@ -191,11 +238,24 @@ mod tests {
         let file = s.downloads.join("AuthKey_2X9R4HXF34.p8");
         std::fs::write(&file, &s.pem).unwrap();
         let safe = keychain();
-        assert_eq!(cleanup_offer(&facts(&s, &file, None, &[])), None, "no safe copy yet");
+        assert_eq!(
+            cleanup_offer(&facts(&s, &file, None, &[])),
+            None,
+            "no safe copy yet"
+        );
         let offer = cleanup_offer(&facts(&s, &file, Some(&safe), &[])).unwrap();
-        assert!(offer.message.contains("Apple will not let you download this key again"), "{}", offer.message);
+        assert!(
+            offer
+                .message
+                .contains("Apple will not let you download this key again"),
+            "{}",
+            offer.message
+        );
         assert!(offer.message.contains("Secret Service"));
-        assert_eq!(offer.action, format!("Move AuthKey_2X9R4HXF34.p8 to the {}", trash_name()));
+        assert_eq!(
+            offer.action,
+            format!("Move AuthKey_2X9R4HXF34.p8 to the {}", trash_name())
+        );
     }
 
     /// Issue 21 §2: altool's folder, a repository's `fastlane/` and a folder remembered from a
@@ -204,15 +264,28 @@ mod tests {
     fn a_key_in_use_by_tools_or_in_a_remembered_folder_is_never_offered() {
         let s = setup();
         let safe = keychain();
-        for folder in [".appstoreconnect/private_keys", "repo/fastlane", "Desktop", "Elsewhere"] {
+        for folder in [
+            ".appstoreconnect/private_keys",
+            "repo/fastlane",
+            "Desktop",
+            "Elsewhere",
+        ] {
             let dir = s.root.join(folder);
             std::fs::create_dir_all(&dir).unwrap();
             let file = dir.join("AuthKey_2X9R4HXF34.p8");
             std::fs::write(&file, &s.pem).unwrap();
-            assert_eq!(cleanup_offer(&facts(&s, &file, Some(&safe), &[])), None, "{folder}");
+            assert_eq!(
+                cleanup_offer(&facts(&s, &file, Some(&safe), &[])),
+                None,
+                "{folder}"
+            );
             let arrived = [file.clone()];
             let offered = cleanup_offer(&facts(&s, &file, Some(&safe), &arrived)).is_some();
-            assert_eq!(offered, folder == "Elsewhere", "{folder}: only a file seen arriving outside tool and remembered folders");
+            assert_eq!(
+                offered,
+                folder == "Elsewhere",
+                "{folder}: only a file seen arriving outside tool and remembered folders"
+            );
         }
     }
 
@@ -223,16 +296,32 @@ mod tests {
         let s = setup();
         let safe = keychain();
         let other = s.downloads.join("AuthKey_ZZZZZZZZZ9.p8");
-        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(
+            &mut rand_core::OsRng,
+        ));
         std::fs::write(&other, key.canonical_pem()).unwrap();
-        assert_eq!(cleanup_offer(&facts(&s, &other, Some(&safe), &[])), None, "another key");
+        assert_eq!(
+            cleanup_offer(&facts(&s, &other, Some(&safe), &[])),
+            None,
+            "another key"
+        );
         let renamed = s.downloads.join("my-key.p8");
         std::fs::write(&renamed, &s.pem).unwrap();
-        assert_eq!(cleanup_offer(&facts(&s, &renamed, Some(&safe), &[])), None, "not a download's name");
+        assert_eq!(
+            cleanup_offer(&facts(&s, &renamed, Some(&safe), &[])),
+            None,
+            "not a download's name"
+        );
         let export = s.downloads.join("AuthKey_2X9R4HXF34 (1).p8");
         std::fs::write(&export, &s.pem).unwrap();
-        let exported = SafeCopy::Export { path: export.clone() };
-        assert_eq!(cleanup_offer(&facts(&s, &export, Some(&exported), &[])), None, "the safe copy itself");
+        let exported = SafeCopy::Export {
+            path: export.clone(),
+        };
+        assert_eq!(
+            cleanup_offer(&facts(&s, &export, Some(&exported), &[])),
+            None,
+            "the safe copy itself"
+        );
     }
 
     /// Issue 21 §2: at the click the export is read back; deleted or replaced, nothing goes.
@@ -243,12 +332,17 @@ mod tests {
         std::fs::write(&file, &s.pem).unwrap();
         let export = s.root.join("asc_api_key_2X9R4HXF34.env");
         std::fs::write(&export, &s.pem).unwrap();
-        let safe = SafeCopy::Export { path: export.clone() };
+        let safe = SafeCopy::Export {
+            path: export.clone(),
+        };
         let offer = cleanup_offer(&facts(&s, &file, Some(&safe), &[])).unwrap();
         let no_vault = || -> Result<Vault, Problem> { panic!("an export needs no keychain") };
         assert!(recheck_safe_copy(&offer, no_vault).is_ok());
         std::fs::remove_file(&export).unwrap();
-        assert_eq!(recheck_safe_copy(&offer, no_vault).unwrap_err().code, "safe_copy_missing");
+        assert_eq!(
+            recheck_safe_copy(&offer, no_vault).unwrap_err().code,
+            "safe_copy_missing"
+        );
         assert!(file.exists());
     }
 }

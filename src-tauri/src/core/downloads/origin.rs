@@ -18,23 +18,37 @@ pub fn host_of(url: &str) -> Option<String> {
         return None;
     }
     let host = parsed.host_str()?.to_ascii_lowercase();
-    let clean = !host.is_empty() && host.len() <= 253 && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let clean = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     clean.then_some(host)
 }
 
 #[cfg(target_os = "linux")]
 fn recorded_urls(path: &Path) -> Vec<String> {
-    xattr(path, "user.xdg.origin.url").and_then(|b| String::from_utf8(b).ok()).into_iter().collect()
+    xattr(path, "user.xdg.origin.url")
+        .and_then(|b| String::from_utf8(b).ok())
+        .into_iter()
+        .collect()
 }
 
 /// `kMDItemWhereFroms` is a binary plist of strings (the file's address, then the page's); its
 /// ASCII strings sit whole inside it, so the addresses are picked out without a plist parser.
 #[cfg(target_os = "macos")]
 fn recorded_urls(path: &Path) -> Vec<String> {
-    let Some(bytes) = xattr(path, "com.apple.metadata:kMDItemWhereFroms") else { return Vec::new() };
+    let Some(bytes) = xattr(path, "com.apple.metadata:kMDItemWhereFroms") else {
+        return Vec::new();
+    };
     let text = String::from_utf8_lossy(&bytes);
     text.match_indices("http")
-        .map(|(i, _)| text[i..].chars().take_while(|c| c.is_ascii_graphic()).collect::<String>())
+        .map(|(i, _)| {
+            text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_graphic())
+                .collect::<String>()
+        })
         .collect()
 }
 
@@ -43,9 +57,15 @@ fn recorded_urls(path: &Path) -> Vec<String> {
 fn recorded_urls(path: &Path) -> Vec<String> {
     let mut stream = path.as_os_str().to_owned();
     stream.push(":Zone.Identifier");
-    let Ok(text) = std::fs::read_to_string(std::path::PathBuf::from(stream)) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(std::path::PathBuf::from(stream)) else {
+        return Vec::new();
+    };
     text.lines()
-        .filter_map(|l| l.trim().strip_prefix("HostUrl=").or_else(|| l.trim().strip_prefix("ReferrerUrl=")))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("HostUrl=")
+                .or_else(|| l.trim().strip_prefix("ReferrerUrl="))
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -64,10 +84,26 @@ fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; 4096];
     // SAFETY: both names are NUL-terminated and `buf` is writable for its whole length.
     #[cfg(target_os = "linux")]
-    let n = unsafe { libc::getxattr(c_path.as_ptr(), c_name.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    let n = unsafe {
+        libc::getxattr(
+            c_path.as_ptr(),
+            c_name.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
     // SAFETY: as above; position 0 and no options read the whole value without following links.
     #[cfg(target_os = "macos")]
-    let n = unsafe { libc::getxattr(c_path.as_ptr(), c_name.as_ptr(), buf.as_mut_ptr().cast(), buf.len(), 0, libc::XATTR_NOFOLLOW) };
+    let n = unsafe {
+        libc::getxattr(
+            c_path.as_ptr(),
+            c_name.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            libc::XATTR_NOFOLLOW,
+        )
+    };
     let n = usize::try_from(n).ok()?;
     buf.truncate(n);
     Some(buf)
@@ -79,8 +115,14 @@ mod tests {
 
     #[test]
     fn only_a_clean_web_host_is_shown() {
-        assert_eq!(host_of("https://appstoreconnect.apple.com/access/api").as_deref(), Some("appstoreconnect.apple.com"));
-        assert_eq!(host_of("https://user:pw@Example.COM:8443/x").as_deref(), Some("example.com"));
+        assert_eq!(
+            host_of("https://appstoreconnect.apple.com/access/api").as_deref(),
+            Some("appstoreconnect.apple.com")
+        );
+        assert_eq!(
+            host_of("https://user:pw@Example.COM:8443/x").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host_of("file:///home/me/AuthKey.p8"), None);
         assert_eq!(host_of("not a url"), None);
     }
@@ -97,14 +139,24 @@ mod tests {
         let file = dir.path().join("AuthKey_2X9R4HXF34.p8");
         std::fs::write(&file, "k").unwrap();
         assert_eq!(origin_host(&file), None, "nothing recorded");
-        let (p, n) = (std::ffi::CString::new(file.as_os_str().as_bytes()).unwrap(), c"user.xdg.origin.url");
+        let (p, n) = (
+            std::ffi::CString::new(file.as_os_str().as_bytes()).unwrap(),
+            c"user.xdg.origin.url",
+        );
         let url = b"https://appstoreconnect.apple.com/access/integrations/api";
         // SAFETY: NUL-terminated names; `url` is readable for its length.
-        let set = unsafe { libc::setxattr(p.as_ptr(), n.as_ptr(), url.as_ptr().cast(), url.len(), 0) };
+        let set =
+            unsafe { libc::setxattr(p.as_ptr(), n.as_ptr(), url.as_ptr().cast(), url.len(), 0) };
         if set != 0 {
-            eprintln!("skipped: no user extended attributes here ({})", std::io::Error::last_os_error());
+            eprintln!(
+                "skipped: no user extended attributes here ({})",
+                std::io::Error::last_os_error()
+            );
             return;
         }
-        assert_eq!(origin_host(&file).as_deref(), Some("appstoreconnect.apple.com"));
+        assert_eq!(
+            origin_host(&file).as_deref(),
+            Some("appstoreconnect.apple.com")
+        );
     }
 }

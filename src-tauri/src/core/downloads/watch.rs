@@ -45,7 +45,10 @@ impl Download {
             60..=119 => "a minute ago".to_owned(),
             s => format!("{} minutes ago", s / 60),
         };
-        let from = self.origin.as_ref().map_or_else(String::new, |h| format!(" (from {h})"));
+        let from = self
+            .origin
+            .as_ref()
+            .map_or_else(String::new, |h| format!(" (from {h})"));
         format!("Found {}, downloaded {ago}{from}.", self.file_name)
     }
 
@@ -61,7 +64,8 @@ impl Download {
 
     /// Whether the file on disk is still the one found (same size and modification time).
     fn unchanged(&self) -> bool {
-        std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_file() && stamp(&m) == self.stamp)
+        std::fs::symlink_metadata(&self.path)
+            .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == self.stamp)
     }
 }
 
@@ -87,7 +91,9 @@ pub struct DownloadWatch {
 
 impl std::fmt::Debug for DownloadWatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DownloadWatch").field("folders", &self.folders).finish_non_exhaustive()
+        f.debug_struct("DownloadWatch")
+            .field("folders", &self.folders)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,7 +104,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl DownloadWatch {
     /// Watch `folders` (not their subfolders) for new key files; `found` is called (on a
     /// background thread) once per file, when its size has settled.
-    pub fn start(folders: Vec<PathBuf>, found: impl Fn(&Download) + Send + Sync + 'static) -> Result<DownloadWatch, Problem> {
+    pub fn start(
+        folders: Vec<PathBuf>,
+        found: impl Fn(&Download) + Send + Sync + 'static,
+    ) -> Result<DownloadWatch, Problem> {
         let started = SystemTime::now();
         // Key files already there are old news unless written again after this moment.
         let before: HashSet<PathBuf> = folders.iter().flat_map(|d| key_files_in(d)).collect();
@@ -107,51 +116,73 @@ impl DownloadWatch {
         let next = Arc::new(AtomicU64::new(1));
         let found = Arc::new(found);
         let (all2, pending2) = (all.clone(), pending.clone());
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let Ok(event) = event else { return };
-            // Reading a file (the wizard's own fingerprint check included) is no news.
-            if matches!(event.kind, notify::EventKind::Access(_)) {
-                return;
-            }
-            for path in event.paths {
-                let named = path.file_name().and_then(|n| n.to_str()).is_some_and(is_key_download);
-                // One settling thread per file, however many events its writing raises.
-                if !named || !lock(&pending2).insert(path.clone()) {
-                    continue;
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let Ok(event) = event else { return };
+                // Reading a file (the wizard's own fingerprint check included) is no news.
+                if matches!(event.kind, notify::EventKind::Access(_)) {
+                    return;
                 }
-                let (all, pending, found, next, old) = (all2.clone(), pending2.clone(), found.clone(), next.clone(), before.contains(&path));
-                std::thread::spawn(move || {
-                    if let Some(mut d) = settled(&path, started, old) {
-                        let new = {
-                            // The same name written again is the newer file: the old offer goes.
-                            // The same file seen again (an attribute touched) is no news.
-                            let mut all = lock(&all);
-                            let known = all.iter().any(|o| o.path == d.path && o.stamp == d.stamp);
-                            if !known {
-                                d.id = next.fetch_add(1, Ordering::Relaxed);
-                                all.retain(|o| o.path != d.path);
-                                all.push(d.clone());
-                            }
-                            !known
-                        };
-                        if new {
-                            found(&d);
-                        }
+                for path in event.paths {
+                    let named = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(is_key_download);
+                    // One settling thread per file, however many events its writing raises.
+                    if !named || !lock(&pending2).insert(path.clone()) {
+                        continue;
                     }
-                    lock(&pending).remove(&path);
-                });
-            }
-        })
-        .map_err(watch_failed)?;
+                    let (all, pending, found, next, old) = (
+                        all2.clone(),
+                        pending2.clone(),
+                        found.clone(),
+                        next.clone(),
+                        before.contains(&path),
+                    );
+                    std::thread::spawn(move || {
+                        if let Some(mut d) = settled(&path, started, old) {
+                            let new = {
+                                // The same name written again is the newer file: the old offer goes.
+                                // The same file seen again (an attribute touched) is no news.
+                                let mut all = lock(&all);
+                                let known =
+                                    all.iter().any(|o| o.path == d.path && o.stamp == d.stamp);
+                                if !known {
+                                    d.id = next.fetch_add(1, Ordering::Relaxed);
+                                    all.retain(|o| o.path != d.path);
+                                    all.push(d.clone());
+                                }
+                                !known
+                            };
+                            if new {
+                                found(&d);
+                            }
+                        }
+                        lock(&pending).remove(&path);
+                    });
+                }
+            })
+            .map_err(watch_failed)?;
         for dir in &folders {
-            watcher.watch(dir, RecursiveMode::NonRecursive).map_err(watch_failed)?;
+            watcher
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(watch_failed)?;
         }
-        Ok(DownloadWatch { _watcher: watcher, found: all, folders })
+        Ok(DownloadWatch {
+            _watcher: watcher,
+            found: all,
+            folders,
+        })
     }
 
     /// Every key file found since the watch began and still there as found, newest first.
     pub fn candidates(&self) -> Vec<Download> {
-        lock(&self.found).iter().rev().filter(|d| d.unchanged()).cloned().collect()
+        lock(&self.found)
+            .iter()
+            .rev()
+            .filter(|d| d.unchanged())
+            .cloned()
+            .collect()
     }
 
     /// The newest key file found since the watch began.
@@ -162,14 +193,21 @@ impl DownloadWatch {
     /// What step 3 offers: every candidate except the file already in use, so a later event
     /// never shows the file just loaded again.
     pub fn offers(&self, in_use: Option<&Path>) -> Vec<Offer> {
-        self.candidates().iter().filter(|d| !in_use.is_some_and(|u| same_path(&d.path, u))).map(Download::offered).collect()
+        self.candidates()
+            .iter()
+            .filter(|d| !in_use.is_some_and(|u| same_path(&d.path, u)))
+            .map(Download::offered)
+            .collect()
     }
 
     /// The candidate `id` names, if the file is still exactly as it was offered.
     pub fn take(&self, id: u64) -> Result<Download, Problem> {
         let all = lock(&self.found);
         // An id no longer kept: the file was written again (a newer offer replaced it) or never was.
-        let d = all.iter().find(|d| d.id == id).ok_or_else(|| not_as_offered("The file offered"))?;
+        let d = all
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| not_as_offered("The file offered"))?;
         if d.unchanged() {
             Ok(d.clone())
         } else {
@@ -185,7 +223,16 @@ impl DownloadWatch {
 
 fn key_files_in(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_key_download)).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(is_key_download)
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -248,7 +295,9 @@ mod tests {
     }
 
     fn pem() -> String {
-        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(
+            &mut rand_core::OsRng,
+        ));
         key.canonical_pem().to_string()
     }
 
@@ -258,16 +307,36 @@ mod tests {
         std::fs::write(dir.path().join("AuthKey_OLDOLDOLD1.p8"), "old").unwrap();
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let s2 = seen.clone();
-        let watch = DownloadWatch::start(vec![dir.path().to_path_buf()], move |d| s2.lock().unwrap().push(d.file_name.clone())).unwrap();
-        std::fs::write(dir.path().join("AuthKey_2X9R4HXF34.p8.crdownload"), "partial").unwrap();
-        std::fs::rename(dir.path().join("AuthKey_2X9R4HXF34.p8.crdownload"), dir.path().join("AuthKey_2X9R4HXF34.p8")).unwrap();
+        let watch = DownloadWatch::start(vec![dir.path().to_path_buf()], move |d| {
+            s2.lock().unwrap().push(d.file_name.clone())
+        })
+        .unwrap();
+        std::fs::write(
+            dir.path().join("AuthKey_2X9R4HXF34.p8.crdownload"),
+            "partial",
+        )
+        .unwrap();
+        std::fs::rename(
+            dir.path().join("AuthKey_2X9R4HXF34.p8.crdownload"),
+            dir.path().join("AuthKey_2X9R4HXF34.p8"),
+        )
+        .unwrap();
         std::fs::write(dir.path().join("other.txt"), "x").unwrap();
         let d = wait_for(&watch, 1).into_iter().next().expect("found");
-        assert_eq!((d.file_name.as_str(), d.key_id.as_deref()), ("AuthKey_2X9R4HXF34.p8", Some("2X9R4HXF34")));
-        assert!(d.offer(d.seen + Duration::from_secs(3)).starts_with("Found AuthKey_2X9R4HXF34.p8, downloaded a few seconds ago"));
+        assert_eq!(
+            (d.file_name.as_str(), d.key_id.as_deref()),
+            ("AuthKey_2X9R4HXF34.p8", Some("2X9R4HXF34"))
+        );
+        assert!(d
+            .offer(d.seen + Duration::from_secs(3))
+            .starts_with("Found AuthKey_2X9R4HXF34.p8, downloaded a few seconds ago"));
         // Nothing else is coming: let a stray second report show if there were one.
         std::thread::sleep(Duration::from_millis(800));
-        assert_eq!(*seen.lock().unwrap(), ["AuthKey_2X9R4HXF34.p8"], "once, and never the old file");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["AuthKey_2X9R4HXF34.p8"],
+            "once, and never the old file"
+        );
     }
 
     /// Issue 21 §2: an automatic download landing after the real key does not hide it; both are
@@ -276,20 +345,36 @@ mod tests {
     fn every_new_candidate_is_offered_and_taken_by_its_id() {
         let dir = tempfile::tempdir().unwrap();
         let watch = DownloadWatch::start(vec![dir.path().to_path_buf()], |_| {}).unwrap();
-        let (real, other) = (dir.path().join("AuthKey_2X9R4HXF34.p8"), dir.path().join("AuthKey_ZZZZZZZZZ9.p8"));
+        let (real, other) = (
+            dir.path().join("AuthKey_2X9R4HXF34.p8"),
+            dir.path().join("AuthKey_ZZZZZZZZZ9.p8"),
+        );
         std::fs::write(&real, pem()).unwrap();
         wait_for(&watch, 1);
         std::fs::write(&other, pem()).unwrap();
         let found = wait_for(&watch, 2);
-        let names: Vec<_> = watch.offers(None).into_iter().map(|o| o.file_name).collect();
-        assert_eq!(names, ["AuthKey_ZZZZZZZZZ9.p8", "AuthKey_2X9R4HXF34.p8"], "both, newest first");
+        let names: Vec<_> = watch
+            .offers(None)
+            .into_iter()
+            .map(|o| o.file_name)
+            .collect();
+        assert_eq!(
+            names,
+            ["AuthKey_ZZZZZZZZZ9.p8", "AuthKey_2X9R4HXF34.p8"],
+            "both, newest first"
+        );
         let real_id = found.iter().find(|d| d.path == real).unwrap().id;
-        assert_eq!(watch.take(real_id).unwrap().path, real, "exactly the file offered");
+        assert_eq!(
+            watch.take(real_id).unwrap().path,
+            real,
+            "exactly the file offered"
+        );
         // Changed since it was offered (same size, later write): refused, never another file.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&real, pem()).unwrap();
         let f = std::fs::File::options().write(true).open(&real).unwrap();
-        f.set_modified(SystemTime::now() + Duration::from_secs(5)).unwrap();
+        f.set_modified(SystemTime::now() + Duration::from_secs(5))
+            .unwrap();
         assert_eq!(watch.take(real_id).unwrap_err().code, "no_file");
     }
 
@@ -304,7 +389,15 @@ mod tests {
         assert_eq!(watch.offers(None).len(), 1);
         assert!(watch.offers(Some(&file)).is_empty(), "the file in use");
         let spelled = dir.path().join(".").join("AuthKey_2X9R4HXF34.p8");
-        assert!(watch.offers(Some(&spelled)).is_empty(), "the same file by another path");
-        assert_eq!(watch.offers(Some(&dir.path().join("AuthKey_OTHER12345.p8"))).len(), 1);
+        assert!(
+            watch.offers(Some(&spelled)).is_empty(),
+            "the same file by another path"
+        );
+        assert_eq!(
+            watch
+                .offers(Some(&dir.path().join("AuthKey_OTHER12345.p8")))
+                .len(),
+            1
+        );
     }
 }

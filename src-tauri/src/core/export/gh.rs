@@ -27,8 +27,13 @@ pub fn set_secrets(req: &Credentials<'_>) -> Result<Vec<&'static str>, Problem> 
         };
         // The value is at most a few hundred bytes: it fits the pipe, so gh's own output cannot
         // block this write. Dropping the handle closes gh's standard input.
-        let wrote = child.stdin.take().map(|mut stdin| stdin.write_all(value.as_bytes()));
-        let out = child.wait_with_output().map_err(|e| gh_failed(name, &done, &e.to_string()))?;
+        let wrote = child
+            .stdin
+            .take()
+            .map(|mut stdin| stdin.write_all(value.as_bytes()));
+        let out = child
+            .wait_with_output()
+            .map_err(|e| gh_failed(name, &done, &e.to_string()))?;
         if !out.status.success() || !matches!(wrote, Some(Ok(()))) {
             let said = String::from_utf8_lossy(&out.stderr);
             return Err(gh_failed(name, &done, said.trim()));
@@ -56,8 +61,16 @@ fn gh_missing() -> Problem {
 }
 
 fn gh_failed(name: &str, done: &[&str], said: &str) -> Problem {
-    let before = if done.is_empty() { "none".to_owned() } else { done.join(", ") };
-    let said = said.lines().last().unwrap_or_default().trim_end_matches('.');
+    let before = if done.is_empty() {
+        "none".to_owned()
+    } else {
+        done.join(", ")
+    };
+    let said = said
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim_end_matches('.');
     Problem::new(
         Code::GhFailed,
         format!("`gh secret set {name}` failed{}{said}. Secrets set before it: {before}.", if said.is_empty() { "" } else { ": " }),

@@ -15,8 +15,8 @@
 use crate::core::credentials::Credentials;
 use crate::core::fsutil::{write_private_file, Overwrite};
 use crate::core::ids::KeyKind;
-use crate::core::Problem;
 use crate::core::problem::{Code, WayOut};
+use crate::core::Problem;
 use base64ct::{Base64, Encoding};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -30,8 +30,8 @@ mod tools;
 pub use formats::{menu, names, render, ExportFormat, FormatSpec, MenuEntry, FORMATS};
 
 pub use gh::{message as secrets_message, set_secrets, set_secrets_not_github};
-pub use placement::{altool_dir, altool_file_name, default_path, exports_dir, wizard_folder};
 use placement::default_file_name;
+pub use placement::{altool_dir, altool_file_name, default_path, exports_dir, wizard_folder};
 
 /// fastlane refuses tokens living longer than 20 minutes; 1200 s is its maximum.
 pub const FASTLANE_DURATION_S: u32 = 1200;
@@ -54,7 +54,11 @@ pub struct Exported {
 impl Exported {
     /// One line saying what was written where, the same in the CLI and the wizard.
     pub fn message(&self) -> String {
-        format!("{} written to {}", self.format.spec().what, self.path.display())
+        format!(
+            "{} written to {}",
+            self.format.spec().what,
+            self.path.display()
+        )
     }
 
     /// The heading over `commands`: EAS's are fields to paste, the others lines to run.
@@ -93,8 +97,13 @@ pub fn export(
     };
     let content = render(req, format);
     // Only an export may write over the file (the caller asks for it); say so with the problem.
-    write_private_file(&path, content.as_bytes(), overwrite)
-        .map_err(|p| if p.is(Code::FileExists) { p.way_out(WayOut::Overwrite) } else { p })?;
+    write_private_file(&path, content.as_bytes(), overwrite).map_err(|p| {
+        if p.is(Code::FileExists) {
+            p.way_out(WayOut::Overwrite)
+        } else {
+            p
+        }
+    })?;
 
     let mut notes = vec![
         "The file contains your private key: keep it secret and out of version control.".to_owned(),
@@ -240,16 +249,35 @@ mod tests {
 
     #[test]
     fn env_and_fastlane_files_are_written_once_into_a_buffer_of_their_size() {
-        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
+        let key = crate::core::key::PrivateKey::from_secret(p256::SecretKey::random(
+            &mut rand_core::OsRng,
+        ));
         let pem = key.canonical_pem();
         for issuer in [Some("57246542-96fe-1a63-e053-0824d011072a"), None] {
-            let kind = if issuer.is_some() { KeyKind::Team } else { KeyKind::Individual };
-            let req = Credentials { key: &key, key_id: "2X9R4HXF34", issuer_id: issuer, kind };
+            let kind = if issuer.is_some() {
+                KeyKind::Team
+            } else {
+                KeyKind::Individual
+            };
+            let req = Credentials {
+                key: &key,
+                key_id: "2X9R4HXF34",
+                issuer_id: issuer,
+                kind,
+            };
             let env = render(&req, ExportFormat::Env);
-            assert_eq!(env.capacity(), env.len(), "never grown: no unwiped old buffer");
+            assert_eq!(
+                env.capacity(),
+                env.len(),
+                "never grown: no unwiped old buffer"
+            );
             // The bytes are those the earlier push_str/format! rendering produced.
             let (i, b64) = (issuer.unwrap_or(""), Base64::encode_string(pem.as_bytes()));
-            let individual = if issuer.is_none() { "# (individual key: there is no Issuer ID)\n" } else { "" };
+            let individual = if issuer.is_none() {
+                "# (individual key: there is no Issuer ID)\n"
+            } else {
+                ""
+            };
             let body = format!(
                 "# codemagic-cli-tools (app-store-connect, fetch-signing-files, …)\n{individual}\
                  APP_STORE_CONNECT_ISSUER_ID={i}\nAPP_STORE_CONNECT_KEY_IDENTIFIER=2X9R4HXF34\n\
@@ -259,13 +287,24 @@ mod tests {
                 pem.trim_end()
             );
             let (head, tail) = env.split_once("\n\n").unwrap();
-            assert!(head.starts_with("# App Store Connect API key 2X9R4HXF34, written by asc-key-wizard on "));
+            assert!(head.starts_with(
+                "# App Store Connect API key 2X9R4HXF34, written by asc-key-wizard on "
+            ));
             assert_eq!(head.lines().count(), 3);
             assert_eq!(tail, body);
             let fastlane = render(&req, ExportFormat::Fastlane);
             assert_eq!(fastlane.capacity(), fastlane.len());
-            let json = FastlaneJson { key_id: "2X9R4HXF34", issuer_id: issuer, key: pem, duration: 1200, in_house: false };
-            assert_eq!(*fastlane, format!("{}\n", serde_json::to_string_pretty(&json).unwrap()));
+            let json = FastlaneJson {
+                key_id: "2X9R4HXF34",
+                issuer_id: issuer,
+                key: pem,
+                duration: 1200,
+                in_house: false,
+            };
+            assert_eq!(
+                *fastlane,
+                format!("{}\n", serde_json::to_string_pretty(&json).unwrap())
+            );
         }
     }
 
@@ -275,8 +314,14 @@ mod tests {
             "Fastlane".parse::<ExportFormat>().unwrap(),
             ExportFormat::Fastlane
         );
-        assert_eq!("GitHub".parse::<ExportFormat>().unwrap(), ExportFormat::Github);
-        assert_eq!("xcodebuild".parse::<ExportFormat>().unwrap(), ExportFormat::Xcodebuild);
+        assert_eq!(
+            "GitHub".parse::<ExportFormat>().unwrap(),
+            ExportFormat::Github
+        );
+        assert_eq!(
+            "xcodebuild".parse::<ExportFormat>().unwrap(),
+            ExportFormat::Xcodebuild
+        );
         assert_eq!("eas".parse::<ExportFormat>().unwrap(), ExportFormat::Eas);
         assert_eq!(
             "nope".parse::<ExportFormat>().unwrap_err().code,
@@ -296,7 +341,13 @@ mod tests {
             assert_eq!(altool[0].code, "xcrun_macos_only");
             assert!(altool[0].hint.contains("AuthKey_2X9R4HXF34.p8"));
         }
-        for other in [ExportFormat::Fastlane, ExportFormat::Env, ExportFormat::Xcodebuild, ExportFormat::Eas, ExportFormat::Github] {
+        for other in [
+            ExportFormat::Fastlane,
+            ExportFormat::Env,
+            ExportFormat::Xcodebuild,
+            ExportFormat::Eas,
+            ExportFormat::Github,
+        ] {
             assert!(platform_warnings(other, "2X9R4HXF34").is_empty());
         }
     }

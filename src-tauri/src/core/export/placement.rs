@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// `~/.appstoreconnect/private_keys`, one of the folders altool searches.
 pub fn altool_dir() -> Result<PathBuf, Problem> {
-    dirs::home_dir().map(|h| h.join(".appstoreconnect").join("private_keys")).ok_or_else(no_home)
+    dirs::home_dir()
+        .map(|h| h.join(".appstoreconnect").join("private_keys"))
+        .ok_or_else(no_home)
 }
 
 /// The private folder exports go to when no place is named: `exports` in the app's local data
@@ -19,12 +21,18 @@ pub fn altool_dir() -> Result<PathBuf, Problem> {
 /// macOS, `%LOCALAPPDATA%` on Windows: not the roaming profile, which a domain may copy to a
 /// server), owner-only. Not the current folder: that is often a repository.
 pub fn exports_dir() -> Result<PathBuf, Problem> {
-    dirs::data_local_dir().map(|d| d.join(crate::core::vault::SERVICE).join("exports")).ok_or_else(no_home)
+    dirs::data_local_dir()
+        .map(|d| d.join(crate::core::vault::SERVICE).join("exports"))
+        .ok_or_else(no_home)
 }
 
 fn no_home() -> Problem {
-    Problem::new(Code::StorageUnavailable, "Could not find your home folder.", "Name the folder to write the key to.")
-        .way_out(WayOut::OutFolder)
+    Problem::new(
+        Code::StorageUnavailable,
+        "Could not find your home folder.",
+        "Name the folder to write the key to.",
+    )
+    .way_out(WayOut::OutFolder)
 }
 
 pub fn altool_file_name(key_id: &str) -> String {
@@ -66,7 +74,10 @@ pub(super) fn make_default_dir(format: ExportFormat) -> Result<(), Problem> {
 /// The git work tree `path` would be in: the nearest folder above it holding `.git` (a folder,
 /// or the file a linked work tree or a submodule has).
 pub fn work_tree(path: &Path) -> Option<PathBuf> {
-    path.ancestors().skip(1).find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+    path.ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// Whether git ignores `path` in the work tree at `root` (`git check-ignore -q`: 0 ignored, 1
@@ -74,12 +85,22 @@ pub fn work_tree(path: &Path) -> Option<PathBuf> {
 /// out of a commit.
 fn ignored(root: &Path, path: &Path) -> bool {
     let mut git = std::process::Command::new("git");
-    git.arg("-C").arg(root).args(["check-ignore", "-q", "--"]).arg(path);
+    git.arg("-C")
+        .arg(root)
+        .args(["check-ignore", "-q", "--"])
+        .arg(path);
     // The repository is the one around the file, not one the environment points at.
-    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CEILING_DIRECTORIES"] {
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_CEILING_DIRECTORIES",
+    ] {
         git.env_remove(var);
     }
-    git.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    git.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
     #[cfg(windows)]
     {
         // The wizard has no console: no window flashing up for git.
@@ -99,16 +120,28 @@ pub fn exposed_in(path: &Path) -> Option<PathBuf> {
 /// `None` (the private default) for a format with a folder of its own (altool's), and when that
 /// place is in a git work tree that does not ignore the file.
 pub fn wizard_folder(format: ExportFormat, key_id: &str) -> Option<PathBuf> {
-    wizard_folder_in(dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir), format, key_id)
+    wizard_folder_in(
+        dirs::download_dir()
+            .filter(|d| d.is_dir())
+            .or_else(dirs::home_dir),
+        format,
+        key_id,
+    )
 }
 
 /// [`wizard_folder`] with the Downloads (or home) folder given, so the rule can be tested.
-fn wizard_folder_in(downloads: Option<PathBuf>, format: ExportFormat, key_id: &str) -> Option<PathBuf> {
+fn wizard_folder_in(
+    downloads: Option<PathBuf>,
+    format: ExportFormat,
+    key_id: &str,
+) -> Option<PathBuf> {
     if format.spec().home != Home::Exports {
         return None;
     }
     let dir = downloads?;
-    exposed_in(&dir.join(default_file_name(format, key_id))).is_none().then_some(dir)
+    exposed_in(&dir.join(default_file_name(format, key_id)))
+        .is_none()
+        .then_some(dir)
 }
 
 /// An export not named by the user would land where git would commit it.
@@ -140,14 +173,27 @@ mod tests {
     #[test]
     fn the_work_tree_is_the_nearest_folder_with_git() {
         let dir = tempfile::tempdir().unwrap();
-        let (outer, inner) = (dir.path().join("home"), dir.path().join("home/projects/shop"));
+        let (outer, inner) = (
+            dir.path().join("home"),
+            dir.path().join("home/projects/shop"),
+        );
         std::fs::create_dir_all(outer.join(".git")).unwrap();
         std::fs::create_dir_all(&inner).unwrap();
         // A linked work tree or a submodule has a `.git` file.
         std::fs::write(inner.join(".git"), "gitdir: ../../.git/worktrees/shop\n").unwrap();
-        assert_eq!(work_tree(&inner.join("a/AuthKey_X.p8")), Some(inner.clone()));
-        assert_eq!(work_tree(&outer.join("Downloads/AuthKey_X.p8")), Some(outer.clone()));
-        assert_eq!(work_tree(&dir.path().join("elsewhere/AuthKey_X.p8")).filter(|r| r.starts_with(dir.path())), None);
+        assert_eq!(
+            work_tree(&inner.join("a/AuthKey_X.p8")),
+            Some(inner.clone())
+        );
+        assert_eq!(
+            work_tree(&outer.join("Downloads/AuthKey_X.p8")),
+            Some(outer.clone())
+        );
+        assert_eq!(
+            work_tree(&dir.path().join("elsewhere/AuthKey_X.p8"))
+                .filter(|r| r.starts_with(dir.path())),
+            None
+        );
     }
 
     /// Issue 21 §4, the wizard's side: Downloads kept in a git work tree that does not ignore the
@@ -160,8 +206,22 @@ mod tests {
         std::fs::create_dir_all(home.join("Downloads")).unwrap();
         std::fs::create_dir_all(&plain).unwrap();
         let format = ExportFormat::Fastlane;
-        assert_eq!(wizard_folder_in(Some(home.join("Downloads")), format, "2X9R4HXF34"), None);
-        assert_eq!(wizard_folder_in(Some(plain.clone()), format, "2X9R4HXF34"), Some(plain));
-        assert_eq!(wizard_folder_in(Some(home.join("Downloads")), ExportFormat::Altool, "2X9R4HXF34"), None, "altool keeps its own folder");
+        assert_eq!(
+            wizard_folder_in(Some(home.join("Downloads")), format, "2X9R4HXF34"),
+            None
+        );
+        assert_eq!(
+            wizard_folder_in(Some(plain.clone()), format, "2X9R4HXF34"),
+            Some(plain)
+        );
+        assert_eq!(
+            wizard_folder_in(
+                Some(home.join("Downloads")),
+                ExportFormat::Altool,
+                "2X9R4HXF34"
+            ),
+            None,
+            "altool keeps its own folder"
+        );
     }
 }

@@ -15,7 +15,10 @@ const NO_ISSUER: &str = "<ISSUER_ID>";
 
 /// xcodebuild's flags for a key written at `path`.
 pub fn xcodebuild_lines(key_id: &str, issuer_id: Option<&str>, path: &Path) -> Vec<String> {
-    let (file, issuer) = (shell_quote(&path.display().to_string()), issuer_id.unwrap_or(NO_ISSUER));
+    let (file, issuer) = (
+        shell_quote(&path.display().to_string()),
+        issuer_id.unwrap_or(NO_ISSUER),
+    );
     vec![format!(
         "xcodebuild -exportArchive -archivePath YourApp.xcarchive -exportOptionsPlist ExportOptions.plist \
          -exportPath build -allowProvisioningUpdates -authenticationKeyPath {file} \
@@ -30,7 +33,11 @@ pub fn eas_lines(key_id: &str, issuer_id: Option<&str>, path: &Path) -> Vec<Stri
         "ascApiKeyIssuerId": issuer_id.unwrap_or(NO_ISSUER),
         "ascApiKeyId": key_id,
     }}}});
-    serde_json::to_string_pretty(&json).unwrap_or_default().lines().map(str::to_owned).collect()
+    serde_json::to_string_pretty(&json)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The `gh secret set` commands for a key written at `path`: the env names of the `env` export
@@ -44,8 +51,13 @@ pub fn github_lines(key_id: &str, issuer_id: Option<&str>, path: &Path) -> Vec<S
         format!("base64 < {file} | tr -d '\\n' | gh secret set ASC_PRIVATE_KEY_B64"),
     ];
     if let Some(issuer) = issuer_id {
-        cmds.insert(2, format!("printf '%s' {issuer} | gh secret set APP_STORE_CONNECT_ISSUER_ID"));
-        cmds.push(format!("printf '%s' {issuer} | gh secret set ASC_ISSUER_ID"));
+        cmds.insert(
+            2,
+            format!("printf '%s' {issuer} | gh secret set APP_STORE_CONNECT_ISSUER_ID"),
+        );
+        cmds.push(format!(
+            "printf '%s' {issuer} | gh secret set ASC_ISSUER_ID"
+        ));
     }
     cmds
 }
@@ -57,13 +69,25 @@ pub fn github_secrets(req: &Credentials<'_>) -> Vec<(&'static str, Zeroizing<Str
     let pem = req.key.canonical_pem();
     let id = || Zeroizing::new(req.key_id.to_owned());
     let mut secrets = vec![
-        ("APP_STORE_CONNECT_PRIVATE_KEY", Zeroizing::new(pem.to_owned())),
+        (
+            "APP_STORE_CONNECT_PRIVATE_KEY",
+            Zeroizing::new(pem.to_owned()),
+        ),
         ("APP_STORE_CONNECT_KEY_IDENTIFIER", id()),
         ("ASC_KEY_ID", id()),
-        ("ASC_PRIVATE_KEY_B64", Zeroizing::new(Base64::encode_string(pem.as_bytes()))),
+        (
+            "ASC_PRIVATE_KEY_B64",
+            Zeroizing::new(Base64::encode_string(pem.as_bytes())),
+        ),
     ];
     if let Some(issuer) = req.issuer_id {
-        secrets.insert(2, ("APP_STORE_CONNECT_ISSUER_ID", Zeroizing::new(issuer.to_owned())));
+        secrets.insert(
+            2,
+            (
+                "APP_STORE_CONNECT_ISSUER_ID",
+                Zeroizing::new(issuer.to_owned()),
+            ),
+        );
         secrets.push(("ASC_ISSUER_ID", Zeroizing::new(issuer.to_owned())));
     }
     secrets
@@ -71,7 +95,10 @@ pub fn github_secrets(req: &Credentials<'_>) -> Vec<(&'static str, Zeroizing<Str
 
 /// fastlane: where its action takes the file.
 pub fn fastlane_notes(_: &Credentials<'_>, path: &Path) -> Vec<String> {
-    vec![format!("Use it with: app_store_connect_api_key(key_filepath: …) or api_key_path: \"{}\"", path.display())]
+    vec![format!(
+        "Use it with: app_store_connect_api_key(key_filepath: …) or api_key_path: \"{}\"",
+        path.display()
+    )]
 }
 
 /// altool finds a key only by Apple's file name.
@@ -80,7 +107,9 @@ pub fn altool_notes(req: &Credentials<'_>, path: &Path) -> Vec<String> {
     if path.file_name().is_some_and(|n| n == name.as_str()) {
         return Vec::new();
     }
-    vec![format!("altool only finds keys named {name}; rename the file or tools will not see it.")]
+    vec![format!(
+        "altool only finds keys named {name}; rename the file or tools will not see it."
+    )]
 }
 
 /// `.env`: how to load it.
@@ -93,14 +122,19 @@ pub fn env_notes(_: &Credentials<'_>, path: &Path) -> Vec<String> {
 
 pub fn xcodebuild_notes(req: &Credentials<'_>, _: &Path) -> Vec<String> {
     vec![if req.kind == KeyKind::Individual {
-        "xcodebuild needs a team key's Issuer ID: with an individual key, use a team key instead.".into()
+        "xcodebuild needs a team key's Issuer ID: with an individual key, use a team key instead."
+            .into()
     } else {
-        "Add these flags to any xcodebuild command that signs or uploads (archive, -exportArchive).".into()
+        "Add these flags to any xcodebuild command that signs or uploads (archive, -exportArchive)."
+            .into()
     }]
 }
 
 pub fn eas_notes(_: &Credentials<'_>, _: &Path) -> Vec<String> {
-    vec!["Merge these fields into eas.json (submit → production → ios), then run: eas submit -p ios".into()]
+    vec![
+        "Merge these fields into eas.json (submit → production → ios), then run: eas submit -p ios"
+            .into(),
+    ]
 }
 
 pub fn github_notes(_: &Credentials<'_>, _: &Path) -> Vec<String> {
@@ -112,14 +146,24 @@ mod tests {
     use super::*;
     use crate::core::export::ExportFormat;
 
-    fn lines(format: ExportFormat, key_id: &str, issuer_id: Option<&str>, path: &Path) -> Vec<String> {
+    fn lines(
+        format: ExportFormat,
+        key_id: &str,
+        issuer_id: Option<&str>,
+        path: &Path,
+    ) -> Vec<String> {
         (format.spec().commands)(key_id, issuer_id, path)
     }
 
     #[test]
     fn github_commands_never_carry_a_value_as_an_argument() {
         let path = Path::new("/tmp/x y/AuthKey_2X9R4HXF34.p8");
-        let cmds = lines(ExportFormat::Github, "2X9R4HXF34", Some("57246542-96fe-1a63-e053-0824d011072a"), path);
+        let cmds = lines(
+            ExportFormat::Github,
+            "2X9R4HXF34",
+            Some("57246542-96fe-1a63-e053-0824d011072a"),
+            path,
+        );
         assert_eq!(cmds.len(), 6);
         for c in &cmds {
             let (before, set) = c.split_once("gh secret set ").expect(c);
@@ -136,12 +180,30 @@ mod tests {
     fn xcodebuild_and_eas_name_the_file_and_both_ids() {
         let path = Path::new("/k/AuthKey_2X9R4HXF34.p8");
         let x = lines(ExportFormat::Xcodebuild, "2X9R4HXF34", Some("ISS"), path).join(" ");
-        for flag in ["-authenticationKeyPath /k/AuthKey_2X9R4HXF34.p8", "-authenticationKeyID 2X9R4HXF34", "-authenticationKeyIssuerID ISS"] {
+        for flag in [
+            "-authenticationKeyPath /k/AuthKey_2X9R4HXF34.p8",
+            "-authenticationKeyID 2X9R4HXF34",
+            "-authenticationKeyIssuerID ISS",
+        ] {
             assert!(x.contains(flag), "{x}");
         }
-        let eas: serde_json::Value = serde_json::from_str(&lines(ExportFormat::Eas, "2X9R4HXF34", Some("ISS"), path).join("\n")).unwrap();
+        let eas: serde_json::Value = serde_json::from_str(
+            &lines(ExportFormat::Eas, "2X9R4HXF34", Some("ISS"), path).join("\n"),
+        )
+        .unwrap();
         let ios = &eas["submit"]["production"]["ios"];
-        assert_eq!((ios["ascApiKeyPath"].as_str(), ios["ascApiKeyId"].as_str(), ios["ascApiKeyIssuerId"].as_str()), (Some("/k/AuthKey_2X9R4HXF34.p8"), Some("2X9R4HXF34"), Some("ISS")));
+        assert_eq!(
+            (
+                ios["ascApiKeyPath"].as_str(),
+                ios["ascApiKeyId"].as_str(),
+                ios["ascApiKeyIssuerId"].as_str()
+            ),
+            (
+                Some("/k/AuthKey_2X9R4HXF34.p8"),
+                Some("2X9R4HXF34"),
+                Some("ISS")
+            )
+        );
         assert!(lines(ExportFormat::Xcodebuild, "K", None, path)[0].ends_with(NO_ISSUER));
     }
 }

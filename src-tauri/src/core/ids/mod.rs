@@ -8,8 +8,11 @@
 mod normalize;
 mod winner;
 
+pub use normalize::{
+    is_key_id, key_id_from_file_name, normalize_issuer_id, normalize_key_id, normalize_key_id_as,
+    Normalized,
+};
 pub use winner::{winners, IdSources, Winners};
-pub use normalize::{is_key_id, key_id_from_file_name, normalize_issuer_id, normalize_key_id, normalize_key_id_as, Normalized};
 
 use crate::core::credentials::Credentials;
 use crate::core::key::PrivateKey;
@@ -129,12 +132,18 @@ pub struct IdsCheck {
 
 impl IdsCheck {
     pub fn is_ok(&self, kind: KeyKind) -> bool {
-        self.key_id.problem.is_none() && (kind == KeyKind::Individual || self.issuer_id.problem.is_none())
+        self.key_id.problem.is_none()
+            && (kind == KeyKind::Individual || self.issuer_id.problem.is_none())
     }
 
     /// The IDs this check accepted, or its first problem (`key_id_*` before `issuer_id_*`).
     pub fn accepted(&self, kind: KeyKind) -> Result<KeyIds, Problem> {
-        if let Some(p) = self.key_id.problem.clone().or_else(|| self.issuer_id.problem.clone()) {
+        if let Some(p) = self
+            .key_id
+            .problem
+            .clone()
+            .or_else(|| self.issuer_id.problem.clone())
+        {
             return Err(p);
         }
         Ok(KeyIds {
@@ -148,19 +157,38 @@ impl IdsCheck {
     }
 }
 
-fn field(raw: &str, missing: Problem, normalize: impl FnOnce(&str) -> Result<Normalized, Problem>) -> FieldCheck {
+fn field(
+    raw: &str,
+    missing: Problem,
+    normalize: impl FnOnce(&str) -> Result<Normalized, Problem>,
+) -> FieldCheck {
     if raw.trim().is_empty() {
-        return FieldCheck { problem: Some(missing), ..FieldCheck::default() };
+        return FieldCheck {
+            problem: Some(missing),
+            ..FieldCheck::default()
+        };
     }
     match normalize(raw) {
-        Ok(n) => FieldCheck { value: Some(n.value), problem: None, notes: n.notes },
-        Err(p) => FieldCheck { problem: Some(p), ..FieldCheck::default() },
+        Ok(n) => FieldCheck {
+            value: Some(n.value),
+            problem: None,
+            notes: n.notes,
+        },
+        Err(p) => FieldCheck {
+            problem: Some(p),
+            ..FieldCheck::default()
+        },
     }
 }
 
 /// Live validation of both IDs, plus warnings against the selected file's name. An individual
 /// key's Key ID of another length than 10 is a warning (`key_id_format`), a team key's a problem.
-pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option<&str>) -> IdsCheck {
+pub fn check_ids(
+    key_id: &str,
+    issuer_id: &str,
+    kind: KeyKind,
+    file_name: Option<&str>,
+) -> IdsCheck {
     let mut warnings = Vec::new();
     let key = match kind {
         KeyKind::Team => field(key_id, missing_key_id(), normalize_key_id),
@@ -174,7 +202,8 @@ pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option
         KeyKind::Team => field(issuer_id, missing_issuer_id(), normalize_issuer_id),
         KeyKind::Individual => FieldCheck::default(),
     };
-    if let (Some(value), Some(from_name)) = (&key.value, file_name.and_then(key_id_from_file_name)) {
+    if let (Some(value), Some(from_name)) = (&key.value, file_name.and_then(key_id_from_file_name))
+    {
         if *value != from_name {
             warnings.push(key_id_mismatch("the file name", &from_name, value, "given"));
         }
@@ -186,7 +215,11 @@ pub fn check_ids(key_id: &str, issuer_id: &str, kind: KeyKind, file_name: Option
             "If your platform builds and submits your app, create a Team key instead (Integrations → Team Keys).",
         ));
     }
-    IdsCheck { key_id: key, issuer_id: issuer, warnings }
+    IdsCheck {
+        key_id: key,
+        issuer_id: issuer,
+        warnings,
+    }
 }
 
 impl KeyIds {
@@ -201,7 +234,9 @@ impl KeyIds {
 /// The saved key may be an individual one, whose Key ID may have another length than 10, so the
 /// individual rule applies (letters and digits, at most 64): the keychain says whether it exists.
 pub fn parse_key_id(raw: &str) -> Result<String, Problem> {
-    let key = field(raw, missing_key_id(), |raw| normalize_key_id_as(raw, KeyKind::Individual).map(|(n, _)| n));
+    let key = field(raw, missing_key_id(), |raw| {
+        normalize_key_id_as(raw, KeyKind::Individual).map(|(n, _)| n)
+    });
     match key.problem {
         Some(p) => Err(p),
         None => Ok(key.value.unwrap_or_default()),
@@ -248,7 +283,6 @@ pub fn key_id_mismatch(place: &str, there: &str, used: &str, source: &str) -> Pr
     )
 }
 
-
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -264,8 +298,14 @@ mod tests {
     #[test]
     fn empty_ids_are_reported_missing_and_individual_needs_no_issuer() {
         let c = check_ids("  ", "", KeyKind::Team, None);
-        assert_eq!(c.key_id.problem.as_ref().map(|p| p.code.as_str()), Some("key_id_missing"));
-        assert_eq!(c.issuer_id.problem.as_ref().map(|p| p.code.as_str()), Some("issuer_id_missing"));
+        assert_eq!(
+            c.key_id.problem.as_ref().map(|p| p.code.as_str()),
+            Some("key_id_missing")
+        );
+        assert_eq!(
+            c.issuer_id.problem.as_ref().map(|p| p.code.as_str()),
+            Some("issuer_id_missing")
+        );
         assert!(!c.is_ok(KeyKind::Team));
         let c = check_ids("", "", KeyKind::Individual, None);
         assert!(c.issuer_id.problem.is_none());
@@ -276,31 +316,95 @@ mod tests {
     fn an_individual_keys_id_of_another_length_is_a_warning_a_team_keys_a_problem() {
         let c = check_ids("abcdefghijkl", "", KeyKind::Individual, None);
         assert_eq!(c.key_id.value.as_deref(), Some("ABCDEFGHIJKL"), "{c:?}");
-        assert!(c.key_id.problem.is_none() && c.is_ok(KeyKind::Individual), "{c:?}");
-        assert!(c.warnings.iter().any(|w| w.code == "key_id_format" && w.message.contains("12 characters")), "{c:?}");
-        assert_eq!(KeyIds::parse("ABCDEFGHIJKL", None, KeyKind::Individual).unwrap().key_id, "ABCDEFGHIJKL");
-        let team = check_ids("abcdefghijkl", "57246542-96fe-1a63-e053-0824d011072a", KeyKind::Team, None);
+        assert!(
+            c.key_id.problem.is_none() && c.is_ok(KeyKind::Individual),
+            "{c:?}"
+        );
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.code == "key_id_format" && w.message.contains("12 characters")),
+            "{c:?}"
+        );
+        assert_eq!(
+            KeyIds::parse("ABCDEFGHIJKL", None, KeyKind::Individual)
+                .unwrap()
+                .key_id,
+            "ABCDEFGHIJKL"
+        );
+        let team = check_ids(
+            "abcdefghijkl",
+            "57246542-96fe-1a63-e053-0824d011072a",
+            KeyKind::Team,
+            None,
+        );
         assert_eq!(team.key_id.problem.map(|p| p.code), Some(Code::KeyIdFormat));
-        assert_eq!(KeyIds::parse("ABCDEFGHIJKL", Some("57246542-96fe-1a63-e053-0824d011072a"), KeyKind::Team).unwrap_err().code, "key_id_format");
+        assert_eq!(
+            KeyIds::parse(
+                "ABCDEFGHIJKL",
+                Some("57246542-96fe-1a63-e053-0824d011072a"),
+                KeyKind::Team
+            )
+            .unwrap_err()
+            .code,
+            "key_id_format"
+        );
         // Still letters and digits only, and bounded, for both kinds.
-        assert!(check_ids("ABC-DEF-GHI", "", KeyKind::Individual, None).key_id.problem.is_some());
-        assert!(check_ids(&"A".repeat(65), "", KeyKind::Individual, None).key_id.problem.is_some());
+        assert!(check_ids("ABC-DEF-GHI", "", KeyKind::Individual, None)
+            .key_id
+            .problem
+            .is_some());
+        assert!(check_ids(&"A".repeat(65), "", KeyKind::Individual, None)
+            .key_id
+            .problem
+            .is_some());
     }
 
     #[test]
     fn a_lone_key_id_and_both_faces_share_the_id_codes() {
-        assert_eq!(parse_key_id(" 'AuthKey_2x9r4hxf34.p8' ").unwrap(), "2X9R4HXF34");
+        assert_eq!(
+            parse_key_id(" 'AuthKey_2x9r4hxf34.p8' ").unwrap(),
+            "2X9R4HXF34"
+        );
         assert_eq!(parse_key_id("  ").unwrap_err().code, "key_id_missing");
         assert_eq!(parse_key_id("2X9-R4").unwrap_err().code, "key_id_format");
         // A saved individual key's Key ID of another length can still be named.
         assert_eq!(parse_key_id("abcdefghijkl").unwrap(), "ABCDEFGHIJKL");
-        let ids = KeyIds::parse("2x9r4hxf34", Some("57246542-96FE-1a63-e053-0824d011072a"), KeyKind::Team).unwrap();
-        assert_eq!(ids.issuer_id.as_deref(), Some("57246542-96fe-1a63-e053-0824d011072a"));
-        assert_eq!(KeyIds::parse("2X9R4HXF34", Some("x"), KeyKind::Individual).unwrap().issuer_id, None);
-        assert_eq!(KeyIds::parse("2X9R4HXF34", None, KeyKind::Team).unwrap_err(), missing_issuer_id());
+        let ids = KeyIds::parse(
+            "2x9r4hxf34",
+            Some("57246542-96FE-1a63-e053-0824d011072a"),
+            KeyKind::Team,
+        )
+        .unwrap();
+        assert_eq!(
+            ids.issuer_id.as_deref(),
+            Some("57246542-96fe-1a63-e053-0824d011072a")
+        );
+        assert_eq!(
+            KeyIds::parse("2X9R4HXF34", Some("x"), KeyKind::Individual)
+                .unwrap()
+                .issuer_id,
+            None
+        );
+        assert_eq!(
+            KeyIds::parse("2X9R4HXF34", None, KeyKind::Team).unwrap_err(),
+            missing_issuer_id()
+        );
         // The wizard's live check words a file-name mismatch as the offline check does.
-        let c = check_ids("2X9R4HXF35", "", KeyKind::Individual, Some("AuthKey_2X9R4HXF34.p8"));
-        let w = c.warnings.iter().find(|w| w.code == "key_id_mismatch").expect("mismatch warning");
-        assert_eq!(*w, key_id_mismatch("the file name", "2X9R4HXF34", "2X9R4HXF35", "given"));
+        let c = check_ids(
+            "2X9R4HXF35",
+            "",
+            KeyKind::Individual,
+            Some("AuthKey_2X9R4HXF34.p8"),
+        );
+        let w = c
+            .warnings
+            .iter()
+            .find(|w| w.code == "key_id_mismatch")
+            .expect("mismatch warning");
+        assert_eq!(
+            *w,
+            key_id_mismatch("the file name", "2X9R4HXF34", "2X9R4HXF35", "given")
+        );
     }
 }

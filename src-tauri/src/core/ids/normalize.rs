@@ -20,7 +20,9 @@ const WHERE_IDS_ARE: &str =
 /// as Apple writes them. The normalisers below word what is wrong when a value breaks it; anything
 /// else that asks "is this a Key ID?" (the key check's "you gave an ID, not a key") asks this.
 pub fn is_key_id(s: &str) -> bool {
-    s.len() == KEY_ID_LEN && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    s.len() == KEY_ID_LEN
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// `2X9R4HXF34`: 10 characters, A–Z and 0–9, after trimming, unquoting and upper-casing.
@@ -38,7 +40,10 @@ const KEY_ID_MAX_LEN: usize = 64;
 /// As [`normalize_key_id`], by kind: team Key IDs are 10 characters (observed); for an
 /// individual key, whose IDs are reported (unconfirmed) to differ, another length is a warning
 /// returned beside the value, not a reason to refuse (`docs/app-store-connect.md`).
-pub fn normalize_key_id_as(raw: &str, kind: KeyKind) -> Result<(Normalized, Option<Problem>), Problem> {
+pub fn normalize_key_id_as(
+    raw: &str,
+    kind: KeyKind,
+) -> Result<(Normalized, Option<Problem>), Problem> {
     let cleaned = unwrap_value(raw);
     let mut value = cleaned.as_str();
     let from_name = key_id_from_file_name(value);
@@ -110,7 +115,13 @@ pub fn normalize_key_id_as(raw: &str, kind: KeyKind) -> Result<(Normalized, Opti
             ),
         ));
     }
-    Ok((Normalized { value: upper, notes }, warning))
+    Ok((
+        Normalized {
+            value: upper,
+            notes,
+        },
+        warning,
+    ))
 }
 
 /// `57246542-96fe-1a63-e053-0824d011072a`: 8-4-4-4-12 hex, lower-cased. No RFC 4122 checks.
@@ -301,7 +312,14 @@ mod tests {
 
     #[test]
     fn the_key_id_rule_is_what_the_normaliser_accepts_as_is() {
-        for id in ["2X9R4HXF34", "2x9r4hxf34", "2X9R4HXF3", "2X9R4HXF345", "2X9R4-XF34", "ÉX9R4HXF34"] {
+        for id in [
+            "2X9R4HXF34",
+            "2x9r4hxf34",
+            "2X9R4HXF3",
+            "2X9R4HXF345",
+            "2X9R4-XF34",
+            "ÉX9R4HXF34",
+        ] {
             let as_is = normalize_key_id(id).is_ok_and(|n| n.value == id);
             assert_eq!(is_key_id(id), as_is, "{id}");
         }

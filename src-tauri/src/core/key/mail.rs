@@ -316,7 +316,11 @@ mod tests {
         assert!(html("a < b > c").is_none());
         let _ = html("<p><!-- never closed");
         // Thousands of unclosed comments or styles around a key: one search each kind, not one each.
-        let many = format!("{}-----BEGIN{}", "<style><!--".repeat(5000), "<p>".repeat(5000));
+        let many = format!(
+            "{}-----BEGIN{}",
+            "<style><!--".repeat(5000),
+            "<p>".repeat(5000)
+        );
         assert!(html(&many).unwrap().contains("-----BEGIN"));
         // A stray `<a` before the key does not swallow it as a "tag".
         assert_eq!(

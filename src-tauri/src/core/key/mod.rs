@@ -50,5 +50,11 @@ pub fn check_path(
 ) -> Result<Checked, Problem> {
     let bytes = read_path(path)?;
     let file_name = file_name_of(path);
-    Ok(check(CheckInput { bytes: &bytes, file_name: file_name.as_deref(), key_id, issuer_id, kind }))
+    Ok(check(CheckInput {
+        bytes: &bytes,
+        file_name: file_name.as_deref(),
+        key_id,
+        issuer_id,
+        kind,
+    }))
 }

@@ -1,12 +1,12 @@
 //! A parsed, validated P-256 private key. Key bytes live only here, zeroized on
 //! drop; `Debug` never prints them.
 
+use crate::core::process::Locked;
 use p256::ecdsa::{SigningKey, VerifyingKey};
 use p256::pkcs8::{EncodePublicKey, ObjectIdentifier};
 use p256::{PublicKey, SecretKey};
 use sha2::{Digest, Sha256};
 use std::fmt;
-use crate::core::process::Locked;
 use zeroize::Zeroizing;
 
 /// OID 1.2.840.10045.2.1 (id-ecPublicKey) and 1.2.840.10045.3.1.7 (prime256v1).
@@ -105,7 +105,12 @@ impl PrivateKey {
     /// The base64 body of the canonical PEM (without line breaks); used by tests
     /// and leak checks to search output for key material.
     pub fn base64_body(&self) -> Zeroizing<String> {
-        Zeroizing::new(self.pem.lines().filter(|l| !l.starts_with("-----")).collect())
+        Zeroizing::new(
+            self.pem
+                .lines()
+                .filter(|l| !l.starts_with("-----"))
+                .collect(),
+        )
     }
 }
 
@@ -129,7 +134,8 @@ impl p256_fast::elliptic_curve::rand_core::TryRng for OsEntropy {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, dst).map_err(std::io::Error::other)
+        rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, dst)
+            .map_err(std::io::Error::other)
     }
 }
 
@@ -202,7 +208,10 @@ mod tests {
         };
         let key = PrivateKey::from_secret(SecretKey::random(&mut rand_core::OsRng));
         assert!(vm_lck() >= 4, "VmLck {} kB with a key held", vm_lck());
-        assert!(key.pem.locked && key.pkcs8_der.locked, "both buffers locked");
+        assert!(
+            key.pem.locked && key.pkcs8_der.locked,
+            "both buffers locked"
+        );
     }
 
     /// Issue 21 §5, as the review found it: every verify, save, upload and export clones the
@@ -220,15 +229,30 @@ mod tests {
         // Enough copies that some share a page (about three fit in one).
         let mut copies: Vec<PrivateKey> = (0..32).map(|_| key.clone()).collect();
         let size = crate::core::process::page_size();
-        let pages = |k: &PrivateKey| [k.pem.as_ptr() as usize / size, k.pkcs8_der.as_ptr() as usize / size];
+        let pages = |k: &PrivateKey| {
+            [
+                k.pem.as_ptr() as usize / size,
+                k.pkcs8_der.as_ptr() as usize / size,
+            ]
+        };
         let shared = (1..copies.len())
             .flat_map(|j| (0..j).map(move |i| (i, j)))
-            .find(|&(i, j)| pages(&copies[i]).iter().any(|p| pages(&copies[j]).contains(p)));
+            .find(|&(i, j)| {
+                pages(&copies[i])
+                    .iter()
+                    .any(|p| pages(&copies[j]).contains(p))
+            });
         let (kept, gone) = shared.expect("two of 32 copies share a page");
         drop(copies.remove(gone));
         let k = &copies[kept];
-        assert!(page_locked(k.pem.as_ptr()), "the PEM's page was unlocked with another copy");
-        assert!(page_locked(k.pkcs8_der.as_ptr()), "the DER's page was unlocked with another copy");
+        assert!(
+            page_locked(k.pem.as_ptr()),
+            "the PEM's page was unlocked with another copy"
+        );
+        assert!(
+            page_locked(k.pkcs8_der.as_ptr()),
+            "the DER's page was unlocked with another copy"
+        );
         assert!(page_locked(key.pem.as_ptr()) && page_locked(key.pkcs8_der.as_ptr()));
     }
 
@@ -240,7 +264,8 @@ mod tests {
         assert_eq!(body.len(), 200);
         assert!(
             body.starts_with("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg"),
-            "{}", body.as_str()
+            "{}",
+            body.as_str()
         );
         let lines: Vec<_> = key.canonical_pem().lines().map(str::len).collect();
         assert_eq!(lines, vec![27, 64, 64, 64, 8, 25]);

@@ -1,11 +1,11 @@
 //! Bounded reading of key input. A `.p8` is ~250 bytes; anything over 64 KiB
 //! is rejected without being read whole.
 
-use crate::core::process::Locked;
-use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
 use crate::core::problem::Code;
+use crate::core::process::Locked;
 use crate::core::text::io_plain;
+use crate::core::Problem;
 use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;

@@ -11,9 +11,9 @@ use super::parse::{self, Parsed};
 use super::pem::from_pem;
 use super::{transit, wild};
 use crate::core::problem::{Code, WayOut};
+use crate::core::wipe;
 use crate::core::{Note, Problem};
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
-use crate::core::wipe;
 use zeroize::Zeroizing;
 
 /// What the repairs learned besides the key: notes and IDs from a fastlane JSON.
@@ -135,7 +135,11 @@ fn from_text(text: &str, found: &mut Found, depth: u8) -> Result<Parsed, Problem
     }
     // A plain key in text that only looked transported (a stray "=3D" or "<a" around it): the
     // text as given wins when it holds the key.
-    let mut plain = Found { notes: plain_notes, json_key_id: plain_ids.0, json_issuer_id: plain_ids.1 };
+    let mut plain = Found {
+        notes: plain_notes,
+        json_key_id: plain_ids.0,
+        json_issuer_id: plain_ids.1,
+    };
     note_outer_whitespace(&text, &mut plain);
     match from_plain(&text, &mut plain, depth) {
         Ok(parsed) => {
@@ -206,7 +210,12 @@ fn strip_quotes(s: &str) -> Option<&str> {
     let last = s.chars().next_back()?;
     let pair = matches!(
         (first, last),
-        ('"', '"') | ('\'', '\'') | ('`', '`') | ('“' | '”' | '„', '”' | '“') | ('‘' | '‚', '’' | '‘') | ('«', '»')
+        ('"', '"')
+            | ('\'', '\'')
+            | ('`', '`')
+            | ('“' | '”' | '„', '”' | '“')
+            | ('‘' | '‚', '’' | '‘')
+            | ('«', '»')
     );
     (pair && s.len() >= first.len_utf8() + last.len_utf8())
         .then(|| &s[first.len_utf8()..s.len() - last.len_utf8()])
@@ -307,18 +316,22 @@ fn id_lookalike(s: &str) -> Option<Problem> {
     if crate::core::ids::normalize_issuer_id(unquoted)
         .is_ok_and(|n| n.value.len() == 36 && unquoted.contains('-'))
     {
-        return Some(not_a_key(
-            "This is an Issuer ID, not a key.",
-            "Give the Issuer ID on its own and choose the .p8 key file.",
-        )
-        .way_out(WayOut::GiveIssuerId));
+        return Some(
+            not_a_key(
+                "This is an Issuer ID, not a key.",
+                "Give the Issuer ID on its own and choose the .p8 key file.",
+            )
+            .way_out(WayOut::GiveIssuerId),
+        );
     }
     if crate::core::ids::is_key_id(unquoted) {
-        return Some(not_a_key(
-            "This looks like a Key ID, not a key.",
-            "Give the Key ID on its own and choose the .p8 key file.",
-        )
-        .way_out(WayOut::GiveKeyId));
+        return Some(
+            not_a_key(
+                "This looks like a Key ID, not a key.",
+                "Give the Key ID on its own and choose the .p8 key file.",
+            )
+            .way_out(WayOut::GiveKeyId),
+        );
     }
     None
 }

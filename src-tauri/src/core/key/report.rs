@@ -156,13 +156,31 @@ mod tests {
     fn an_individual_keys_given_key_id_may_have_another_length() {
         let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
         let pem = key.canonical_pem().to_owned();
-        let given = |kind| check(CheckInput { bytes: pem.as_bytes(), key_id: Some("abcdefghijkl"), kind, ..Default::default() });
+        let given = |kind| {
+            check(CheckInput {
+                bytes: pem.as_bytes(),
+                key_id: Some("abcdefghijkl"),
+                kind,
+                ..Default::default()
+            })
+        };
         let individual = given(KeyKind::Individual);
         assert!(individual.report.ok, "{:?}", individual.report);
         assert_eq!(individual.report.key_id.as_deref(), Some("ABCDEFGHIJKL"));
-        assert!(individual.report.warnings.iter().any(|w| w.code == "key_id_format"));
+        assert!(individual
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.code == "key_id_format"));
         let team = given(KeyKind::Team);
-        assert!(!team.report.ok && team.report.problems.iter().any(|p| p.code == "key_id_format"));
+        assert!(
+            !team.report.ok
+                && team
+                    .report
+                    .problems
+                    .iter()
+                    .any(|p| p.code == "key_id_format")
+        );
     }
     use p256::SecretKey;
 
@@ -183,12 +201,21 @@ mod tests {
     #[test]
     fn debug_never_shows_the_bytes() {
         let (_, pem) = apple_pem();
-        let input = CheckInput { bytes: pem.as_bytes(), ..CheckInput::default() };
+        let input = CheckInput {
+            bytes: pem.as_bytes(),
+            ..CheckInput::default()
+        };
         let shown = format!("{input:?}");
-        assert!(!shown.contains("PRIVATE") && !shown.contains(&pem[40..80]), "{shown}");
+        assert!(
+            !shown.contains("PRIVATE") && !shown.contains(&pem[40..80]),
+            "{shown}"
+        );
         let bytes = crate::core::key::read_reader(pem.as_bytes()).unwrap();
         let shown = format!("{bytes:?}");
-        assert!(shown.contains("bytes") && !shown.contains(&pem[40..80]) && !shown.contains("45, 45"), "{shown}");
+        assert!(
+            shown.contains("bytes") && !shown.contains(&pem[40..80]) && !shown.contains("45, 45"),
+            "{shown}"
+        );
     }
 
     #[test]

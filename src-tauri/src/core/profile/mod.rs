@@ -22,7 +22,8 @@ pub fn embedded() -> Option<&'static Profile> {
     PROFILE
         .get_or_init(|| {
             // build.rs ran `rules::problems` on this very text and refused to build on any.
-            serde_json::from_str::<Option<Profile>>(EMBEDDED_JSON).expect("build.rs embedded a valid profile")
+            serde_json::from_str::<Option<Profile>>(EMBEDDED_JSON)
+                .expect("build.rs embedded a valid profile")
         })
         .as_ref()
 }
@@ -46,11 +47,16 @@ pub fn fixed_destination() -> Option<&'static Profile> {
 /// A door names another destination: fine in the generic build, `destination_fixed` in a
 /// platform build.
 pub fn other_destination(door: Door<'_>) -> Result<(), Problem> {
-    let Some(profile) = fixed_destination() else { return Ok(()) };
-    Err(fixed(profile, &match door {
-        Door::SettingsFile(path) => format!("the settings file {}", path.display()),
-        Door::Address(to) => format!("the address {}", crate::core::destination::host_of(to)),
-    }))
+    let Some(profile) = fixed_destination() else {
+        return Ok(());
+    };
+    Err(fixed(
+        profile,
+        &match door {
+            Door::SettingsFile(path) => format!("the settings file {}", path.display()),
+            Door::Address(to) => format!("the address {}", crate::core::destination::host_of(to)),
+        },
+    ))
 }
 
 /// A platform build was asked to send keys somewhere else (`--config`, `--to`): refused.
@@ -80,7 +86,11 @@ pub fn check_text(text: &str, origin: &str) -> Result<Profile, Problem> {
         [] => Ok(profile),
         found => Err(Problem::new(
             Code::ProfileInvalid,
-            format!("The profile {origin} breaks {} rule(s): {}.", found.len(), found.join("; ")),
+            format!(
+                "The profile {origin} breaks {} rule(s): {}.",
+                found.len(),
+                found.join("; ")
+            ),
             "Fix each field named, then build again.",
         )),
     }
@@ -128,7 +138,12 @@ impl From<&Profile> for Brand {
             accent_dark: p.accent.dark.clone(),
             accent_text_light: text(&p.accent.light),
             accent_text_dark: text(&p.accent.dark),
-            logo: p.logo_svg.as_ref().map(|svg| format!("data:image/svg+xml;base64,{}", Base64::encode_string(svg.as_bytes()))),
+            logo: p.logo_svg.as_ref().map(|svg| {
+                format!(
+                    "data:image/svg+xml;base64,{}",
+                    Base64::encode_string(svg.as_bytes())
+                )
+            }),
             suggested_key_name: p.suggested_key_name.clone(),
             help_links: p.help_links.clone(),
             support_contact: p.support_contact.clone(),
@@ -149,16 +164,29 @@ mod tests {
     #[test]
     fn every_door_asks_the_one_fixed_destination_rule() {
         let path = std::path::Path::new("/tmp/elsewhere.json");
-        for door in [Door::SettingsFile(path), Door::Address("https://elsewhere.example/keys")] {
+        for door in [
+            Door::SettingsFile(path),
+            Door::Address("https://elsewhere.example/keys"),
+        ] {
             match fixed_destination() {
-                None => assert!(other_destination(door).is_ok(), "the generic build takes {door:?}"),
-                Some(_) => assert_eq!(other_destination(door).unwrap_err().code, "destination_fixed"),
+                None => assert!(
+                    other_destination(door).is_ok(),
+                    "the generic build takes {door:?}"
+                ),
+                Some(_) => assert_eq!(
+                    other_destination(door).unwrap_err().code,
+                    "destination_fixed"
+                ),
             }
         }
     }
 
     fn example() -> Profile {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/platforms/example.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/platforms/example.json"
+        ))
+        .unwrap();
         check_text(&text, "example.json").unwrap()
     }
 
@@ -175,30 +203,80 @@ mod tests {
     fn each_rule_names_its_field() {
         let base = example();
         let cases: Vec<(&str, Box<dyn Fn(&mut Profile)>)> = vec![
-            ("upload_url", Box::new(|p| p.upload_url = "http://dashboard.acme.example/keys".into())),
-            ("upload_url", Box::new(|p| p.upload_url = "https://user:pw@dashboard.acme.example/".into())),
-            ("dashboard_url", Box::new(|p| p.dashboard_url = Some("ftp://x.example".into()))),
-            ("help_links.url", Box::new(|p| p.help_links[0].url = "javascript:alert(1)".into())),
-            ("accent.light", Box::new(|p| p.accent.light = "#7aa7ff".into())),
-            ("accent.dark", Box::new(|p| p.accent.dark = "#1f5fd6".into())),
+            (
+                "upload_url",
+                Box::new(|p| p.upload_url = "http://dashboard.acme.example/keys".into()),
+            ),
+            (
+                "upload_url",
+                Box::new(|p| p.upload_url = "https://user:pw@dashboard.acme.example/".into()),
+            ),
+            (
+                "dashboard_url",
+                Box::new(|p| p.dashboard_url = Some("ftp://x.example".into())),
+            ),
+            (
+                "help_links.url",
+                Box::new(|p| p.help_links[0].url = "javascript:alert(1)".into()),
+            ),
+            (
+                "accent.light",
+                Box::new(|p| p.accent.light = "#7aa7ff".into()),
+            ),
+            (
+                "accent.dark",
+                Box::new(|p| p.accent.dark = "#1f5fd6".into()),
+            ),
             ("accent.light", Box::new(|p| p.accent.light = "blue".into())),
-            ("identifier", Box::new(|p| p.identifier = GENERIC_IDENTIFIER.into())),
+            (
+                "identifier",
+                Box::new(|p| p.identifier = GENERIC_IDENTIFIER.into()),
+            ),
             ("identifier", Box::new(|p| p.identifier = "acme".into())),
-            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("https".into()))),
-            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = None)),
-            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("asc-key-wizard".into()))),
-            ("setup_link_scheme", Box::new(|p| p.setup_link_scheme = Some("Asc-Key-Wizard".into()))),
-            ("required_capabilities", Box::new(|p| p.required_capabilities = vec!["everything".into()])),
+            (
+                "setup_link_scheme",
+                Box::new(|p| p.setup_link_scheme = Some("https".into())),
+            ),
+            (
+                "setup_link_scheme",
+                Box::new(|p| p.setup_link_scheme = None),
+            ),
+            (
+                "setup_link_scheme",
+                Box::new(|p| p.setup_link_scheme = Some("asc-key-wizard".into())),
+            ),
+            (
+                "setup_link_scheme",
+                Box::new(|p| p.setup_link_scheme = Some("Asc-Key-Wizard".into())),
+            ),
+            (
+                "required_capabilities",
+                Box::new(|p| p.required_capabilities = vec!["everything".into()]),
+            ),
             ("platform_name", Box::new(|p| p.platform_name = " ".into())),
-            ("logo", Box::new(|p| p.logo_svg = Some("<svg onload=\"x()\"></svg>".into()))),
-            ("logo", Box::new(|p| p.logo_svg = Some("<svg><script>x()</script></svg>".into()))),
-            ("logo", Box::new(|p| p.logo_svg = Some("<svg><image href=\"https://t.example/x.png\"/></svg>".into()))),
+            (
+                "logo",
+                Box::new(|p| p.logo_svg = Some("<svg onload=\"x()\"></svg>".into())),
+            ),
+            (
+                "logo",
+                Box::new(|p| p.logo_svg = Some("<svg><script>x()</script></svg>".into())),
+            ),
+            (
+                "logo",
+                Box::new(|p| {
+                    p.logo_svg = Some("<svg><image href=\"https://t.example/x.png\"/></svg>".into())
+                }),
+            ),
         ];
         for (field, change) in cases {
             let mut p = base.clone();
             change(&mut p);
             let found = rules::problems(&p);
-            assert!(found.iter().any(|f| f.starts_with(&format!("{field}:"))), "{field}: {found:?}");
+            assert!(
+                found.iter().any(|f| f.starts_with(&format!("{field}:"))),
+                "{field}: {found:?}"
+            );
         }
         let mut p = base.clone();
         p.logo_svg = Some("<svg viewBox=\"0 0 1 1\"><path d=\"M0 0\" fill=\"#000\" transform=\"rotate(1)\"/></svg>".into());
@@ -208,15 +286,36 @@ mod tests {
     #[test]
     fn a_release_build_refuses_http_in_any_case_and_another_profiles_scheme() {
         let mut p = example();
-        for http in ["http://127.0.0.1:47615/upload", "HTTP://127.0.0.1:47615/upload", "Http://localhost/upload"] {
+        for http in [
+            "http://127.0.0.1:47615/upload",
+            "HTTP://127.0.0.1:47615/upload",
+            "Http://localhost/upload",
+        ] {
             p.upload_url = http.into();
-            assert!(build_problems(&p, &[], false).iter().any(|f| f.starts_with("upload_url: http://")), "{http}");
-            assert!(build_problems(&p, &[], true).is_empty(), "{http} in a test build: {:?}", build_problems(&p, &[], true));
+            assert!(
+                build_problems(&p, &[], false)
+                    .iter()
+                    .any(|f| f.starts_with("upload_url: http://")),
+                "{http}"
+            );
+            assert!(
+                build_problems(&p, &[], true).is_empty(),
+                "{http} in a test build: {:?}",
+                build_problems(&p, &[], true)
+            );
         }
         let p = example();
-        let known = vec![("example.other.keys".to_owned(), "acme-keys".to_owned()), (p.identifier.clone(), "acme-keys".to_owned())];
+        let known = vec![
+            ("example.other.keys".to_owned(), "acme-keys".to_owned()),
+            (p.identifier.clone(), "acme-keys".to_owned()),
+        ];
         let found = build_problems(&p, &known, false);
-        assert!(found.iter().any(|f| f.starts_with("setup_link_scheme:") && f.contains("example.other.keys")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("setup_link_scheme:") && f.contains("example.other.keys")),
+            "{found:?}"
+        );
         // The same platform's test profile (same identifier) may share its scheme.
         assert!(build_problems(&p, &known[1..], false).is_empty());
     }

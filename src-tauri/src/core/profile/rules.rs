@@ -103,14 +103,21 @@ pub fn problems(p: &Profile) -> Vec<String> {
     if !is_identifier(&p.identifier) || p.identifier == GENERIC_IDENTIFIER {
         out.push("identifier: must be reverse-DNS (letters, digits, '-', at least two dots-separated parts) and not the generic build's".into());
     }
-    for (theme, value, backgrounds) in [("light", &p.accent.light, LIGHT_BACKGROUNDS), ("dark", &p.accent.dark, DARK_BACKGROUNDS)] {
+    for (theme, value, backgrounds) in [
+        ("light", &p.accent.light, LIGHT_BACKGROUNDS),
+        ("dark", &p.accent.dark, DARK_BACKGROUNDS),
+    ] {
         match hex_rgb(value) {
-            None => out.push(format!("accent.{theme}: \"{value}\" is not a #rrggbb colour")),
+            None => out.push(format!(
+                "accent.{theme}: \"{value}\" is not a #rrggbb colour"
+            )),
             Some(rgb) => {
                 let on = text_on(rgb);
                 let ratio = contrast(rgb, hex_rgb(on).unwrap_or([0, 0, 0]));
                 if ratio < MIN_CONTRAST {
-                    out.push(format!("accent.{theme}: button text on {value} reaches only {ratio:.2}:1"));
+                    out.push(format!(
+                        "accent.{theme}: button text on {value} reaches only {ratio:.2}:1"
+                    ));
                 }
                 for bg in backgrounds {
                     let ratio = contrast(rgb, hex_rgb(bg).unwrap_or([0, 0, 0]));
@@ -121,18 +128,30 @@ pub fn problems(p: &Profile) -> Vec<String> {
             }
         }
     }
-    for (field, url) in [("upload_url", Some(&p.upload_url)), ("dashboard_url", p.dashboard_url.as_ref())]
-        .into_iter()
-        .chain(p.help_links.iter().map(|l| ("help_links.url", Some(&l.url))))
-        .chain(p.updates.iter().map(|u| ("updates.endpoint", Some(&u.endpoint))))
-    {
+    for (field, url) in [
+        ("upload_url", Some(&p.upload_url)),
+        ("dashboard_url", p.dashboard_url.as_ref()),
+    ]
+    .into_iter()
+    .chain(
+        p.help_links
+            .iter()
+            .map(|l| ("help_links.url", Some(&l.url))),
+    )
+    .chain(
+        p.updates
+            .iter()
+            .map(|u| ("updates.endpoint", Some(&u.endpoint))),
+    ) {
         if let Some(why) = url.and_then(|u| url_problem(u)) {
             out.push(format!("{field}: {why}"));
         }
     }
     for cap in &p.required_capabilities {
         if !CAPABILITIES.contains(&cap.as_str()) {
-            out.push(format!("required_capabilities: \"{cap}\" is not one of {CAPABILITIES:?}"));
+            out.push(format!(
+                "required_capabilities: \"{cap}\" is not one of {CAPABILITIES:?}"
+            ));
         }
     }
     match &p.setup_link_scheme {
@@ -143,8 +162,11 @@ pub fn problems(p: &Profile) -> Vec<String> {
     if let Some(scheme) = &p.setup_link_scheme {
         let ok = scheme.len() >= 3
             && scheme.starts_with(|c: char| c.is_ascii_lowercase())
-            && scheme.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-            && !["http", "https", "file", "javascript", "data", "mailto"].contains(&scheme.as_str());
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            && !["http", "https", "file", "javascript", "data", "mailto"]
+                .contains(&scheme.as_str());
         if !ok {
             out.push("setup_link_scheme: lowercase letters, digits, '-' or '.', starting with a letter, not a web scheme".into());
         }
@@ -170,13 +192,22 @@ pub fn problems(p: &Profile) -> Vec<String> {
 pub fn build_problems(p: &Profile, known: &[(String, String)], test_build: bool) -> Vec<String> {
     let mut out = problems(p);
     if let Some(scheme) = &p.setup_link_scheme {
-        if let Some((other, _)) = known.iter().find(|(id, s)| s.eq_ignore_ascii_case(scheme) && *id != p.identifier) {
-            out.push(format!("setup_link_scheme: \"{scheme}\" is already the scheme of the profile {other}"));
+        if let Some((other, _)) = known
+            .iter()
+            .find(|(id, s)| s.eq_ignore_ascii_case(scheme) && *id != p.identifier)
+        {
+            out.push(format!(
+                "setup_link_scheme: \"{scheme}\" is already the scheme of the profile {other}"
+            ));
         }
     }
     if !test_build {
         for (field, url) in urls(p) {
-            if url.trim_start().get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
+            if url
+                .trim_start()
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            {
                 out.push(format!("{field}: http:// is allowed only in a test build (scripts/build-platform.sh --test); use https"));
             }
         }
@@ -249,14 +280,19 @@ fn has_handler(lower: &str) -> bool {
             return false;
         }
         let rest = &lower[i + 2..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
     })
 }
 
 /// `#rrggbb` → `[r, g, b]`.
 pub fn hex_rgb(s: &str) -> Option<[u8; 3]> {
-    let hex = s.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
+    let hex = s
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some([byte(0)?, byte(2)?, byte(4)?])
 }
@@ -265,7 +301,11 @@ pub fn hex_rgb(s: &str) -> Option<[u8; 3]> {
 fn luminance(rgb: [u8; 3]) -> f64 {
     let lin = |c: u8| {
         let c = f64::from(c) / 255.0;
-        if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
 }
@@ -278,5 +318,9 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 
 /// Text on an accent-coloured button: white or near-black, whichever reads better.
 pub fn text_on(accent: [u8; 3]) -> &'static str {
-    if contrast(accent, [255, 255, 255]) >= contrast(accent, [0x0d, 0x13, 0x20]) { "#ffffff" } else { "#0d1320" }
+    if contrast(accent, [255, 255, 255]) >= contrast(accent, [0x0d, 0x13, 0x20]) {
+        "#ffffff"
+    } else {
+        "#0d1320"
+    }
 }

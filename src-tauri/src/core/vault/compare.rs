@@ -27,7 +27,13 @@ pub fn compare(report: &Report, saved: &IndexEntry) -> Comparison {
         }
         Some(_) => (false, format!("Not the same key as the saved {id}: the fingerprints differ. The secret holds another key; replace it with the saved one (asc-key-wizard export --stored {id}).")),
     };
-    Comparison { key_id: id.to_string(), same, fingerprint: report.fingerprint.clone(), saved_fingerprint: saved.fingerprint.clone(), message }
+    Comparison {
+        key_id: id.to_string(),
+        same,
+        fingerprint: report.fingerprint.clone(),
+        saved_fingerprint: saved.fingerprint.clone(),
+        message,
+    }
 }
 
 /// The wizard's "Compare with text…": the pasted text checked (with the usual repairs) and
@@ -47,6 +53,14 @@ pub fn compare_text(vault: &Vault, key_id: &str, text: &str) -> Result<TextCompa
         return Err(key::read::too_large());
     }
     let saved = vault.show(&crate::core::ids::parse_key_id(key_id)?)?;
-    let report = key::check(CheckInput { bytes: text.as_bytes(), ..CheckInput::default() }).report;
-    Ok(TextComparison { comparison: compare(&report, &saved), notes: report.notes, problems: report.problems })
+    let report = key::check(CheckInput {
+        bytes: text.as_bytes(),
+        ..CheckInput::default()
+    })
+    .report;
+    Ok(TextComparison {
+        comparison: compare(&report, &saved),
+        notes: report.notes,
+        problems: report.problems,
+    })
 }

@@ -4,11 +4,11 @@
 
 use crate::core::apple::Verification;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
-use crate::core::ids::KeyIds;
-use crate::core::Problem;
 use crate::core::fsutil::{read_regular, ReadError};
+use crate::core::ids::KeyIds;
 use crate::core::problem::Code;
 use crate::core::text::io_plain;
+use crate::core::Problem;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -82,9 +82,20 @@ impl From<StoredLastTest> for LastTest {
     fn from(t: StoredLastTest) -> LastTest {
         let (outcome, detail) = match Code::parse(&t.outcome) {
             Some(code) => (code, t.detail),
-            None => (Code::UnknownOutcome, Some(crate::core::text::printable(&t.outcome))),
+            None => (
+                Code::UnknownOutcome,
+                Some(crate::core::text::printable(&t.outcome)),
+            ),
         };
-        LastTest { at: t.at, outcome, valid: t.valid, message: t.message, http_status: t.http_status, change: t.change, detail }
+        LastTest {
+            at: t.at,
+            outcome,
+            valid: t.valid,
+            message: t.message,
+            http_status: t.http_status,
+            change: t.change,
+            detail,
+        }
     }
 }
 
@@ -130,7 +141,13 @@ impl IndexLock {
             .detail(e)
         };
         if let Some(dir) = index_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|p| Problem { message: format!("The list of saved keys could not be locked for a change. {}", p.message), ..p })?;
+            create_private_dir(dir).map_err(|p| Problem {
+                message: format!(
+                    "The list of saved keys could not be locked for a change. {}",
+                    p.message
+                ),
+                ..p
+            })?;
         }
         let mut name = index_path.as_os_str().to_owned();
         name.push(".lock");
@@ -141,7 +158,9 @@ impl IndexLock {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let file = opts.open(std::path::PathBuf::from(name)).map_err(|e| failed(&e))?;
+        let file = opts
+            .open(std::path::PathBuf::from(name))
+            .map_err(|e| failed(&e))?;
         file.lock().map_err(|e| failed(&e))?;
         Ok(IndexLock { _file: file })
     }
@@ -179,7 +198,10 @@ impl Index {
         };
         let problem = Problem::new(
             Code::IndexUnreadable,
-            format!("The list of saved keys ({}) could not be read: {why}.", path.display()),
+            format!(
+                "The list of saved keys ({}) could not be read: {why}.",
+                path.display()
+            ),
             "Check that file (it should be a small JSON file), then try again.",
         );
         Err(match detail {
@@ -225,7 +247,9 @@ impl Index {
     /// settled by the next change or `list`).
     pub(crate) fn put_back(path: &Path, snapshot: Option<&[u8]>) {
         let result = match snapshot {
-            Some(bytes) => write_private_file(path, bytes, Overwrite::Replace).map_err(|p| p.message),
+            Some(bytes) => {
+                write_private_file(path, bytes, Overwrite::Replace).map_err(|p| p.message)
+            }
             None => std::fs::remove_file(path).map_err(|e| e.to_string()),
         };
         if let Err(e) = result {
@@ -272,7 +296,14 @@ pub fn now_secs() -> i64 {
 /// `2026-12-03T18:30:00Z` (as [`rfc3339`] writes it) to Unix seconds; `None` for anything else.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
@@ -318,9 +349,19 @@ mod tests {
     #[test]
     fn rfc3339_round_trips() {
         for secs in [0i64, 951_782_400, 1_800_000_000, 4_102_444_799] {
-            assert_eq!(super::parse_rfc3339(&super::rfc3339(secs)), Some(secs), "{secs}");
+            assert_eq!(
+                super::parse_rfc3339(&super::rfc3339(secs)),
+                Some(secs),
+                "{secs}"
+            );
         }
-        for bad in ["", "2026-12-03", "2026-13-03T00:00:00Z", "2026-12-03T00:00:00+01:00", "2026-12-03t00:00:00Z"] {
+        for bad in [
+            "",
+            "2026-12-03",
+            "2026-13-03T00:00:00Z",
+            "2026-12-03T00:00:00+01:00",
+            "2026-12-03t00:00:00Z",
+        ] {
             assert_eq!(super::parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -339,12 +380,22 @@ mod tests {
         let entry = r#"{"key_id":"2X9R4HXF34","issuer_id":null,"kind":"individual","label":"x","fingerprint":"sha256:00","saved_at":"2026-01-01T00:00:00Z","last_test":{"at":"2026-01-02T00:00:00Z","outcome":"key_on_holiday","valid":false,"message":"Gone fishing.","http_status":418}}"#;
         let known = entry.replace("key_on_holiday", "not_authorized");
         let index = format!(r#"{{"version":1,"keys":[{entry},{known}]}}"#);
-        let keys = parse_entries(index.as_bytes()).expect("an unknown outcome never makes the list unreadable");
+        let keys = parse_entries(index.as_bytes())
+            .expect("an unknown outcome never makes the list unreadable");
         let unknown = keys[0].last_test.as_ref().unwrap();
-        assert_eq!((unknown.outcome, unknown.detail.as_deref()), (Code::UnknownOutcome, Some("key_on_holiday")));
-        assert_eq!((unknown.message.as_str(), unknown.http_status), ("Gone fishing.", Some(418)));
+        assert_eq!(
+            (unknown.outcome, unknown.detail.as_deref()),
+            (Code::UnknownOutcome, Some("key_on_holiday"))
+        );
+        assert_eq!(
+            (unknown.message.as_str(), unknown.http_status),
+            ("Gone fishing.", Some(418))
+        );
         let known = keys[1].last_test.as_ref().unwrap();
-        assert_eq!((known.outcome, known.detail.as_deref()), (Code::NotAuthorized, None));
+        assert_eq!(
+            (known.outcome, known.detail.as_deref()),
+            (Code::NotAuthorized, None)
+        );
         // Written back, a known outcome is exactly what was read.
         let again = serde_json::to_value(known).unwrap();
         assert_eq!(again["outcome"], "not_authorized");

@@ -1,8 +1,8 @@
 //! Choosing the platform credential store and turning its errors into problems
 //! a merchant can act on.
 
-use crate::core::Problem;
 use crate::core::problem::Code;
+use crate::core::Problem;
 use keyring_core::{CredentialStore, Error};
 use std::sync::Arc;
 
@@ -82,8 +82,12 @@ fn unavailable(detail: String) -> Problem {
     } else {
         "Check that Windows Credential Manager works (Control Panel → Credential Manager), then try again."
     };
-    Problem::new(Code::KeychainUnavailable, format!("The {} could not be reached.", store_display_name()), hint)
-        .detail(detail)
+    Problem::new(
+        Code::KeychainUnavailable,
+        format!("The {} could not be reached.", store_display_name()),
+        hint,
+    )
+    .detail(detail)
 }
 
 fn locked(detail: String) -> Problem {

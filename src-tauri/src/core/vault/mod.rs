@@ -97,19 +97,27 @@ enum StoreSlot {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("index_path", &self.index_path).finish_non_exhaustive()
+        f.debug_struct("Vault")
+            .field("index_path", &self.index_path)
+            .finish_non_exhaustive()
     }
 }
 
 impl Vault {
     /// The platform keychain (opened when first needed) and the index in [`app_config_dir`].
     pub fn open() -> Result<Vault, Problem> {
-        Ok(Vault { store: StoreSlot::Platform(Arc::default()), index_path: default_index_path()? })
+        Ok(Vault {
+            store: StoreSlot::Platform(Arc::default()),
+            index_path: default_index_path()?,
+        })
     }
 
     /// Any credential store (tests: `memory::MemoryStore` (feature `test-support`)) and index file.
     pub fn with_store(store: Arc<CredentialStore>, index_path: PathBuf) -> Vault {
-        Vault { store: StoreSlot::Given(store), index_path }
+        Vault {
+            store: StoreSlot::Given(store),
+            index_path,
+        }
     }
 
     pub fn index_path(&self) -> &Path {
@@ -124,7 +132,10 @@ impl Vault {
 
     /// Metadata of one saved key (never the key itself).
     pub fn show(&self, key_id: &str) -> Result<IndexEntry, Problem> {
-        self.settled_index()?.get(key_id).cloned().ok_or_else(|| not_found(key_id))
+        self.settled_index()?
+            .get(key_id)
+            .cloned()
+            .ok_or_else(|| not_found(key_id))
     }
 
     fn settled_index(&self) -> Result<Index, Problem> {
@@ -141,7 +152,12 @@ impl Vault {
     /// that was sent to Apple). A key replaced under the same Key ID while it was being tested
     /// (`save --replace`, the wizard's Replace) must not inherit the old key's answer: then
     /// nothing is recorded and the answer is `key_changed_during_test`.
-    pub fn record_test(&self, key_id: &str, fingerprint: &str, verification: &Verification) -> Result<IndexEntry, Problem> {
+    pub fn record_test(
+        &self,
+        key_id: &str,
+        fingerprint: &str,
+        verification: &Verification,
+    ) -> Result<IndexEntry, Problem> {
         let _lock = IndexLock::acquire(&self.index_path)?;
         let mut index = Index::load(&self.index_path)?;
         self.settle(&mut index)?;

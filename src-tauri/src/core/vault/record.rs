@@ -56,7 +56,9 @@ pub(crate) fn read_raw(entry: &Entry) -> Result<Option<Zeroizing<Vec<u8>>>, Prob
 /// is not ours / damaged.
 pub(crate) fn read_secret(entry: &Entry, key_id: &str) -> Result<Option<SecretRecord>, Problem> {
     match read_raw(entry)? {
-        Some(bytes) => parse_record(&bytes).map(Some).ok_or_else(|| corrupt(key_id)),
+        Some(bytes) => parse_record(&bytes)
+            .map(Some)
+            .ok_or_else(|| corrupt(key_id)),
         None => Ok(None),
     }
 }
@@ -95,7 +97,9 @@ pub(crate) fn restore(entry: &Entry, previous: Option<&[u8]>) {
 
 fn parse_pem(pem: &str) -> Option<PrivateKey> {
     use p256::pkcs8::DecodePrivateKey;
-    p256::SecretKey::from_pkcs8_pem(pem).ok().map(PrivateKey::from_secret)
+    p256::SecretKey::from_pkcs8_pem(pem)
+        .ok()
+        .map(PrivateKey::from_secret)
 }
 
 #[cfg(test)]
@@ -107,7 +111,12 @@ mod tests {
     fn the_largest_record_fits_its_buffer_without_growing() {
         let key = PrivateKey::from_secret(p256::SecretKey::random(&mut rand_core::OsRng));
         let record = SecretRecord {
-            ids: KeyIds::parse("2X9R4HXF34", Some("57246542-96fe-1a63-e053-0824d011072a"), KeyKind::Team).unwrap(),
+            ids: KeyIds::parse(
+                "2X9R4HXF34",
+                Some("57246542-96fe-1a63-e053-0824d011072a"),
+                KeyKind::Team,
+            )
+            .unwrap(),
             private_key_pem: key.canonical_pem().to_owned(),
             // The longest label allowed: 100 four-byte characters.
             label: "😀".repeat(100),
@@ -115,7 +124,12 @@ mod tests {
             saved_at: "2026-12-02T06:00:00Z".into(),
         };
         let json = record.to_json();
-        assert_eq!(json.capacity(), RECORD_CAPACITY, "the buffer grew: {} bytes", json.len());
+        assert_eq!(
+            json.capacity(),
+            RECORD_CAPACITY,
+            "the buffer grew: {} bytes",
+            json.len()
+        );
         assert!(parse_record(&json).is_some_and(|r| r.key().is_some() && r.ids == record.ids));
     }
 }

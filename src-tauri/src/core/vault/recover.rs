@@ -12,9 +12,17 @@ use crate::core::Problem;
 impl Vault {
     /// Record that `key_id` is about to become `after` (`None`: deleted), before the keychain
     /// is touched.
-    pub(crate) fn begin(&self, index: &mut Index, key_id: &str, after: Option<IndexEntry>) -> Result<(), Problem> {
+    pub(crate) fn begin(
+        &self,
+        index: &mut Index,
+        key_id: &str,
+        after: Option<IndexEntry>,
+    ) -> Result<(), Problem> {
         index.intents.retain(|i| i.key_id != key_id);
-        index.intents.push(Intent { key_id: key_id.to_owned(), after });
+        index.intents.push(Intent {
+            key_id: key_id.to_owned(),
+            after,
+        });
         index.save(self.index_path())?;
         fail_point("after_intent");
         Ok(())
@@ -33,7 +41,11 @@ impl Vault {
             match self.kept(&intent.key_id) {
                 Ok(kept) => apply(index, intent, kept),
                 Err(p) => {
-                    log::warn!("an interrupted change to key {} waits for the keychain: {}", intent.key_id, p.message);
+                    log::warn!(
+                        "an interrupted change to key {} waits for the keychain: {}",
+                        intent.key_id,
+                        p.message
+                    );
                     waiting.push(intent);
                 }
             }
@@ -42,7 +54,10 @@ impl Vault {
         for intent in &waiting {
             match index.get_mut(&intent.key_id) {
                 Some(entry) => entry.unconfirmed = true,
-                None => index.keys.extend(intent.after.clone().map(|e| IndexEntry { unconfirmed: true, ..e })),
+                None => index.keys.extend(intent.after.clone().map(|e| IndexEntry {
+                    unconfirmed: true,
+                    ..e
+                })),
             }
         }
         index.intents = waiting;
@@ -88,7 +103,10 @@ fn apply(index: &mut Index, intent: Intent, kept: Option<Kept>) {
                 // The change reached the keychain.
                 (Some(after), _) if same(&after, &record) => after,
                 // It did not: the old entry is still right.
-                (_, Some(old)) if same(old, &record) => IndexEntry { unconfirmed: false, ..old.clone() },
+                (_, Some(old)) if same(old, &record) => IndexEntry {
+                    unconfirmed: false,
+                    ..old.clone()
+                },
                 // Neither (another program changed the item): describe what is there.
                 _ => record,
             };

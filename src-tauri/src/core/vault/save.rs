@@ -5,10 +5,10 @@
 use super::index::{now_rfc3339, IndexEntry, IndexLock, LastTest};
 use super::problems::{corrupt, exists_different, label_invalid, label_too_long};
 use super::record::{parse_record, read_raw, restore, write_and_compare, SecretRecord};
-use crate::core::fsutil::fail_point;
 use super::{store_display_name, Index, Vault, LABEL_MAX_CHARS};
 use crate::core::apple::Verification;
 use crate::core::credentials::Credentials;
+use crate::core::fsutil::fail_point;
 use crate::core::ids::{IssuerId, KeyId, KeyIds};
 use crate::core::Problem;
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,9 @@ impl SaveOutcome {
     pub fn message(&self) -> String {
         let (id, store) = (&self.entry.ids.key_id, store_display_name());
         match self.status {
-            SaveStatus::Unchanged => format!("Key {id} was already saved in the {store}; nothing changed."),
+            SaveStatus::Unchanged => {
+                format!("Key {id} was already saved in the {store}; nothing changed.")
+            }
             SaveStatus::Replaced => {
                 format!("Key {id} replaced the key saved before under that Key ID in the {store}.")
             }
@@ -85,13 +87,19 @@ impl Vault {
         };
         let status = match (&previous_raw, &previous) {
             (None, _) => SaveStatus::Saved,
-            (Some(_), Some(p)) if p.ids == ids && p.key().is_some_and(|k| k.fingerprint() == creds.key.fingerprint()) => {
+            (Some(_), Some(p))
+                if p.ids == ids
+                    && p.key()
+                        .is_some_and(|k| k.fingerprint() == creds.key.fingerprint()) =>
+            {
                 SaveStatus::Unchanged
             }
             _ if req.replace => SaveStatus::Replaced,
             (Some(_), None) => return Err(corrupt(key_id)),
             (Some(_), Some(p)) => {
-                let same_key = p.key().is_some_and(|k| k.fingerprint() == creds.key.fingerprint());
+                let same_key = p
+                    .key()
+                    .is_some_and(|k| k.fingerprint() == creds.key.fingerprint());
                 return Err(exists_different(key_id, same_key));
             }
         };
@@ -137,7 +145,10 @@ impl Vault {
             }
             return Err(p);
         }
-        Ok(SaveOutcome { status, entry: item })
+        Ok(SaveOutcome {
+            status,
+            entry: item,
+        })
     }
 }
 
