@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything CI runs, from a fresh Debian/Ubuntu machine:
 #  1. install system packages and tauri-driver (scripts/setup-linux.sh --test);
-#  2. build the headless CLI (--no-default-features) and prove it links no WebKit/GTK (a debug
-#     build links the same libraries as a release one, in a fraction of the time);
+#  2. check the formatting (cargo fmt --check); build the headless CLI (--no-default-features)
+#     and prove it links no WebKit/GTK (a debug build links the same libraries as a release one,
+#     in a fraction of the time);
 #  3. lint the GitHub Actions workflows (scripts/lint-workflows.sh, a pinned actionlint);
 #  4. link the Windows build, GUI and headless, and run the core's unit tests under Wine
 #     (scripts/windows-wine.sh); type-check the macOS build, GUI and headless (scripts/check-macos.sh);
@@ -31,6 +32,9 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export ASC_WIZARD_FULL_TESTS=1
 
 gui_features="mock-runtime,e2e-seam"
+
+echo "==> formatting: cargo fmt --check"
+cargo fmt --check || { echo "error: run cargo fmt (the diff is above)" >&2; exit 1; }
 
 echo "==> headless build: cargo build --no-default-features"
 cargo build --no-default-features --locked
