@@ -3,7 +3,7 @@
 #  1. install system packages and tauri-driver (scripts/setup-linux.sh --test);
 #  2. check the formatting (cargo fmt --check); build the headless CLI (--no-default-features)
 #     and prove it links no WebKit/GTK (a debug build links the same libraries as a release one,
-#     in a fraction of the time);
+#     in a fraction of the time); clippy with -D warnings, test and headless features;
 #  3. lint the GitHub Actions workflows (scripts/lint-workflows.sh, a pinned actionlint);
 #  4. link the Windows build, GUI and headless, and run the core's unit tests under Wine
 #     (scripts/windows-wine.sh); type-check the macOS build, GUI and headless (scripts/check-macos.sh);
@@ -45,6 +45,12 @@ if ldd "$headless" | grep -E -i 'webkit|gtk|javascriptcore|soup'; then
 fi
 echo "    no WebKit/GTK in $(ls -l "$headless" | awk '{print $5}') bytes: ok"
 "$headless" --help >/dev/null
+
+t=$SECONDS
+echo "==> clippy, every target, the test features and the headless build (-D warnings)"
+cargo clippy --features "$gui_features" --all-targets --locked -- -D warnings
+cargo clippy --no-default-features --all-targets --locked -- -D warnings
+echo "    (clippy took $(( SECONDS - t )) s)"
 
 full=1
 [ $# -gt 0 ] && full=0

@@ -128,9 +128,9 @@ fn run(c: &Case) -> Vec<String> {
         ..Default::default()
     });
     let r = &checked.report;
-    let notes = sorted(r.notes.iter().map(|n| n.code.clone()));
-    let problems = sorted(r.problems.iter().map(|p| p.code.clone()));
-    let warnings = sorted(r.warnings.iter().map(|w| w.code.clone()));
+    let notes = sorted(r.notes.iter().map(|n| n.code));
+    let problems = sorted(r.problems.iter().map(|p| p.code));
+    let warnings = sorted(r.warnings.iter().map(|w| w.code));
     assert_eq!(
         notes,
         sorted(c.notes.iter().copied()),
@@ -411,12 +411,12 @@ fn openssl_case(
     });
     let r = &c.report;
     assert_eq!(
-        sorted(r.notes.iter().map(|n| n.code.clone())),
+        sorted(r.notes.iter().map(|n| n.code)),
         sorted(notes.iter().copied()),
         "{file}: {r:#?}"
     );
     assert_eq!(
-        sorted(r.problems.iter().map(|p| p.code.clone())),
+        sorted(r.problems.iter().map(|p| p.code)),
         sorted(problems.iter().copied()),
         "{file}: {r:#?}"
     );

@@ -7,7 +7,10 @@
 #[path = "support/keys.rs"]
 mod keys;
 
-use asc_key_wizard::core::fsutil::{self, create_private_dir, write_private_file, Overwrite};
+// The kill-before-publish test needs the `test-support` fail point; so do `fsutil` and `age`.
+#[cfg(feature = "test-support")]
+use asc_key_wizard::core::fsutil;
+use asc_key_wizard::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -104,6 +107,7 @@ fn a_file_named_like_the_old_temp_is_neither_hit_nor_deleted() {
 }
 
 /// Push a file's modification time back (a temp left by a run killed an hour ago).
+#[cfg(feature = "test-support")]
 fn age(path: &Path, secs: u64) {
     let f = std::fs::File::options().write(true).open(path).unwrap();
     f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))

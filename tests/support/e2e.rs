@@ -396,6 +396,9 @@ pub struct Journey {
 impl Journey {
     /// Start Xvfb (if needed), tauri-driver and a session on the app. `home` is
     /// the throwaway HOME the app gets (create files in it before calling).
+    // The std lock is held for the whole journey on purpose: journeys run one at a time, and
+    // each runs on its own test thread's runtime, so nothing else awaits it there.
+    #[allow(clippy::await_holding_lock)]
     pub async fn start(name: &str, home: tempfile::TempDir, env: AppEnv) -> Journey {
         let lock = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
         let display = Display::get();

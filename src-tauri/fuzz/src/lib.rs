@@ -21,8 +21,11 @@ use asc_key_wizard::core::upload::{server_message, UploadOptions, MAX_MESSAGE_CH
 use asc_key_wizard::core::vault::index::parse_entries;
 use std::time::SystemTime;
 
-/// Every target: its name (the `fuzz_targets/<name>.rs` file and the corpus folder) and body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A target: its name (the `fuzz_targets/<name>.rs` file and the corpus folder) and body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: &[Target] = &[
     ("key_check", key_check),
     ("key_der", key_der),
     ("ids", ids),
@@ -150,7 +153,7 @@ pub fn ids(data: &[u8]) {
         );
     }
     let _ = key_id_from_file_name(file_name);
-    let kind = if data.len() % 2 == 0 {
+    let kind = if data.len().is_multiple_of(2) {
         KeyKind::Team
     } else {
         KeyKind::Individual

@@ -361,6 +361,10 @@ fn choice_needed() -> Problem {
     )
 }
 
+/// What one upload sends: the code, the link's own upload address (`--to`; generic build), and
+/// the hash of the link's code when that is the code sent (for `Links::used`).
+pub type Chosen = (Zeroizing<String>, Option<String>, Option<[u8; 32]>);
+
 /// The token and destination for one upload: a pasted code wins over the links; with several
 /// links pending the merchant must have chosen one; a link naming its own upload address needs
 /// exactly that host confirmed. Returns (token, `--to` address, the hash of the link's code if
@@ -369,7 +373,7 @@ pub fn choose(
     pasted: Zeroizing<String>,
     pick: Pick,
     confirmed_host: Option<&str>,
-) -> Result<(Zeroizing<String>, Option<String>, Option<[u8; 32]>), Problem> {
+) -> Result<Chosen, Problem> {
     if !pasted.trim().is_empty() {
         return Ok((pasted, None, None));
     }
