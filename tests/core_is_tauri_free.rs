@@ -1,5 +1,5 @@
 //! The core must build without Tauri (the headless CLI and CI servers use it):
-//! no file under src-tauri/src/core may mention the tauri crate.
+//! no file under src-tauri/src/core may mention the tauri crate or a Tauri plugin.
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +32,9 @@ fn core_never_imports_tauri() {
             if code.starts_with("//") {
                 continue;
             }
+            // `tauri_plugin_updater::…`, `use tauri_plugin_…`: a plugin is Tauri too.
             if code.contains("tauri::")
+                || code.contains("tauri_plugin")
                 || code.contains("use tauri")
                 || code.contains("extern crate tauri")
             {

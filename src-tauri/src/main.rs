@@ -10,6 +10,7 @@ use clap::Parser;
 fn main() {
     // Before anything can hold a key: no core dumps, no ptrace, stale temp files gone.
     asc_key_wizard::core::process::harden();
+    asc_key_wizard::core::export::sweep_stale_temps(asc_key_wizard::core::fsutil::STALE_AFTER);
     // Opened by a setup link (`<scheme>://setup?…`, the only argument): the wizard, which reads it.
     let link = || {
         let mut rest = std::env::args_os()

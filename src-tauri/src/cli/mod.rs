@@ -80,7 +80,10 @@ pub fn run(command: Command) -> i32 {
         Command::Save(args) => store::save(args),
         Command::List(args) => store::list(args),
         Command::Show(args) => store::show(args),
-        Command::Test(args) => store::test(args),
+        Command::Test(args) => match args.key_id.clone() {
+            Some(key_id) => store::test(args, &key_id),
+            None => watch::test_all(&args, output::Style::for_stdout()),
+        },
         Command::Delete(args) => store::delete(args),
         Command::Upload(args) => handoff::upload(args),
         Command::Export(args) => handoff::export(args),

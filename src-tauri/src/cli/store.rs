@@ -204,11 +204,9 @@ pub fn show(a: ShowArgs) -> Outcome {
     Ok(Class::Usable)
 }
 
-pub fn test(a: TestArgs) -> Outcome {
+/// `test <KEYID>` (`test --all` is `watch::test_all`, chosen in `cli::run`).
+pub fn test(a: TestArgs, key_id: &str) -> Outcome {
     let style = Style::for_stdout();
-    let Some(key_id) = a.key_id.as_deref() else {
-        return super::watch::test_all(&a, style);
-    };
     let (key, ids) = load_stored_key(key_id)?;
     let v = verify_key(&key, &ids, a.api_base.clone())?;
     let recorded =

@@ -255,6 +255,23 @@ pub fn validate_destination_url(raw: &str, field: &str) -> Result<Url, Problem> 
     Ok(url)
 }
 
+// Here, not in `profile`: the profile is a leaf that knows nothing of settings files; the config
+// is where a profile and a settings file become the one destination the app uses.
+impl crate::core::profile::Profile {
+    /// The destination as the rest of the app knows it. In a platform build this is the only
+    /// source: no settings file or environment variable is read.
+    pub fn config(&self) -> Config {
+        Config {
+            platform_name: Some(self.platform_name.clone()),
+            upload_url: Some(self.upload_url.clone()),
+            token_label: self.token_label.clone(),
+            dashboard_url: self.dashboard_url.clone(),
+            support_contact: self.support_contact.clone(),
+            required_capabilities: self.required_capabilities.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ pub mod destination;
 pub mod downloads;
 pub mod export;
 pub mod fsutil;
+pub mod history;
 pub mod ids;
 pub mod key;
 pub mod place;

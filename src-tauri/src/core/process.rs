@@ -1,15 +1,13 @@
-//! Start-up hardening of the process (no core dumps, no same-user ptrace, stale temp files
-//! swept) and best-effort locking of key buffers in RAM.
+//! Start-up hardening of the process (no core dumps, no same-user ptrace) and best-effort
+//! locking of key buffers in RAM; a leaf (`core::export::sweep_stale_temps` does the start-up
+//! clean-up of interrupted exports).
 //!
 //! `main` calls [`harden`] first thing, for the CLI and the wizard alike. Nothing here is fatal:
 //! a system that refuses one of these still runs the app, with one protection less.
 
-use std::time::Duration;
-
-/// Harden the process and clean up after an earlier run that was killed mid-write.
+/// Harden the process: no core dumps, no same-user ptrace.
 pub fn harden() {
     no_core_dumps();
-    sweep_stale_temps(crate::core::fsutil::STALE_AFTER);
 }
 
 /// A crash (a release build aborts on panic) must not write the key to a core file, and another
@@ -47,23 +45,6 @@ pub fn dumpable() -> Option<bool> {
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub fn dumpable() -> Option<bool> {
     None
-}
-
-/// Remove our temp files older than `older_than` in the folders the app itself chooses to write
-/// to (the altool folder); exports elsewhere sweep their folder on their next write.
-fn sweep_stale_temps(older_than: Duration) {
-    for dir in [
-        crate::core::export::altool_dir(),
-        crate::core::export::exports_dir(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let n = crate::core::fsutil::remove_stale_temps(&dir, older_than);
-        if n > 0 {
-            log::debug!("removed {n} stale temp file(s) from an interrupted export");
-        }
-    }
 }
 
 /// How many live locks cover each page (by page number). `mlock` works on whole pages and does

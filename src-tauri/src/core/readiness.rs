@@ -1,7 +1,8 @@
-//! "Ready for Acme Shops": what a key Apple accepted may do, against what the platform requires.
+//! "Ready for Acme Shops": what a key Apple accepted may do, against what the platform requires; and `Tested`, the answer as the wizard gets it (above `apple`, which knows no platform).
 
 use crate::core::apple::{Capabilities, Verification};
 use crate::core::config::Config;
+use crate::core::problem::Class;
 use serde::Serialize;
 
 /// Said after a valid test when the platform names what it requires.
@@ -75,6 +76,52 @@ pub fn readiness(cfg: &Config, v: &Verification) -> Option<Readiness> {
         missing,
         hint: "A key's access cannot be changed afterwards. In App Store Connect, create a new key with Admin access, download it, and choose that file here.".into(),
     })
+}
+
+/// A verification as the wizard receives it: Apple's answer plus its [`Class`] and what the
+/// wizard shows for it (the 401 checklist as items, …), so the webview never decides by code.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Tested {
+    #[serde(flatten)]
+    pub verification: Verification,
+    pub class: Class,
+    /// The 401 checklist, one item each, minus what the follow-ups ruled out; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<&'static str>,
+    /// Apple accepts the key, but not as given (another kind, the file name's Key ID).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_as_given: bool,
+    /// A line the wizard adds to the hint (how far the clock is off, in seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint_note: Option<String>,
+    /// "Ready for Acme Shops" or what the key lacks; only when the platform requires something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<Readiness>,
+}
+
+impl From<Verification> for Tested {
+    fn from(verification: Verification) -> Tested {
+        let shown = crate::core::apple::words::shown(&verification);
+        Tested {
+            class: verification.class(),
+            checklist: shown.checklist,
+            not_as_given: shown.not_as_given,
+            hint_note: shown.hint_note,
+            verification,
+            readiness: None,
+        }
+    }
+}
+
+impl Tested {
+    /// The answer, with what it means for the platform the keys go to.
+    pub fn for_platform(verification: Verification, cfg: &Config) -> Tested {
+        let readiness = readiness(cfg, &verification);
+        Tested {
+            readiness,
+            ..Tested::from(verification)
+        }
+    }
 }
 
 #[cfg(test)]

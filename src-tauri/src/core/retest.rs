@@ -3,6 +3,7 @@
 //! (a changed result, or a last test more than 30 days old) for the wizard's launch banner.
 
 use crate::core::apple::{self, Verification, VerifyOptions};
+pub use crate::core::history::{compare, Change, Trend};
 use crate::core::problem::{Class, Code};
 use crate::core::vault::{parse_rfc3339, IndexEntry, LastTest, StoredKey, Vault};
 use crate::core::Problem;
@@ -15,90 +16,6 @@ pub const AT_ONCE: usize = 2;
 
 /// A last test older than this many days is worth repeating.
 pub const STALE_DAYS: i64 = 30;
-
-/// How a test's answer compares with the key's previous one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trend {
-    FirstTest,
-    Unchanged,
-    /// Was valid, is refused now.
-    StoppedWorking,
-    /// Was not valid, is valid now.
-    WorksAgain,
-    /// Another answer than before, neither of the above.
-    Changed,
-    /// Apple could not be asked: the previous answer stands.
-    NoAnswer,
-}
-
-impl Trend {
-    /// Worth remembering and showing until the next test.
-    pub fn is_news(self) -> bool {
-        matches!(
-            self,
-            Trend::StoppedWorking | Trend::WorksAgain | Trend::Changed
-        )
-    }
-}
-
-/// What changed, in words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
-    pub trend: Trend,
-    pub message: String,
-    /// What to do; empty when nothing is to be done.
-    pub hint: String,
-}
-
-/// Compare Apple's answer now with the key's previous test.
-pub fn compare(previous: Option<&LastTest>, now: &Verification) -> Change {
-    let change = |trend, message: String, hint: &str| Change {
-        trend,
-        message,
-        hint: hint.to_owned(),
-    };
-    let Some(prev) = previous else {
-        return change(
-            Trend::FirstTest,
-            format!("First test: {}", now.message),
-            &now.hint,
-        );
-    };
-    let day = prev.at.get(..10).unwrap_or(&prev.at);
-    if now.class() == Class::NoAnswer {
-        let was = if prev.valid {
-            Code::Valid.as_str()
-        } else {
-            prev.outcome_text()
-        };
-        return change(
-            Trend::NoAnswer,
-            format!(
-                "Apple could not be asked ({}); the last answer, on {day}, was {was}.",
-                now.message.trim_end_matches('.')
-            ),
-            "Test again later.",
-        );
-    }
-    if prev.outcome == now.outcome {
-        return change(
-            Trend::Unchanged,
-            format!("Unchanged since the last test on {day}."),
-            if now.is_valid() { "" } else { &now.hint },
-        );
-    }
-    match (prev.valid, now.is_valid()) {
-        (true, false) if matches!(now.outcome, Code::NotAuthorized | Code::ClockSkew) => change(
-            Trend::StoppedWorking,
-            format!("Was valid on {day}, now refused with the same file and IDs: it was probably revoked in App Store Connect."),
-            "Look for it under Revoked keys in App Store Connect (a revoked key never works again). Create a new team key, test it, and send it to your platform in place of this one.",
-        ),
-        (true, false) => change(Trend::StoppedWorking, format!("Was valid on {day}, now: {}", now.message), &now.hint),
-        (false, true) => change(Trend::WorksAgain, format!("Works again: on {day} the answer was {}.", prev.outcome_text()), ""),
-        _ => change(Trend::Changed, format!("On {day} the answer was {}, now: {}", prev.outcome_text(), now.message), &now.hint),
-    }
-}
 
 /// One saved key's re-test.
 #[derive(Debug, Clone, Serialize)]

@@ -4,9 +4,10 @@
 use crate::app::commands::verify;
 use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
-use crate::core::apple::{Tested, VerifyOptions};
+use crate::core::apple::VerifyOptions;
 use crate::core::ids::{self, KeyIds};
 use crate::core::problem::{Class, Code};
+use crate::core::readiness::Tested;
 use crate::core::retest::{self, Retest};
 use crate::core::session::SafeCopy;
 use crate::core::vault::compare::{compare_text, TextComparison};

@@ -2,10 +2,11 @@
 
 use crate::app::error::Result;
 use crate::app::state::AppState;
-use crate::core::apple::{self, Tested, Verification, VerifyOptions};
+use crate::core::apple::{self, Verification, VerifyOptions};
 use crate::core::ids::KeyIds;
 use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
+use crate::core::readiness::Tested;
 use crate::core::Problem;
 use tauri::State;
 

@@ -1,5 +1,5 @@
-//! What Apple said: the answer types `verify` returns (`Verification`, and `Tested` for the
-//! wizard), with the apps, capabilities and rate limit they carry.
+//! What Apple said: the answer type `verify` returns (`Verification`), with the apps,
+//! capabilities and rate limit it carries (`core::readiness::Tested` is what the wizard gets).
 
 use crate::core::problem::{Class, Code};
 use crate::core::Note;
@@ -123,51 +123,5 @@ impl Verification {
     /// passed through as an outcome) usage: decided by the outcome's [`Code`].
     pub fn class(&self) -> Class {
         self.outcome.class()
-    }
-}
-
-/// A verification as the wizard receives it: Apple's answer plus its [`Class`] and what the
-/// wizard shows for it (the 401 checklist as items, …), so the webview never decides by code.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Tested {
-    #[serde(flatten)]
-    pub verification: Verification,
-    pub class: Class,
-    /// The 401 checklist, one item each, minus what the follow-ups ruled out; empty otherwise.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub checklist: Vec<&'static str>,
-    /// Apple accepts the key, but not as given (another kind, the file name's Key ID).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub not_as_given: bool,
-    /// A line the wizard adds to the hint (how far the clock is off, in seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint_note: Option<String>,
-    /// "Ready for Acme Shops" or what the key lacks; only when the platform requires something.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub readiness: Option<crate::core::readiness::Readiness>,
-}
-
-impl From<Verification> for Tested {
-    fn from(verification: Verification) -> Tested {
-        let shown = super::words::shown(&verification);
-        Tested {
-            class: verification.class(),
-            checklist: shown.checklist,
-            not_as_given: shown.not_as_given,
-            hint_note: shown.hint_note,
-            verification,
-            readiness: None,
-        }
-    }
-}
-
-impl Tested {
-    /// The answer, with what it means for the platform the keys go to.
-    pub fn for_platform(verification: Verification, cfg: &crate::core::config::Config) -> Tested {
-        let readiness = crate::core::readiness::readiness(cfg, &verification);
-        Tested {
-            readiness,
-            ..Tested::from(verification)
-        }
     }
 }

@@ -4,7 +4,7 @@
 //! - `client`: base URL rules (https, or http for loopback only), one GET with a capped body.
 //! - `outcome`: reading Apple's answers (error codes, app lists, rate limit).
 //! - `words`: every outcome (`Answer`) and its words, the 401 checklist, the wizard's extras.
-//! - `answer`: the answer types (`Verification`, `Tested`).
+//! - `answer`: the answer type (`Verification`).
 //! - `diagnose`: the follow-ups after a 401 that a fresh token did not clear.
 //!
 //! The run: `GET /v1/apps` (401 retried once with a fresh token, then at most three follow-ups;
@@ -19,7 +19,7 @@ mod diagnose;
 pub mod outcome;
 pub mod words;
 
-pub use answer::{AppSummary, Capabilities, FollowUp, RateLimit, Tested, Verification};
+pub use answer::{AppSummary, Capabilities, FollowUp, RateLimit, Verification};
 
 pub use crate::core::credentials::Credentials;
 use crate::core::problem::Code;

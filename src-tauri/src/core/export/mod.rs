@@ -243,6 +243,17 @@ pub(crate) fn shell_quote(s: &str) -> String {
     }
 }
 
+/// At start-up (`main`): remove our temp files older than `older_than` in the folders the app itself chooses to write
+/// to (the altool folder); exports elsewhere sweep their folder on their next write.
+pub fn sweep_stale_temps(older_than: std::time::Duration) {
+    for dir in [altool_dir(), exports_dir()].into_iter().flatten() {
+        let n = crate::core::fsutil::remove_stale_temps(&dir, older_than);
+        if n > 0 {
+            log::debug!("removed {n} stale temp file(s) from an interrupted export");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

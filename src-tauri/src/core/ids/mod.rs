@@ -14,8 +14,6 @@ pub use normalize::{
 };
 pub use winner::{winners, IdSources, Winners};
 
-use crate::core::credentials::Credentials;
-use crate::core::key::PrivateKey;
 use crate::core::problem::Code;
 use crate::core::{Note, Problem};
 use serde::{Deserialize, Serialize};
@@ -100,18 +98,6 @@ pub struct KeyIds {
     /// `None` for individual keys.
     pub issuer_id: Option<IssuerId>,
     pub kind: KeyKind,
-}
-
-impl KeyIds {
-    /// These IDs with `key`, as verify, export, upload and save take them.
-    pub fn credentials<'a>(&'a self, key: &'a PrivateKey) -> Credentials<'a> {
-        Credentials {
-            key,
-            key_id: &self.key_id,
-            issuer_id: self.issuer_id.as_deref(),
-            kind: self.kind,
-        }
-    }
 }
 
 /// One ID field as the UI shows it: the cleaned-up value or what is wrong.

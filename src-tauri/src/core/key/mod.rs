@@ -9,6 +9,7 @@
 //! - `parse`: DER-level classification and strict P-256 parsing.
 //! - `report`: the report type and the `check` entry point.
 
+mod found;
 mod mail;
 mod parse;
 mod pem;

@@ -2,8 +2,8 @@
 //! (encrypted, RSA, public keys, certificates, SSH/PGP), check the markers, note what was
 //! re-laid out, and decode the body (moved out of `repair.rs`, which calls it).
 
+use super::found::{bad_base64, damaged_marker, decode_wiped, not_a_key, Found};
 use super::parse::{self, Parsed};
-use super::repair::{bad_base64, damaged_marker, decode_wiped, not_a_key, Found};
 use super::transit;
 use crate::core::problem::Code;
 use crate::core::wipe;

@@ -7,30 +7,15 @@
 //! quotes → fastlane JSON → literal `\n` → PEM block, or, without a PEM
 //! block, a base64-encoded file or a bare base64 body.
 
+use super::found::{bad_base64, damaged_marker, decode_wiped, empty, not_a_key, Found};
 use super::parse::{self, Parsed};
 use super::pem::from_pem;
 use super::{transit, wild};
 use crate::core::problem::{Code, WayOut};
 use crate::core::wipe;
 use crate::core::{Note, Problem};
-use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding};
+use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded};
 use zeroize::Zeroizing;
-
-/// What the repairs learned besides the key: notes and IDs from a fastlane JSON.
-#[derive(Debug, Default)]
-pub(crate) struct Found {
-    pub notes: Vec<Note>,
-    pub json_key_id: Option<String>,
-    pub json_issuer_id: Option<String>,
-}
-
-impl Found {
-    pub(super) fn note(&mut self, code: Code, message: &str) {
-        if !self.notes.iter().any(|n| n.code == code) {
-            self.notes.push(Note::new(code, message));
-        }
-    }
-}
 
 /// How deep the unwrapping may go: JSON → base64 file → PEM is the longest real chain.
 const MAX_DEPTH: u8 = 3;
@@ -301,15 +286,6 @@ fn decode_any_base64(s: &str) -> Option<Zeroizing<Vec<u8>>> {
         .or_else(|| decode_wiped::<Base64UrlUnpadded>(s))
 }
 
-/// `s` decoded into a wiped buffer of `s.len()` bytes (never less than the output), so neither
-/// the result nor a failed try's partial output is left in freed memory (`decode_vec` would).
-pub(super) fn decode_wiped<E: Encoding>(s: &str) -> Option<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(vec![0u8; s.len()]);
-    let n = E::decode(s, &mut buf).ok()?.len();
-    buf.truncate(n);
-    Some(buf)
-}
-
 /// Someone picked or pasted an ID where the key was expected.
 fn id_lookalike(s: &str) -> Option<Problem> {
     let unquoted = s.trim_matches(|c| c == '"' || c == '\'');
@@ -336,38 +312,11 @@ fn id_lookalike(s: &str) -> Option<Problem> {
     None
 }
 
-pub(crate) fn empty() -> Problem {
-    Problem::new(
-        Code::Empty,
-        "The file is empty.",
-        "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect (about 250 bytes).",
-    )
-}
-
-pub(super) fn bad_base64() -> Problem {
-    Problem::new(
-        Code::BadBase64,
-        "The key's text has been damaged: it contains characters or a length a key cannot have.",
-        "Copy the key again from the original .p8 file without editing it, or choose the file itself.",
-    )
-}
-
-pub(super) fn damaged_marker() -> Problem {
-    not_a_key(
-        "The key's BEGIN or END line is damaged, so the key cannot be found.",
-        "Use the original .p8 file; its first line must read -----BEGIN PRIVATE KEY-----.",
-    )
-}
-
 fn not_a_key_default() -> Problem {
     not_a_key(
         "This file holds no key.",
         "Choose the AuthKey_XXXXXXXXXX.p8 file you downloaded from App Store Connect.",
     )
-}
-
-pub(super) fn not_a_key(message: &str, hint: &str) -> Problem {
-    Problem::new(Code::NotAKey, message, hint)
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! then reconcile the Key ID / Issuer ID from the caller, a fastlane JSON and
 //! the file name.
 
+use super::found::Found;
 use super::read::{too_large, MAX_INPUT_BYTES};
-use super::repair::{self, Found};
+use super::repair;
 use super::{parse, PrivateKey};
 use crate::core::ids::{winners, IdSources, KeyKind};
 use crate::core::problem::Words;

@@ -1,7 +1,7 @@
 //! Undo what the way a key travelled did to its text, in order: RTF, an e-mail attachment, quoted-printable, HTML, reply quotes (`mail`), invisible characters and autocorrected dashes.
 
+use super::found::Found;
 use super::mail;
-use super::repair::Found;
 use crate::core::problem::Code;
 use zeroize::Zeroizing;
 

@@ -3,7 +3,6 @@
 
 pub mod rules;
 
-use crate::core::config::Config;
 use crate::core::problem::Code;
 use crate::core::Problem;
 pub use rules::Profile;
@@ -96,21 +95,6 @@ pub fn check_text(text: &str, origin: &str) -> Result<Profile, Problem> {
     }
 }
 
-impl Profile {
-    /// The destination as the rest of the app knows it. In a platform build this is the only
-    /// source: no settings file or environment variable is read.
-    pub fn config(&self) -> Config {
-        Config {
-            platform_name: Some(self.platform_name.clone()),
-            upload_url: Some(self.upload_url.clone()),
-            token_label: self.token_label.clone(),
-            dashboard_url: self.dashboard_url.clone(),
-            support_contact: self.support_contact.clone(),
-            required_capabilities: self.required_capabilities.clone(),
-        }
-    }
-}
-
 /// What the webview may know of the platform's look: names, colours, logo, help links.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Brand {
@@ -199,10 +183,13 @@ mod tests {
         assert!(rules::problems(&p).is_empty());
     }
 
+    /// One field spoiled on a good profile.
+    type Spoil = Box<dyn Fn(&mut Profile)>;
+
     #[test]
     fn each_rule_names_its_field() {
         let base = example();
-        let cases: Vec<(&str, Box<dyn Fn(&mut Profile)>)> = vec![
+        let cases: Vec<(&str, Spoil)> = vec![
             (
                 "upload_url",
                 Box::new(|p| p.upload_url = "http://dashboard.acme.example/keys".into()),

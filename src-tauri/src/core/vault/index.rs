@@ -5,6 +5,7 @@
 use crate::core::apple::Verification;
 use crate::core::fsutil::{create_private_dir, write_private_file, Overwrite};
 use crate::core::fsutil::{read_regular, ReadError};
+pub use crate::core::history::LastTest;
 use crate::core::ids::KeyIds;
 use crate::core::problem::Code;
 use crate::core::text::io_plain;
@@ -42,72 +43,8 @@ pub(crate) struct Intent {
     pub(crate) after: Option<IndexEntry>,
 }
 
-/// The outcome of the most recent test with Apple.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "StoredLastTest")]
-pub struct LastTest {
-    /// RFC 3339, UTC.
-    pub at: String,
-    /// Apple outcome code (`valid`, `not_authorized`, …); `unknown_outcome` for one this
-    /// version does not know (a newer version wrote it), whose text is then in `detail`.
-    pub outcome: Code,
-    pub valid: bool,
-    pub message: String,
-    pub http_status: Option<u16>,
-    /// What this test changed since the one before ("Was valid on …, now refused …"), when it
-    /// changed the answer (`core::retest::compare`); kept until the next test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<String>,
-    /// The outcome as written, when it was not a code this version knows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// `LastTest` as `keys.json` holds it: the outcome as text, so that one this version does not
-/// know never makes the whole list unreadable.
-#[derive(Deserialize)]
-struct StoredLastTest {
-    at: String,
-    outcome: String,
-    valid: bool,
-    message: String,
-    http_status: Option<u16>,
-    #[serde(default)]
-    change: Option<String>,
-    #[serde(default)]
-    detail: Option<String>,
-}
-
-impl From<StoredLastTest> for LastTest {
-    fn from(t: StoredLastTest) -> LastTest {
-        let (outcome, detail) = match Code::parse(&t.outcome) {
-            Some(code) => (code, t.detail),
-            None => (
-                Code::UnknownOutcome,
-                Some(crate::core::text::printable(&t.outcome)),
-            ),
-        };
-        LastTest {
-            at: t.at,
-            outcome,
-            valid: t.valid,
-            message: t.message,
-            http_status: t.http_status,
-            change: t.change,
-            detail,
-        }
-    }
-}
-
+// Here, not in `history`: the clock and the index's date format live with the index.
 impl LastTest {
-    /// The outcome as it was written: its code, or the text of one this version does not know.
-    pub fn outcome_text(&self) -> &str {
-        match (self.outcome, &self.detail) {
-            (Code::UnknownOutcome, Some(text)) => text,
-            (code, _) => code.as_str(),
-        }
-    }
-
     pub fn from_verification(v: &Verification) -> LastTest {
         LastTest {
             at: now_rfc3339(),

@@ -166,7 +166,7 @@ impl Vault {
             return Err(problems::changed_during_test(key_id));
         }
         // What changed since the previous test is kept until the next one (the launch banner).
-        let change = crate::core::retest::compare(entry.last_test.as_ref(), verification);
+        let change = crate::core::history::compare(entry.last_test.as_ref(), verification);
         let mut test = LastTest::from_verification(verification);
         test.change = change.trend.is_news().then_some(change.message);
         entry.last_test = Some(test);
