@@ -3,9 +3,7 @@
 use crate::core::destination::host_of;
 use crate::core::problem::Code;
 use crate::core::setup_link::digest;
-use crate::core::upload::{
-    read_capped, status_problem, timeout, transport_problem, user_agent, UploadOptions,
-};
+use crate::core::upload::{read_capped, status_problem, timeout, transport_problem, UploadOptions};
 use crate::core::Problem;
 use serde::Serialize;
 
@@ -78,21 +76,7 @@ pub async fn look_up(opts: &UploadOptions) -> Result<AccountAnswer, Problem> {
         )
     })?;
     auth_header.set_sensitive(true);
-    let builder = reqwest::Client::builder()
-        .connect_timeout(opts.connect_timeout)
-        .timeout(opts.request_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(user_agent());
-    let client = crate::core::destination::police(builder, &url)
-        .build()
-        .map_err(|e| {
-            Problem::new(
-                Code::NetworkUnreachable,
-                "Could not prepare the connection.",
-                "Try again.",
-            )
-            .detail(&e)
-        })?;
+    let client = crate::core::upload::dashboard_client(opts, &url)?;
     let sent = client
         .get(url.clone())
         .header(reqwest::header::AUTHORIZATION, auth_header)

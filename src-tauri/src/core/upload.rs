@@ -119,6 +119,30 @@ impl UploadReceipt {
     }
 }
 
+/// The client for one request to the dashboard (the upload, the account look-up): its time
+/// limits, no redirects, our user agent, and no proxy for plain http or this computer (it would
+/// see the token, and the key, in clear text).
+pub(crate) fn dashboard_client(
+    opts: &UploadOptions,
+    url: &url::Url,
+) -> Result<reqwest::Client, Problem> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(opts.connect_timeout)
+        .timeout(opts.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(user_agent());
+    crate::core::destination::police(builder, url)
+        .build()
+        .map_err(|e| {
+            Problem::new(
+                Code::NetworkUnreachable,
+                "Could not prepare the connection.",
+                "Try again.",
+            )
+            .detail(&e)
+        })
+}
+
 /// Upload the key (an individual key's `issuer_id` is left out of the form).
 /// Never logs the key or the token.
 pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<UploadReceipt, Problem> {
@@ -143,22 +167,7 @@ pub async fn upload(req: &Credentials<'_>, opts: &UploadOptions) -> Result<Uploa
     })?;
     auth_header.set_sensitive(true);
 
-    let builder = reqwest::Client::builder()
-        .connect_timeout(opts.connect_timeout)
-        .timeout(opts.request_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(user_agent());
-    // No proxy for plain http or this computer: it would see the token and the key in clear text.
-    let client = crate::core::destination::police(builder, &url)
-        .build()
-        .map_err(|e| {
-            Problem::new(
-                Code::NetworkUnreachable,
-                "Could not prepare the connection.",
-                "Try again.",
-            )
-            .detail(&e)
-        })?;
+    let client = dashboard_client(opts, &url)?;
 
     let idem = opts
         .idempotency_key
