@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "install_update",
     "open_asc_window",
     "sign_out_of_apple",
+    "choose_asc_way",
 ];
 
 #[path = "src/core/profile/rules.rs"]

@@ -17,12 +17,15 @@
 
 #[path = "support/apple_double.rs"]
 mod apple_double;
+#[path = "support/asc_pages.rs"]
+mod asc_pages;
 #[path = "support/dashboard_double.rs"]
 mod dashboard_double;
 #[path = "support/e2e.rs"]
 mod e2e;
 
 use apple_double::{AppleDouble, DoubleKey};
+use asc_pages::{Act, AscPages, Kind};
 use e2e::fixtures::{self, TestKey};
 use e2e::keys::Key;
 use e2e::{AppEnv, Journey, WAIT};
@@ -31,6 +34,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const NEXT: &str = "[data-action=\"next\"]";
+/// The generic build's identifier (tauri.conf.json): its settings and data folders' name.
+const IDENTIFIER: &str = "dev.asckeywizard.wizard";
 
 fn next_of(step: &str) -> String {
     format!("[data-step=\"{step}\"] {NEXT}")
@@ -118,6 +123,14 @@ async fn wait_started(j: &Journey) {
 
 /// Steps 1–2 by mouse, with screenshots; leaves the wizard on step 3.
 async fn through_prereqs_and_create(j: &mut Journey) {
+    through_prereqs_and_create_by(j, false).await;
+}
+
+/// Steps 1 and 2; with `browser`, the App Store Connect window cannot open (the journey points it
+/// at an address that is not on this computer), the wizard offers the browser with the reason, and
+/// "Use my browser instead" is chosen (the journey's `ASC_WIZARD_E2E_OPENED` records the browser
+/// opening); the wizard then puts that way first.
+async fn through_prereqs_and_create_by(j: &mut Journey, browser: bool) {
     let heading = j.wait_step("prereqs").await;
     assert!(
         heading.to_lowercase().contains("before"),
@@ -189,6 +202,52 @@ async fn through_prereqs_and_create(j: &mut Journey) {
         "{first_time}"
     );
     j.shot_at("create-request-access", "#request-access").await;
+    if browser {
+        assert_eq!(
+            j.text("#asc-ways button:first-child").await.trim(),
+            "Open App Store Connect here",
+            "the window comes first until the browser is chosen"
+        );
+        j.click("#open-asc-here").await;
+        j.wait_visible("#asc-fallback").await;
+        let why = j.text("#asc-fallback-why").await;
+        // The reason is the window's own refusal (here the seam's; for a merchant, "could not be
+        // opened here"), beside the way out.
+        assert!(why.contains("not an address on this computer"), "{why}");
+        j.wait_visible("#asc-fallback-browser").await;
+        j.shot("create-window-failed").await;
+        j.click("#asc-fallback-browser").await;
+        let opened = j.home.path().join("opened.log");
+        let deadline = std::time::Instant::now() + WAIT;
+        while !std::fs::read_to_string(&opened)
+            .unwrap_or_default()
+            .contains("https://appstoreconnect.apple.com/")
+        {
+            assert!(std::time::Instant::now() < deadline, "no browser opened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The choice is remembered (asc-way.json) and the browser comes first from now on.
+        j.wait_js(
+            "the browser way first",
+            "return document.querySelector('#asc-ways button:first-child')?.id === 'open-asc' && !document.querySelector('#create-lead-browser').hidden;",
+            vec![],
+            WAIT,
+        )
+        .await;
+        let kept = std::fs::read_to_string(
+            j.home
+                .path()
+                .join(".config")
+                .join(IDENTIFIER)
+                .join("asc-way.json"),
+        );
+        assert_eq!(
+            kept.unwrap_or_default(),
+            "\"browser\"",
+            "the choice is kept for the next launch"
+        );
+        j.shot("create-browser-chosen").await;
+    }
     j.click(&next_of("create")).await;
     j.wait_step("file").await;
 }
@@ -1416,10 +1475,15 @@ async fn e2e_j_catch_the_download() {
     let home = tempfile::tempdir().unwrap();
     let downloads = home.path().join("Downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let env = AppEnv::default().var("ASC_API_BASE", apple.base_url());
+    let env = AppEnv::default()
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"))
+        // Not an address on this computer: the App Store Connect window refuses to open.
+        .var("ASC_WIZARD_E2E_ASC_BASE", "http://192.0.2.1/");
     let mut j = Journey::start("j-catch-download", home, env).await;
 
-    through_prereqs_and_create(&mut j).await;
+    // "Use my browser instead": the download watch still catches the key.
+    through_prereqs_and_create_by(&mut j, true).await;
     assert!(
         j.js(
             "return document.querySelector('#download-offer').hidden;",
@@ -1505,6 +1569,102 @@ async fn e2e_j_catch_the_download() {
     );
     assert!(j.home.path().join("Downloads").join(&name).exists());
     j.shot("done-no-safe-copy").await;
+    assert_no_key_in_page(&j, &key).await;
+    j.finish().await;
+}
+
+/// "Open App Store Connect here" with an attachment download: caught into step 3 (the Issuer ID not
+/// confirmed, so the wizard stops there); Download again, which Apple answers 410 and WebKitGTK
+/// ends as a failed download: the wizard says in plain words that the key was caught already and
+/// keeps it. "Sign out of Apple in this app" removes the window's web data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2e_u_app_store_connect_410() {
+    if !e2e::tools_ready("u-asc-410", true) {
+        return;
+    }
+    let key = TestKey::new();
+    let key_id = fixtures::key_id();
+    let asc = AscPages::start(&key.pem, &key_id, &fixtures::issuer_id());
+    asc.set_kind(Kind::Attachment);
+    let home = tempfile::tempdir().unwrap();
+    let env = AppEnv::default()
+        .var("ASC_WIZARD_E2E_ASC_BASE", asc.base())
+        .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
+    let mut j = Journey::start("u-asc-410", home, env).await;
+    j.wait_step("prereqs").await;
+    wait_started(&j).await;
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.click(id).await;
+    }
+    j.click(&next_of("prereqs")).await;
+    j.wait_step("create").await;
+    j.click("#open-asc-here").await;
+    j.wait_visible("#asc-issuer-use").await;
+    asc.act(Act::Generate);
+    asc.act(Act::Download);
+    j.wait_step("file").await;
+    assert_eq!(j.wait_attr("#file-result", "data-ok", WAIT).await, "true");
+    assert_eq!(
+        j.text("#file-name").await.trim(),
+        format!("AuthKey_{key_id}.p8")
+    );
+    assert_eq!(j.text("#fingerprint").await.trim(), key.fingerprint);
+    j.shot("file-caught").await;
+
+    j.click("[data-step=\"file\"] [data-action=\"back\"]").await;
+    j.wait_step("create").await;
+    asc.act(Act::Download);
+    j.wait_visible("#asc-caught-problem").await;
+    let said = j.text("#asc-caught-problem").await;
+    assert!(
+        said.contains("downloaded only once") && said.contains("already caught"),
+        "{said}"
+    );
+    assert_eq!(
+        j.js(
+            "return document.querySelector('#asc-caught-problem [data-code]').dataset.code;",
+            vec![]
+        )
+        .await,
+        json!("key_already_downloaded")
+    );
+    assert_eq!(
+        asc.downloads(),
+        2,
+        "the second download reached Apple's stand-in"
+    );
+    j.shot("create-asc-410").await;
+    // The key from the first download is still the one in use.
+    j.click(&next_of("create")).await;
+    j.wait_step("file").await;
+    assert_eq!(j.text("#fingerprint").await.trim(), key.fingerprint);
+    j.click("[data-step=\"file\"] [data-action=\"back\"]").await;
+    j.wait_step("create").await;
+
+    let webview = j
+        .home
+        .path()
+        .join(".local/share")
+        .join(IDENTIFIER)
+        .join("asc-window/webview");
+    assert!(webview.is_dir(), "the window keeps its own web data");
+    j.click("#asc-sign-out").await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while webview.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !webview.exists(),
+        "signed out: the window's web data is gone"
+    );
+    assert!(
+        j.js(
+            "return document.querySelector('#asc-guide').hidden;",
+            vec![]
+        )
+        .await
+            == json!(true)
+    );
     assert_no_key_in_page(&j, &key).await;
     j.finish().await;
 }

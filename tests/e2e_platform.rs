@@ -8,6 +8,8 @@
 
 #[path = "support/apple_double.rs"]
 mod apple_double;
+#[path = "support/asc_pages.rs"]
+mod asc_pages;
 #[path = "support/dashboard_double.rs"]
 mod dashboard_double;
 #[path = "support/e2e.rs"]
@@ -16,6 +18,7 @@ mod e2e;
 mod update_server;
 
 use apple_double::{AppleDouble, DoubleKey};
+use asc_pages::{Act, AscPages};
 use e2e::fixtures::{self, TestKey};
 use e2e::{AppEnv, Journey, WAIT};
 use serde_json::json;
@@ -67,17 +70,25 @@ struct Setup {
 
 /// A key known to a loopback Apple, in the HOME's Downloads, picked through the seam.
 fn setup(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
+    let (s, home, env) = setup_nothing_downloaded(app);
+    let path = home
+        .path()
+        .join("Downloads")
+        .join(format!("AuthKey_{}.p8", s.key_id));
+    std::fs::write(&path, &s.key.pem).unwrap();
+    (s, home, env.var("ASC_WIZARD_E2E_PICK", &path))
+}
+
+/// A key known to a loopback Apple that is nowhere on disk yet (App Store Connect's stand-in has
+/// it); an empty Downloads.
+fn setup_nothing_downloaded(app: PathBuf) -> (Setup, tempfile::TempDir, AppEnv) {
     let key = TestKey::new();
     let (key_id, issuer) = (fixtures::key_id(), fixtures::issuer_id());
     let apple = AppleDouble::start();
     apple.add_key(DoubleKey::team(&key_id, key.public(), &issuer));
     let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("Downloads");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("AuthKey_{key_id}.p8"));
-    std::fs::write(&path, &key.pem).unwrap();
+    std::fs::create_dir_all(home.path().join("Downloads")).unwrap();
     let mut env = AppEnv::default()
-        .var("ASC_WIZARD_E2E_PICK", &path)
         .var("ASC_API_BASE", apple.base_url())
         .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
     env.app = Some(app);
@@ -258,24 +269,169 @@ async fn upload_with_link(j: &mut Journey, s: &Setup, account: &str, token: &str
         .is_file());
 }
 
+/// The example platform's journey with its setup link, the way a merchant meets it: App Store
+/// Connect opened in the app's own window (the loopback stand-in, driven by its stand-in merchant:
+/// WebDriver drives only the wizard's window), the Issuer ID confirmed rather than pasted, the key
+/// caught off the disk and tested with no further Next, the upload, Done. Counts the merchant's
+/// actions (README: "Actions from launch to Done").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_p_platform_through_its_setup_link() {
     let Some(app) = platform_app() else { return };
     if !e2e::tools_ready("p-setup-link", true) {
         return;
     }
-    let (s, home, mut env) = setup(app);
+    let (s, home, mut env) = setup_nothing_downloaded(app);
+    let asc = AscPages::start(&s.key.pem, &s.key_id, &s.issuer);
+    asc.require_sign_in();
     let token = format!("link-{}", fixtures::key_id());
+    env = env.var("ASC_WIZARD_E2E_ASC_BASE", asc.base());
     env.args = vec![format!(
         "acme-keys://setup?token={token}&account=Blue%20Shoes"
     )];
     let mut j = Journey::start("p-setup-link", home, env).await;
     // Journeys run one at a time: the shared dashboard expects this one's code only from now.
     dashboard().expect_token(&token);
-    to_handoff(&mut j, &s).await;
+    j.wait_step("prereqs").await;
+    brand_and_help(&mut j).await;
+    // From here every click and typed field is the merchant's (the help link above is optional).
+    let before = j.actions();
+    in_app_store_connect_here(&mut j, &s, &asc).await;
+    let webview = j
+        .home
+        .path()
+        .join(".local/share/example.acme.keysetup/asc-window/webview");
+    assert!(webview.is_dir(), "the window keeps its own web data");
     upload_with_link(&mut j, &s, "Blue Shoes", &token).await;
+    let wizard = j.actions() - before;
+    let in_asc = Act::Generate.actions() + Act::Download.actions();
+    eprintln!(
+        "[p-setup-link] merchant actions from launch to Done: {wizard} in the wizard + {in_asc} in App Store Connect = {}, nothing pasted",
+        wizard + in_asc
+    );
+    assert!(
+        wizard + in_asc <= 16,
+        "{wizard} + {in_asc} actions: the goal is at most 16"
+    );
+    // Done signed the window out of Apple: its web data is gone, and no file under HOME (WebKit's
+    // caches, the window's data folder, the keychain's files included) holds the key in any form.
+    let deadline = std::time::Instant::now() + WAIT;
+    while webview.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!webview.exists(), "Done signs out of Apple in this app");
+    assert_no_key_under(j.home.path(), &s.key.pem);
     let _ = &s.apple;
     j.finish().await;
+}
+
+/// Steps 1 to 5 through the App Store Connect window; ends on step 6.
+async fn in_app_store_connect_here(j: &mut Journey, s: &Setup, asc: &AscPages) {
+    for id in ["#pre-holder", "#pre-program", "#pre-2fa"] {
+        j.click(id).await;
+    }
+    j.click(&next_of("prereqs")).await;
+    j.wait_step("create").await;
+    assert_eq!(
+        j.text("#open-asc-here").await.trim(),
+        "Open App Store Connect here",
+        "the window comes first"
+    );
+    j.shot("create").await;
+    j.click("#open-asc-here").await;
+    // The stand-in, like Apple, sends a visitor who is not signed in to the sign-in page: the
+    // wizard says so, at its first numbered step.
+    let current = "return [document.querySelector('#asc-instruction')?.textContent || '', [...document.querySelectorAll('#asc-steps > li')].findIndex(li => li.classList.contains('current')) + 1];";
+    let at = j
+        .wait_js(
+            "the guide at the sign-in page",
+            &format!("const r = (() => {{ {current} }})(); return r[1] === 1 ? r : null;"),
+            vec![],
+            WAIT,
+        )
+        .await;
+    assert!(at[0].as_str().unwrap().starts_with("Sign in"), "{at}");
+    j.shot("create-asc-sign-in").await;
+    asc.act(Act::SignIn);
+    // Back on the keys page: the guide moves on and the one Issuer ID shown is offered.
+    j.wait_visible("#asc-issuer-use").await;
+    assert_eq!(j.text("#asc-issuer-id").await.trim(), s.issuer);
+    let at = j.js(current, vec![]).await;
+    assert_eq!(at[1], json!(3), "the keys page is step 3 of the list: {at}");
+    j.shot("create-asc-issuer-offered").await;
+    j.click("#asc-issuer-use").await;
+    j.wait_visible("#asc-issuer-used").await;
+    // A link that leaves App Store Connect goes to the system browser (the recorded opener), not
+    // into the window: the merchant carries on there as if nothing happened.
+    asc.act(Act::OffListLink);
+    let opened = j.home.path().join("opened.log");
+    let deadline = std::time::Instant::now() + WAIT;
+    while !std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .contains(asc_pages::OFF_LIST_LINK)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the help link never reached the browser"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Generate and Download (taken only by the keys page: had the window followed the link, they
+    // would never be): the key is caught, checked, its IDs checked and tested with Apple,
+    // with no Next pressed.
+    asc.act(Act::Generate);
+    asc.act(Act::Download);
+    j.wait_step("test").await;
+    assert_eq!(
+        j.wait_attr("#test-result", "data-outcome", Duration::from_secs(60))
+            .await,
+        "valid"
+    );
+    assert_eq!(asc.acts_left(), 0);
+    assert_eq!(asc.downloads(), 1);
+    let ids = j
+        .js(
+            "return [document.querySelector('#key-id').value, document.querySelector('#issuer-id').value, document.querySelector('#fingerprint').textContent.trim()];",
+            vec![],
+        )
+        .await;
+    assert_eq!(ids, json!([s.key_id, s.issuer, s.key.fingerprint]));
+    j.wait_visible("#readiness").await;
+    assert!(j
+        .text("#readiness")
+        .await
+        .starts_with("Ready for Acme Shops"));
+    j.shot_at("test-ready", "#test-result").await;
+    j.click(&next_of("test")).await;
+    j.wait_step("handoff").await;
+}
+
+/// No regular file under `dir` holds the key: its PEM body, a line of it, or its base64 form (a
+/// `data:` address or Apple's JSON carries that).
+fn assert_no_key_under(dir: &std::path::Path, pem: &str) {
+    use base64ct::{Base64, Encoding};
+    let line = pem.lines().nth(2).unwrap().to_string();
+    let b64 = Base64::encode_string(pem.as_bytes());
+    let b64_part = b64[40..100].to_string();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = 0;
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                stack.push(entry.path());
+            } else if ft.is_file() {
+                files += 1;
+                let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains(&line) && !text.contains(&b64_part),
+                    "the key is on disk at {}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    assert!(files > 0, "the search found the app's files");
 }
 
 /// A second launch with a link hands it to the open wizard (single instance) and exits; the

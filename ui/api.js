@@ -161,7 +161,7 @@ export function installUpdate() {
   return call('install_update');
 }
 
-/** Opens the App Store Connect window beside the wizard (or brings it forward); it reports through the `asc-page`, `asc-key-caught` and `asc-issuer-offered` events. Rejects with a Problem (`asc_window_failed`): then use the browser instead. */
+/** Opens the App Store Connect window beside the wizard (or brings it forward); it reports through the `asc-*` events (events.js). Rejects with a Problem when the window cannot open here: then the browser is offered instead. */
 export function openAscWindow() {
   return call('open_asc_window');
 }
@@ -169,4 +169,9 @@ export function openAscWindow() {
 /** "Sign out of Apple in this app" (and Finish): closes the App Store Connect window and removes its web data. */
 export function signOutOfApple() {
   return call('sign_out_of_apple');
+}
+
+/** Remembers how step 2 reaches App Store Connect: `here` (this app's window) or `browser`. */
+export function chooseAscWay({ way }) {
+  return call('choose_asc_way', { way });
 }

@@ -15,7 +15,7 @@ import * as test from './steps/test.js';
 import * as handoff from './steps/handoff.js';
 import * as done from './steps/done.js';
 import * as saved from './saved.js';
-import { branded, codesLearned, configured, state } from './state.js';
+import { ascWayChosen, branded, codesLearned, configured, state } from './state.js';
 
 const ORDER = ['prereqs', 'create', 'file', 'ids', 'test', 'handoff', 'done'];
 const MODULES = { prereqs, create, file, ids, test, handoff, done };
@@ -84,11 +84,27 @@ function go(delta) {
   if (target !== current) show(target);
 }
 
+/**
+ * A key caught in the App Store Connect window goes as far as it can without another Next: step 3
+ * shows it checked; with the Issuer ID confirmed there too, the IDs are checked and the test with
+ * Apple starts at once. Anything missing stops at the step that needs it.
+ */
+async function caught(loaded) {
+  file.showLoaded(loaded);
+  if (file.blocker()) { show('file'); return; }
+  if (!state.issuerConfirmed && state.kind === 'team') { show('file'); return; }
+  await ids.validate();
+  if (ids.blocker()) { show('ids'); return; }
+  show('test');
+  test.run();
+}
+
 const ctx = {
   state,
   announce,
   refresh,
   show,
+  caught,
   next: () => go(1),
   back: () => go(-1),
   get current() { return current; },
@@ -160,6 +176,7 @@ async function start() {
   applyBrand(info && info.brand);
   branded(info && info.brand);
   codesLearned(info && info.codes);
+  ascWayChosen(info && info.asc_way);
   fillExportMenus((info && info.export_formats) || []);
   wireNavigation();
   watchUpdates();

@@ -7,6 +7,8 @@ export const state = {
   keyIdFromFile: null,
   keyId: '',
   issuerId: '',
+  issuerConfirmed: null,  // the Issuer ID App Store Connect showed and the merchant confirmed
+  ascWay: 'here',        // step 2's way to App Store Connect: 'here' (this app's window) or 'browser'
   kind: 'team',
   idsResult: null,
   verification: null,    // last answer from Apple (`Tested`), or a problem in its place
@@ -45,6 +47,16 @@ export function factsOf(problem) {
 /** The hand-off settings arrived (handoff_config): the platform's name, upload, dashboard. */
 export function configured(cfg) {
   Object.assign(state.config, cfg);
+}
+
+/** Step 2's way to App Store Connect (app_info's remembered `asc_way`, or the merchant's click). */
+export function ascWayChosen(way) {
+  state.ascWay = way === 'browser' ? 'browser' : 'here';
+}
+
+/** The merchant confirmed the Issuer ID the App Store Connect window showed. */
+export function issuerConfirmed(issuerId) {
+  state.issuerConfirmed = issuerId;
 }
 
 /** A key was checked (`loaded`): selected when usable, and everything after it starts again. */

@@ -44,6 +44,53 @@ struct State {
     requests: Vec<String>,
     /// Every `Cookie` header received.
     cookies: Vec<String>,
+    /// Whether App Store Connect's pages send a visitor without the session cookie to sign in.
+    require_sign_in: bool,
+    /// What the merchant does next in the window (`Act`), taken by the page that can do it.
+    acts: std::collections::VecDeque<Act>,
+}
+
+/// What the stand-in merchant does in the window, for journeys whose WebDriver session drives only
+/// the wizard's window: every page asks `/__merchant` what to do next and does it with the page's
+/// own controls (found by id, as a person finds them by sight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Fill the sign-in form and submit it (not counted: signing in to Apple is not the wizard's).
+    SignIn,
+    /// + , the key's name, Admin access, Generate: four actions.
+    Generate,
+    /// Download on the new key's row: one action.
+    Download,
+    /// Follow the footer's help link, which leaves App Store Connect.
+    OffListLink,
+}
+
+impl Act {
+    fn word(self) -> &'static str {
+        match self {
+            Act::SignIn => "sign_in",
+            Act::Generate => "generate",
+            Act::Download => "download",
+            Act::OffListLink => "off_list",
+        }
+    }
+
+    /// The page path where this act can be done.
+    fn page(self) -> &'static [&'static str] {
+        match self {
+            Act::SignIn => &["/", "/login"],
+            _ => &["/access/integrations/api"],
+        }
+    }
+
+    /// The merchant's actions it stands for (clicks, a choice, typing the name).
+    pub fn actions(self) -> usize {
+        match self {
+            Act::SignIn => 0,
+            Act::Generate => 4,
+            Act::Download | Act::OffListLink => 1,
+        }
+    }
 }
 
 pub struct AscPages {
@@ -63,6 +110,8 @@ impl AscPages {
             downloads: 0,
             requests: Vec::new(),
             cookies: Vec::new(),
+            require_sign_in: false,
+            acts: Default::default(),
         }));
         let shared = state.clone();
         std::thread::spawn(move || {
@@ -81,6 +130,26 @@ impl AscPages {
 
     pub fn set_kind(&self, kind: Kind) {
         self.state.lock().unwrap().kind = kind;
+    }
+
+    /// Send visitors without the session cookie to the sign-in page first, as Apple does.
+    pub fn require_sign_in(&self) {
+        self.state.lock().unwrap().require_sign_in = true;
+    }
+
+    /// The merchant does `act` next, on the first page that can.
+    pub fn act(&self, act: Act) {
+        self.state.lock().unwrap().acts.push_back(act);
+    }
+
+    /// Acts not yet taken by a page.
+    pub fn acts_left(&self) -> usize {
+        self.state.lock().unwrap().acts.len()
+    }
+
+    /// The key counts as downloaded once already: the next download answers 410.
+    pub fn mark_downloaded(&self) {
+        self.state.lock().unwrap().downloads = 1;
     }
 
     /// How many times the key was handed out (the first is the only one answered 200).
@@ -106,6 +175,7 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
     if reader.read_line(&mut line).is_err() {
         return;
     }
+    let mut signed_in = false;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" || h == "\n" {
@@ -113,12 +183,13 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         }
         if let Some((name, value)) = h.split_once(':') {
             if name.eq_ignore_ascii_case("cookie") {
+                signed_in |= value.contains("myacinfo=");
                 state.lock().unwrap().cookies.push(value.trim().to_string());
             }
         }
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (status, headers, body) = answer(&path, state);
+    let (status, headers, body) = answer(&path, signed_in, state);
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
         body.len()
@@ -132,17 +203,48 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
 const HTML: &str = "Content-Type: text/html; charset=utf-8\r\n";
 const JSON: &str = "Content-Type: application/json\r\n";
 
-fn answer(path: &str, state: &Arc<Mutex<State>>) -> (&'static str, String, Vec<u8>) {
+fn answer(
+    path: &str,
+    signed_in: bool,
+    state: &Arc<Mutex<State>>,
+) -> (&'static str, String, Vec<u8>) {
     let mut s = state.lock().unwrap();
-    s.requests.push(path.to_string());
     let route = path.split('?').next().unwrap_or("/");
+    if route == "/__merchant" {
+        // The page asks what the merchant does next; only a page that can do it takes it.
+        let here = path.split("page=").nth(1).unwrap_or("").replace("%2F", "/");
+        let here = here.split('&').next().unwrap_or("");
+        let next = s.acts.front().copied().filter(|a| a.page().contains(&here));
+        let word = next.map_or("", |a| {
+            s.acts.pop_front();
+            a.word()
+        });
+        return (
+            "200 OK",
+            "Content-Type: text/plain\r\nCache-Control: no-store\r\n".into(),
+            word.into(),
+        );
+    }
+    s.requests.push(path.to_string());
+    if s.require_sign_in && !signed_in && route.starts_with("/access") && !path.contains("account=")
+    {
+        return ("302 Found", "Location: /login\r\n".into(), Vec::new());
+    }
     let key_path = format!("/iris/v1/apiKeys/{}", s.key_id);
     let attachment_path = format!("/download/{}", s.key_id);
     if route == key_path || route == attachment_path {
         s.downloads += 1;
         if s.downloads > 1 {
             let body = r#"{"errors":[{"status":"410","code":"GONE","detail":"can only be downloaded one time"}]}"#;
-            return ("410 Gone", JSON.into(), body.into());
+            // A download link keeps its download headers on the error too, so the web view
+            // downloads Apple's answer instead of showing it: the case the wizard must explain.
+            // (Served as JSON, WebKit would show it in the window, where the merchant reads it.)
+            let headers = if route == attachment_path {
+                format!("Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"AuthKey_{}.p8\"\r\n", s.key_id)
+            } else {
+                JSON.into()
+            };
+            return ("410 Gone", headers, body.into());
         }
         if route == attachment_path {
             let name = format!("AuthKey_{}.p8", s.key_id);
@@ -157,8 +259,17 @@ fn answer(path: &str, state: &Arc<Mutex<State>>) -> (&'static str, String, Vec<u
         return ("200 OK", JSON.into(), body.into_bytes());
     }
     if route == "/access/users" && path.contains("account=") {
-        // The sign-in form's answer: a session cookie kept for a day, as Apple's is.
-        let headers = format!("{HTML}Set-Cookie: myacinfo=signed-in; Path=/; Max-Age=86400\r\n");
+        // The sign-in form's answer: a session cookie kept for a day, as Apple's is; where the
+        // visitor was sent to sign in, back to the keys page (Apple returns to the page asked for).
+        let cookie = "Set-Cookie: myacinfo=signed-in; Path=/; Max-Age=86400\r\n";
+        if s.require_sign_in {
+            return (
+                "302 Found",
+                format!("Location: /access/integrations/api\r\n{cookie}"),
+                Vec::new(),
+            );
+        }
+        let headers = format!("{HTML}{cookie}");
         return (
             "200 OK",
             headers,
@@ -182,8 +293,32 @@ fn answer(path: &str, state: &Arc<Mutex<State>>) -> (&'static str, String, Vec<u
 }
 
 fn page(title: &str, body: &str) -> String {
-    format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main>{body}</main><footer><a id=\"off-list\" href=\"{OFF_LIST_LINK}\">Help</a> <a id=\"new-window\" target=\"_blank\" href=\"{OFF_LIST_LINK}\">Help in a new window</a></footer></body></html>")
+    format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main>{body}</main><footer><a id=\"off-list\" href=\"{OFF_LIST_LINK}\">Help</a> <a id=\"new-window\" target=\"_blank\" href=\"{OFF_LIST_LINK}\">Help in a new window</a></footer>{MERCHANT}</body></html>")
 }
+
+/// Every page asks what the stand-in merchant does next (`Act`) and does it with its own controls.
+const MERCHANT: &str = r#"<script>
+setInterval(async () => {
+  const act = (await (await fetch('/__merchant?page=' + encodeURIComponent(location.pathname))).text()).trim();
+  const byId = (id) => document.getElementById(id);
+  if (act === 'sign_in') {
+    const f = byId('sign-in');
+    f.elements.namedItem('account').value = 'merchant@example.com';
+    f.elements.namedItem('password').value = 'stand-in';
+    f.submit();
+  } else if (act === 'generate') {
+    byId('generate').click();
+    const f = byId('generate-form');
+    f.elements.namedItem('name').value = 'Acme Shops';
+    f.elements.namedItem('access').value = 'ADMIN';
+    f.requestSubmit();
+  } else if (act === 'download') {
+    byId('download-key').click();
+  } else if (act === 'off_list') {
+    byId('off-list').click();
+  }
+}, 300);
+</script>"#;
 
 const SIGN_IN: &str = r#"<h1>Sign in to App Store Connect</h1>
 <form id="sign-in" action="/access/users" method="get">

@@ -387,6 +387,8 @@ pub struct Journey {
     /// Screens audited with axe, and every violation found, as `screen: rule …` lines.
     audited: u32,
     violations: Vec<String>,
+    /// The merchant's actions so far: every `click` and every `type_into` (typing counts as one).
+    actions: std::sync::atomic::AtomicUsize,
     // Field order = drop order: the driver (and its app) go before the display.
     _driver: Group,
     _display: Display,
@@ -522,6 +524,7 @@ impl Journey {
             shot_no: 0,
             audited: 0,
             violations: Vec::new(),
+            actions: Default::default(),
             _driver: driver,
             _display: display,
             _lock: lock,
@@ -771,6 +774,13 @@ impl Journey {
             .cmd(&format!("find {css}"), self.c().find(Locator::Css(css)))
             .await;
         self.cmd(&format!("click {css}"), el.click()).await;
+        self.actions
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The merchant's actions so far (clicks and typed fields), for the journeys that count them.
+    pub fn actions(&self) -> usize {
+        self.actions.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
@@ -784,6 +794,8 @@ impl Journey {
         .await;
         self.cmd(&format!("typing into {css}"), el.send_keys(text))
             .await;
+        self.actions
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Wait until the button matching `css` exists and is enabled (Next after a live check).

@@ -1,6 +1,6 @@
 // Step 7: summary, advice, and "Test again".
 import { $, el, formatTime, problemText } from '../dom.js';
-import { cleanupOffer, clearKey, retestSaved, trashDownloaded, verifyKey } from '../api.js';
+import { cleanupOffer, clearKey, retestSaved, signOutOfApple, trashDownloaded, verifyKey } from '../api.js';
 import { forgetPlace } from '../place.js';
 import { factsOf, tested as testedNow } from '../state.js';
 
@@ -79,6 +79,8 @@ export function render() {
 export function enter() {
   render();
   offerCleanup();
+  // Finished: the App Store Connect window's Apple sign-in is not kept on this computer.
+  signOutOfApple().catch(() => { /* nothing was signed in */ });
 }
 
 async function testAgain() {

@@ -8,7 +8,9 @@
 use crate::app::error::{Error, Result};
 use crate::app::words::wizard_words;
 use crate::app::{open, state::AppState};
-use crate::core::asc_window::{catch, fallback, pages, Caught, Folders, Page, Rule, Verdict};
+use crate::core::asc_window::{
+    catch, fallback, pages, way, Caught, Folders, Page, Rule, Verdict, Way,
+};
 use crate::core::session::Loaded;
 use crate::core::Problem;
 use serde::Serialize;
@@ -21,19 +23,18 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Url, WebviewUrl, WebviewWindow
 
 /// The window's label: named by no capability.
 pub const LABEL: &str = "asc";
-/// To the main window: the page the App Store Connect window shows, and what to do there.
-pub const PAGE_EVENT: &str = "asc-page";
-/// To the main window: a key was caught (the check's metadata) or could not be.
-pub const CAUGHT_EVENT: &str = "asc-key-caught";
-/// To the main window: the one Issuer ID the keys page showed, for the merchant to confirm.
-pub const ISSUER_EVENT: &str = "asc-issuer-offered";
-/// To the main window: the merchant seems stuck; offer "Use my browser instead" with this reason.
-pub const FALLBACK_EVENT: &str = "asc-fallback";
+// What the window tells the main window, named with every other event in `app::events`.
+pub use crate::app::events::{
+    ASC_FALLBACK as FALLBACK_EVENT, ASC_ISSUER_OFFERED as ISSUER_EVENT,
+    ASC_KEY_CAUGHT as CAUGHT_EVENT, ASC_PAGE as PAGE_EVENT,
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PagePayload {
     pub page: Page,
     pub instruction: &'static str,
+    /// Which of step 2's numbered steps the page is at (1-based), for the wizard to mark.
+    pub step: Option<u8>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +53,12 @@ pub fn open_asc_window<R: Runtime>(app: AppHandle<R>) -> Result<()> {
 #[tauri::command]
 pub fn sign_out_of_apple<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     Ok(sign_out(&app)?)
+}
+
+/// Remember the way the merchant chose in step 2 (the window, or the browser).
+#[tauri::command]
+pub fn choose_asc_way(way: Way) -> Result<()> {
+    Ok(way::remember(way)?)
 }
 
 /// The rule in force: Apple's, or the stand-in an `e2e-seam` build is pointed at.
@@ -93,6 +100,9 @@ struct Current {
     pending: Mutex<Option<(PathBuf, Option<String>)>>,
     /// The last `data:` download caught (its SHA-256): hooks attached twice catch it once.
     last_data: Mutex<Option<[u8; 32]>>,
+    /// The file names (`AuthKey_<KEYID>.p8`) of the keys caught while the app runs: a failed
+    /// download under one of them is the second download of that key.
+    caught_names: Mutex<std::collections::HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -125,9 +135,13 @@ pub fn open_window<R: Runtime>(app: &AppHandle<R>) -> std::result::Result<(), Pr
     *lock(&current.last_data) = None;
     let (nav_app, win_app, dl_app, load_app) = (app.clone(), app.clone(), app.clone(), app.clone());
     let dl_dir = folders.downloads.clone();
-    WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(rule.start()))
+    let mut builder = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(rule.start()))
         .title("App Store Connect")
-        .inner_size(1100.0, 800.0)
+        .inner_size(WIDTH, 800.0);
+    if let Some((x, y)) = beside_the_wizard(app) {
+        builder = builder.position(x, y);
+    }
+    builder
         .data_directory(folders.webview.clone())
         .on_navigation(move |url| navigate(&nav_app, url))
         .on_new_window(move |url, _| {
@@ -163,6 +177,24 @@ pub fn open_window<R: Runtime>(app: &AppHandle<R>) -> std::result::Result<(), Pr
             )
             .detail(&e)
         })
+}
+
+const WIDTH: f64 = 1100.0;
+
+/// Where the window goes so the wizard's instructions stay in view: right of the wizard's window,
+/// kept on its screen (logical pixels); `None` leaves it to the system.
+fn beside_the_wizard<R: Runtime>(app: &AppHandle<R>) -> Option<(f64, f64)> {
+    let main = app.get_webview_window("main")?;
+    let scale = main.scale_factor().ok()?;
+    let at = main.outer_position().ok()?.to_logical::<f64>(scale);
+    let size = main.outer_size().ok()?.to_logical::<f64>(scale);
+    let screen = main.current_monitor().ok()??;
+    let (left, right) = {
+        let p = screen.position().to_logical::<f64>(scale);
+        (p.x, p.x + screen.size().to_logical::<f64>(scale).width)
+    };
+    let x = (at.x + size.width + 8.0).min(right - WIDTH).max(left);
+    Some((x, at.y))
 }
 
 /// `on_navigation`: load what the rule allows; hand other web addresses to the system browser.
@@ -206,10 +238,11 @@ fn download<R: Runtime>(
                 // Decoded in memory; returning false cancels the download, so nothing is written.
                 let digest: [u8; 32] = sha2::Sha256::digest(url.as_str().as_bytes()).into();
                 if lock(&current.last_data).replace(digest) != Some(digest) {
-                    hand_over(
-                        app,
-                        catch::from_data_url(url.as_str(), suggested.as_deref()),
-                    );
+                    let taken = catch::from_data_url(url.as_str(), suggested.as_deref());
+                    if let (Ok(_), Some(name)) = (&taken, suggested) {
+                        lock(&current.caught_names).insert(name);
+                    }
+                    hand_over(app, taken);
                 }
                 return false;
             }
@@ -226,11 +259,19 @@ fn download<R: Runtime>(
                 return true;
             };
             let path = path.filter(|p| p.starts_with(dir)).unwrap_or(ours);
-            if success {
-                hand_over(app, catch::take_finished(&path, suggested.as_deref()));
+            log::info!("App Store Connect download finished (success: {success})");
+            let caught_before = suggested
+                .as_ref()
+                .is_some_and(|n| lock(&current.caught_names).contains(n));
+            let taken = if success {
+                catch::take_finished(&path, suggested.as_deref())
             } else {
-                catch::wipe_file(&path);
+                Err(catch::take_failed(&path, caught_before))
+            };
+            if let (Ok(_), Some(name)) = (&taken, suggested) {
+                lock(&current.caught_names).insert(name);
             }
+            hand_over(app, taken);
             true
         }
         _ => true,
@@ -316,6 +357,7 @@ fn show_page<R: Runtime>(app: &AppHandle<R>, window: &tauri::WebviewWindow<R>, u
         PagePayload {
             page,
             instruction: page.instruction(),
+            step: page.step(),
         },
     );
     if let Some(selector) = page.outline() {

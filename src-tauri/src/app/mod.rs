@@ -70,6 +70,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             updates::install_update,
             asc_window::open_asc_window,
             asc_window::sign_out_of_apple,
+            asc_window::choose_asc_way,
         ])
 }
 

@@ -12,6 +12,7 @@ pub mod verify;
 
 use crate::app::error::Result;
 use crate::core::apple::client::api_override;
+use crate::core::asc_window::{self, Way};
 use crate::core::export::{self, MenuEntry};
 use crate::core::place::{self, Place};
 use crate::core::problem::{Class, Code, WayOut};
@@ -55,6 +56,8 @@ pub struct AppInfo {
     pub brand: Option<Brand>,
     /// The export menus' entries (`core::export::FORMATS`): the webview keeps no list of its own.
     pub export_formats: Vec<MenuEntry>,
+    /// How step 2 reaches App Store Connect: the remembered choice, or this app's window.
+    pub asc_way: Way,
     /// Every code's class and way out, by code.
     pub codes: BTreeMap<&'static str, CodeFacts>,
 }
@@ -72,6 +75,7 @@ pub fn app_info() -> AppInfo {
         place: place::load(),
         brand,
         export_formats: export::menu(),
+        asc_way: asc_window::way::load(),
         codes: code_facts(),
     }
 }

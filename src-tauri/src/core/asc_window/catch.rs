@@ -75,6 +75,30 @@ pub fn take_finished(path: &Path, suggested: Option<&str>) -> Result<Caught, Pro
     })
 }
 
+/// A download the web view gave up on: WebKitGTK ends a download whose answer is an HTTP error
+/// (Apple's 410 for a second download) as failed, with nothing written. `caught_before`: the
+/// window already caught a key under the same file name this session, so this was the second
+/// download of it. Whatever part was written is read for Apple's answer, then wiped.
+pub fn take_failed(path: &Path, caught_before: bool) -> Problem {
+    let read = key::read_path(path);
+    wipe_file(path);
+    if caught_before {
+        return Problem::new(
+            Code::KeyAlreadyDownloaded,
+            "Apple lets each key be downloaded only once, and the wizard already caught this one.",
+            "Nothing is lost: the wizard keeps the key from the first download. Carry on in the wizard.",
+        );
+    }
+    match read {
+        Ok(bytes) if is_gone_answer(&bytes) => already_downloaded(),
+        _ => Problem::new(
+            Code::AscWindowFailed,
+            "The key's download did not finish in the App Store Connect window.",
+            "Press Download again. If App Store Connect says the key was downloaded already, revoke it and generate a new one; or use your browser instead.",
+        ),
+    }
+}
+
 /// The private folder downloads from the window are written to (0700, never a followed link).
 pub fn prepare_folder(dir: &Path) -> Result<(), Problem> {
     fsutil::create_private_dir(dir)?;
@@ -291,5 +315,19 @@ mod tests {
             take_finished(&file, None).unwrap_err().code,
             Code::FileNotFound
         );
+
+        // A download the web view marked failed: Apple's 410 is still told apart, and nothing
+        // is left either way.
+        std::fs::write(&file, r#"{"errors":[{"status":"410"}]}"#).unwrap();
+        assert_eq!(take_failed(&file, false).code, Code::KeyAlreadyDownloaded);
+        assert!(!file.exists());
+        std::fs::write(&file, &pem()[..30]).unwrap();
+        assert_eq!(take_failed(&file, false).code, Code::AscWindowFailed);
+        assert!(!file.exists());
+        assert_eq!(take_failed(&file, false).code, Code::AscWindowFailed);
+        // The same key's name caught before: the second download, whatever was written.
+        let again = take_failed(&file, true);
+        assert_eq!(again.code, Code::KeyAlreadyDownloaded);
+        assert!(again.message.contains("already caught"));
     }
 }

@@ -7,10 +7,12 @@ pub mod catch;
 pub mod fallback;
 pub mod navigation;
 pub mod pages;
+pub mod way;
 
 pub use catch::{from_data_url, take_finished, Caught};
 pub use navigation::{Rule, Verdict};
 pub use pages::{issuer_offer, recognise, Page};
+pub use way::Way;
 
 use crate::core::fsutil;
 use crate::core::problem::Code;

@@ -45,6 +45,17 @@ impl Page {
         }
     }
 
+    /// Which of the wizard's numbered steps (1-based, as step 2 lists them) this page is at, so the
+    /// wizard can mark it; `None` where the page is not recognised.
+    pub fn step(self) -> Option<u8> {
+        match self {
+            Page::SignIn => Some(1),
+            Page::UsersAndAccess | Page::Integrations => Some(2),
+            Page::ApiKeys => Some(3),
+            Page::Unknown => None,
+        }
+    }
+
     /// The CSS selector of the control to outline, by structure only (never by visible text);
     /// `None` when this page has nothing to outline.
     pub fn outline(self) -> Option<&'static str> {
@@ -142,6 +153,9 @@ mod tests {
             }
         }
         assert_eq!(serde_json::to_value(Page::ApiKeys).unwrap(), "api_keys");
+        assert_eq!(Page::SignIn.step(), Some(1));
+        assert_eq!(Page::ApiKeys.step(), Some(3));
+        assert_eq!(Page::Unknown.step(), None);
         let script = outline_script(Page::UsersAndAccess.outline().unwrap());
         assert!(
             script.contains(r#"document.querySelector("a[href*=\"/access/integrations\"]")"#),
