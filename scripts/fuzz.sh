@@ -7,9 +7,10 @@
 # --time is per target (default 60 s), --runs bounds executions per target (libFuzzer -runs=N);
 # with both, whichever comes first ends the target. Needs the nightly toolchain (cargo-fuzz
 # instruments with nightly-only flags); installs cargo-fuzz, pinned, under target/tools. Seeds are
-# generated first (fresh keys in every form, never committed) into target/fuzz-corpus/<target>/,
-# which libFuzzer then grows. Prints executions, coverage (cov/ft) and crash or not per target;
-# exits 1 if any target crashed (the input is in target/fuzz-artifacts/<target>/).
+# generated first (examples/fuzz_seeds.rs: fresh keys in every form, never committed) into
+# target/fuzz-corpus/<target>/, which libFuzzer then grows. Prints executions, coverage (cov/ft)
+# and crash or not per target; exits 1 if any target crashed (the input is in
+# target/fuzz-artifacts/<target>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) time_s=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "error: unknown option $1 (see scripts/fuzz.sh --help)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -48,8 +49,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 echo "==> seeds: every generated key form, IDs, Apple's answers, configs, indexes -> target/fuzz-corpus"
-ASC_FUZZ_CORPUS="$root/target/fuzz-corpus" cargo test --no-default-features --features test-support \
-  --test fuzz_smoke -- --exact writes_the_seed_corpus_when_asked --quiet
+cargo run --quiet --no-default-features --example fuzz_seeds -- "$root/target/fuzz-corpus"
 
 echo "==> building the fuzz targets (nightly, AddressSanitizer, debug assertions)"
 "${fuzz[@]}" build "${common[@]}"

@@ -25,9 +25,7 @@ const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
 fn main() {
     if std::env::var_os("DISPLAY").is_none() {
         // The test command gives it a display; only a bare `cargo test` may skip, and says so.
-        let strict = ["CI", "ASC_WIZARD_FULL_TESTS"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        let strict = asc_key_wizard::test_rule::strict();
         assert!(
             !(strict && cfg!(target_os = "linux")),
             "asc_window_webkit needs a display under CI (run it under xvfb-run)"

@@ -1,4 +1,5 @@
-//! The core reads bottom-up: no import cycle among its modules, nor among the files of one of its folders (issue 23).
+//! The core reads bottom-up: no import cycle among its modules, nor among the files of one of its folders (issue 23);
+//! and it is the same in every build: no module of it behind the `gui` feature.
 //!
 //! Every `crate::core::…` path (grouped `use crate::core::{a, b::c}` included) and every `super::…`
 //! path in a file of `src-tauri/src/core` is an arrow from that file's module to the module it
@@ -227,5 +228,103 @@ fn a_cycle_is_found_and_named() {
             vec!["ids".to_owned(), "KeyKind".into()],
             vec!["key".to_owned(), "PrivateKey".into()]
         ]
+    );
+}
+
+/// The features that switch the wizard on: `gui` and every feature in Cargo.toml that enables it.
+fn gui_features() -> Vec<String> {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let mut in_features = false;
+    let mut out = vec!["gui".to_owned()];
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+            continue;
+        }
+        if let (true, Some((name, list))) = (in_features, line.split_once('=')) {
+            if list.contains("\"gui\"") {
+                out.push(name.trim().to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The modules a source declares behind a `cfg` naming one of `features` (`#[cfg(feature = "gui")]
+/// mod x;`, `#[cfg(all(feature = "gui", unix))] pub mod x { … }`), and the whole file when it
+/// opens with `#![cfg(feature = "gui")]`.
+fn gated_modules(src: &str, features: &[String]) -> Vec<String> {
+    let names_one = |attr: &str| {
+        let attr: String = attr.chars().filter(|c| !c.is_whitespace()).collect();
+        features
+            .iter()
+            .any(|f| attr.contains(&format!("feature=\"{f}\"")))
+    };
+    let mut out = Vec::new();
+    let mut gated = false;
+    for line in src.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#![cfg") && names_one(t) {
+            out.push("(the whole file)".to_owned());
+        } else if t.starts_with("#[") {
+            gated |= t.starts_with("#[cfg") && names_one(t);
+            continue;
+        } else if t.starts_with("//") || t.is_empty() {
+            continue;
+        } else if gated {
+            let decl = t
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            if let Some(name) = decl.strip_prefix("mod ") {
+                out.push(name.trim_end_matches([';', '{', ' ']).to_owned());
+            }
+        }
+        gated = false;
+    }
+    out
+}
+
+/// Issue 23 §2: the core is the same in every build. No module under `core/` is declared behind
+/// `gui` (or a feature that turns it on): a rule the wizard needs is core, compiled headless too,
+/// and what needs the wizard's crates (the watch, the Trash) lives in `app/`.
+#[test]
+fn no_module_in_core_is_behind_the_gui_feature() {
+    let features = gui_features();
+    assert!(
+        features.iter().any(|f| f == "mock-runtime"),
+        "the features that enable gui were not read from Cargo.toml: {features:?}"
+    );
+    let mut files = Vec::new();
+    rust_files(&core_dir(), &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .flat_map(|file| {
+            let src = std::fs::read_to_string(file).unwrap();
+            gated_modules(&src, &features)
+                .into_iter()
+                .map(move |m| format!("{}: mod {m}", file.display()))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "modules in core behind the wizard's features:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The check can fail: gated declarations are found, in each spelling; others are not.
+#[test]
+fn a_gui_gated_module_is_found() {
+    let features = ["gui".to_owned(), "e2e-seam".to_owned()];
+    let src = "pub mod account;\n#[cfg(feature = \"gui\")]\npub mod downloads;\n\
+               #[cfg(all(unix, feature = \"e2e-seam\"))]\n/// seam\nmod seam {\n}\n\
+               #[cfg(feature = \"test-support\")]\npub mod memory;\n\
+               #[cfg(feature = \"gui\")]\nfn helper() {}\nmod after_fn;\n";
+    assert_eq!(gated_modules(src, &features), ["downloads", "seam"]);
+    assert_eq!(
+        gated_modules("#![cfg(feature = \"gui\")]\nfn x() {}\n", &features),
+        ["(the whole file)"]
     );
 }

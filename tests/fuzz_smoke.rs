@@ -181,18 +181,27 @@ fn the_smoke_runs_exactly_the_fuzz_crates_targets() {
     }
 }
 
-/// `scripts/fuzz.sh` sets `ASC_FUZZ_CORPUS` to have the seeds written to `<dir>/<target>/`: they
-/// hold freshly generated keys, so they exist only at run time, never in the repository.
+/// The corpus `scripts/fuzz.sh` starts from (`examples/fuzz_seeds.rs` writes it with the same
+/// function): a folder per target holding every seed, and the key check's folder opens with a key
+/// the check accepts, so libFuzzer starts from the real thing.
 #[test]
-fn writes_the_seed_corpus_when_asked() {
-    let Some(dir) = std::env::var_os("ASC_FUZZ_CORPUS") else {
-        return;
-    };
-    for (name, _) in targets::TARGETS {
-        let folder = Path::new(&dir).join(name);
-        std::fs::create_dir_all(&folder).unwrap();
-        for (i, seed) in fuzz_seeds::seeds(name).iter().enumerate() {
-            std::fs::write(folder.join(format!("seed-{i:03}")), seed).unwrap();
-        }
+fn the_seed_corpus_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = targets::TARGETS.iter().map(|&(name, _)| name);
+    let written = fuzz_seeds::write_corpus(dir.path(), names).unwrap();
+    assert_eq!(written.len(), targets::TARGETS.len(), "a folder per target");
+    for (name, count) in written {
+        let files = std::fs::read_dir(dir.path().join(name)).unwrap().count();
+        assert!(count > 0, "{name} has no seeds");
+        assert_eq!(files, count, "{name}: every seed written");
     }
+    let first = dir.path().join("key_check").join("seed-000");
+    let report = asc_key_wizard::core::key::check_path(&first, None, None, Default::default())
+        .unwrap()
+        .report;
+    assert!(
+        report.ok,
+        "the first key_check seed is a good key: {:?}",
+        report.problems
+    );
 }

@@ -38,12 +38,6 @@ use std::process::Command;
 
 const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
 
-fn strict() -> bool {
-    ["CI", "ASC_WIZARD_FULL_TESTS"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
-}
-
 /// A vault on the real OS keychain with its index under `config_home`.
 fn real_vault(config_home: &Path) -> Option<Vault> {
     let why = if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
@@ -66,7 +60,7 @@ fn real_vault(config_home: &Path) -> Option<Vault> {
             ),
         }
     };
-    if strict() {
+    if asc_key_wizard::test_rule::strict() {
         panic!("keychain tests cannot run: {why}");
     }
     eprintln!("SKIPPED: keychain tests: {why}");

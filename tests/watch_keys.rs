@@ -24,9 +24,7 @@ fn key() -> PrivateKey {
 }
 
 fn keychain_or_skip() -> bool {
-    let strict = ["CI", "ASC_WIZARD_FULL_TESTS"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let strict = asc_key_wizard::test_rule::strict();
     match open_platform_store() {
         Ok(_) if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() => true,
         other => {

@@ -35,7 +35,7 @@ fn wine() -> Option<Wine> {
             let gui = std::env::var_os("ASC_WIZARD_WINDOWS_GUI_EXE").map(PathBuf::from).filter(|p| p.is_file());
             Some(Wine { exe, gui, prefix })
         }
-        _ if keys::full_tests_required() => panic!(
+        _ if asc_key_wizard::test_rule::strict() => panic!(
             "the Windows build under Wine is required (CI or ASC_WIZARD_FULL_TESTS is set): run scripts/windows-wine.sh, which sets ASC_WIZARD_WINDOWS_EXE and WINEPREFIX"
         ),
         _ => {
@@ -318,7 +318,7 @@ fn the_gui_binary_answers_its_subcommands_from_a_console() {
     let Some(w) = wine() else { return };
     let Some(gui) = w.gui.as_deref() else {
         assert!(
-            !keys::full_tests_required(),
+            !asc_key_wizard::test_rule::strict(),
             "ASC_WIZARD_WINDOWS_GUI_EXE is required under CI"
         );
         eprintln!("SKIPPED: no GUI .exe given (ASC_WIZARD_WINDOWS_GUI_EXE)");

@@ -71,12 +71,8 @@ pub const CMD_WAIT: Duration = Duration::from_secs(30);
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// True when missing tools must fail the test instead of skipping it.
-pub fn strict() -> bool {
-    ["CI", "ASC_WIZARD_FULL_TESTS"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
-}
+/// True when missing tools must fail the test instead of skipping it (the one rule, in the crate).
+pub use asc_key_wizard::test_rule::strict;
 
 fn on_path(tool: &str) -> bool {
     if tool.contains('/') || Path::new(tool).is_absolute() {

@@ -1,13 +1,33 @@
 //! Seed inputs for every fuzz target, made at run time: every key form `keys.rs` generates (fresh
 //! keys, never a real one), sample IDs, Apple's answers and headers, dashboard messages, configs
-//! and indexes. `tests/fuzz_smoke.rs` runs the targets over them and, for `scripts/fuzz.sh`,
-//! writes them to `target/fuzz-corpus/<target>/`.
+//! and indexes. `tests/fuzz_smoke.rs` runs the targets over them; `examples/fuzz_seeds.rs` (which
+//! `scripts/fuzz.sh` runs) writes them to `target/fuzz-corpus/<target>/` with [`write_corpus`].
 //!
 //! Include after `keys.rs` and `wild.rs`: `#[path = "support/fuzz_seeds.rs"] mod fuzz_seeds;`.
 #![allow(dead_code)]
 
 use crate::keys::*;
 use serde_json::json;
+use std::path::Path;
+
+/// Write every target's seeds to `<dir>/<target>/seed-NNN` (a libFuzzer corpus folder each);
+/// returns how many each target got.
+pub fn write_corpus<'a>(
+    dir: &Path,
+    targets: impl IntoIterator<Item = &'a str>,
+) -> std::io::Result<Vec<(&'a str, usize)>> {
+    let mut written = Vec::new();
+    for name in targets {
+        let folder = dir.join(name);
+        std::fs::create_dir_all(&folder)?;
+        let seeds = seeds(name);
+        for (i, seed) in seeds.iter().enumerate() {
+            std::fs::write(folder.join(format!("seed-{i:03}")), seed)?;
+        }
+        written.push((name, seeds.len()));
+    }
+    Ok(written)
+}
 
 /// The seeds for `target` (a name from the fuzz crate's `TARGETS`).
 pub fn seeds(target: &str) -> Vec<Vec<u8>> {

@@ -320,10 +320,6 @@ pub struct Openssl {
     pub dir: tempfile::TempDir,
 }
 
-pub fn full_tests_required() -> bool {
-    std::env::var_os("CI").is_some() || std::env::var_os("ASC_WIZARD_FULL_TESTS").is_some()
-}
-
 impl Openssl {
     pub fn new() -> Option<Openssl> {
         let found = Command::new("openssl")
@@ -332,7 +328,7 @@ impl Openssl {
             .map(|o| o.status.success())
             .unwrap_or(false);
         if !found {
-            if full_tests_required() {
+            if asc_key_wizard::test_rule::strict() {
                 panic!("the `openssl` CLI is required for these tests (CI or ASC_WIZARD_FULL_TESTS is set) but was not found");
             }
             eprintln!("SKIPPED: `openssl` CLI not found; install it (apt-get install openssl) to run the OpenSSL cases");

@@ -1,9 +1,9 @@
 //! Keys as the wild hands them over, made at test time: the real tools where they exist here (iconv, pandoc, Python's `email` library) for tests/check_wild.rs, and pure-Rust look-alikes of the same forms for the property tests and fuzz seeds, which cannot spawn a process per case.
 //!
-//! Include after `keys.rs`: `#[path = "support/wild.rs"] mod wild;`.
+//! Include with `#[path = "support/wild.rs"] mod wild;`.
 #![allow(dead_code)]
 
-use crate::keys::full_tests_required;
+use asc_key_wizard::test_rule::strict;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -20,7 +20,7 @@ pub fn tool(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(_) if !full_tests_required() => {
+        Err(_) if !strict() => {
             eprintln!("SKIPPED: `{program}` not found; install it (scripts/setup-linux.sh) to run this case");
             return None;
         }

@@ -3,6 +3,7 @@
 
 pub mod asc_window;
 pub mod commands;
+pub mod downloads;
 pub mod error;
 pub mod events;
 pub mod open;

@@ -2,9 +2,10 @@
 //! `core::session::Session`; this only adds locking, reading off the UI thread and the
 //! cancel handles.
 
+use crate::app::downloads::DownloadWatch;
 use crate::app::words::wizard_words;
 use crate::core::config::{self, Config};
-use crate::core::downloads::{self, Cleanup, CleanupFacts, Download, DownloadWatch, Offer};
+use crate::core::downloads::{self, Cleanup, CleanupFacts, Download, Offer};
 use crate::core::key;
 use crate::core::problem::Code;
 use crate::core::session::{Loaded, Session};

@@ -1,8 +1,10 @@
-//! Catching the key's download: watch the download folders for a new `AuthKey_*.p8` from the
-//! moment the wizard sends the merchant to App Store Connect (`watch.rs`), offer every new one
-//! with where it came from (`origin.rs`), and, once a checked copy is safe, move the real
-//! download to the trash (`cleanup.rs`: Apple lets a key be downloaded once; the copy left in
-//! Downloads is the one most at risk).
+//! Catching the key's download, the rules: which folders are watched for a new `AuthKey_*.p8`
+//! from the moment the wizard sends the merchant to App Store Connect (this file), when a new
+//! file counts and how it is offered (`found.rs`), where it came from (`origin.rs`), and when the
+//! real download may go to the trash once a checked copy is safe (`cleanup.rs`: Apple lets a key
+//! be downloaded once; the copy left in Downloads is the one most at risk). Plain core, built
+//! headless too; the watch itself (`notify`) and the move to the Trash (`trash`) are the
+//! wizard's, in `app/downloads/`.
 
 use crate::core::ids::key_id_from_file_name;
 use crate::core::problem::Code;
@@ -10,16 +12,15 @@ use crate::core::Problem;
 use std::path::{Path, PathBuf};
 
 mod cleanup;
+mod found;
 mod origin;
-mod watch;
 
 pub use crate::core::session::SafeCopy;
 pub use cleanup::{
-    cleanup_offer, move_to_trash, recheck_safe_copy, safe_copy_missing, trash_name, Cleanup,
-    CleanupFacts,
+    cleanup_offer, recheck_safe_copy, safe_copy_missing, trash_name, Cleanup, CleanupFacts,
 };
+pub use found::{key_files_in, settled, Download, Offer, SETTLE};
 pub use origin::{host_of, origin_host};
-pub use watch::{Download, DownloadWatch, Offer, SETTLE};
 
 /// The OS's download folder (or `~/Downloads` where the OS names none): the one folder whose
 /// key files may go to the trash without the watch having seen them arrive.
@@ -126,7 +127,7 @@ pub fn nothing_to_remove() -> Problem {
 }
 
 /// The same file or folder, however its path is spelled (a link, `..`).
-fn same_path(a: &Path, b: &Path) -> bool {
+pub fn same_path(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

@@ -8,7 +8,6 @@ pub mod cmdline;
 pub mod config;
 pub mod credentials;
 pub mod destination;
-#[cfg(feature = "gui")]
 pub mod downloads;
 pub mod export;
 pub mod fsutil;

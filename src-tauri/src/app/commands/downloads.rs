@@ -1,7 +1,8 @@
 //! Catching the download: watch from step 2, offer every new file in step 3 (never the one in
 //! use), and at Done move the real download to the trash once a checked copy is safe and still
-//! there (`core::downloads` decides all of it).
+//! there (`core::downloads` decides all of it; `app::downloads` watches and moves the file).
 
+use crate::app::downloads::move_to_trash;
 use crate::app::error::Result;
 use crate::app::state::{off_thread, AppState};
 use crate::core::downloads::{self, Cleanup, Offer};
@@ -57,7 +58,7 @@ pub async fn trash_downloaded<R: Runtime>(app: AppHandle<R>, key_ref: String) ->
             .ok_or_else(downloads::nothing_to_remove)?;
         let vault = state.vault_slot();
         downloads::recheck_safe_copy(&offer, || vault.get())?;
-        downloads::move_to_trash(&offer.path)
+        move_to_trash(&offer.path)
     })
     .await?)
 }

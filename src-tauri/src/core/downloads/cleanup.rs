@@ -159,25 +159,6 @@ fn upper_first(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
-/// Move the download to the trash (never a plain delete: the merchant can still get it back).
-pub fn move_to_trash(path: &Path) -> Result<String, Problem> {
-    trash::delete(path).map_err(|e| {
-        Problem::new(
-            Code::TrashFailed,
-            format!("The file could not be moved to the {}.", trash_name()),
-            "Nothing was deleted. Move the file yourself, or leave it where it is.",
-        )
-        .detail(e)
-    })?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    Ok(format!(
-        "{name} is in the {}. The checked copy stays where it was saved.",
-        trash_name()
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,19 @@
 //! Key ID and Issuer ID normalisation: trim, strip quotes, fix case, take a Key ID from a
 //! pasted file name, and the format checks (`key_id_format`, `issuer_id_format`).
+//!
+//! This file holds the Key ID rule (`is_key_id`, `normalize_key_id_as`, the file name's Key ID);
+//! `issuer.rs` the Issuer ID's, `tidy.rs` what both do to a pasted value first.
+
+mod issuer;
+mod tidy;
+
+pub use issuer::normalize_issuer_id;
 
 use super::KeyKind;
 use crate::core::problem::Code;
 use crate::core::{Note, Problem};
+use issuer::looks_like_issuer_id;
+use tidy::{shorten, unwrap_value, what_changed};
 
 /// A normalised ID plus the notes describing what was fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,72 +134,6 @@ pub fn normalize_key_id_as(
     ))
 }
 
-/// `57246542-96fe-1a63-e053-0824d011072a`: 8-4-4-4-12 hex, lower-cased. No RFC 4122 checks.
-///
-/// 32 hex digits without dashes get their dashes back (with a note).
-pub fn normalize_issuer_id(raw: &str) -> Result<Normalized, Problem> {
-    let cleaned = unwrap_value(raw);
-    let value = cleaned.as_str();
-    let hint = format!("The Issuer ID is shown at the top of {WHERE_IDS_ARE}, shaped like 57246542-96fe-1a63-e053-0824d011072a.");
-
-    if value.is_empty() {
-        return Err(Problem::new(
-            Code::IssuerIdFormat,
-            "The Issuer ID is empty.",
-            hint,
-        ));
-    }
-    if is_key_id(&value.to_ascii_uppercase()) {
-        return Err(Problem::new(
-            Code::IssuerIdFormat,
-            format!("“{value}” looks like a Key ID, not an Issuer ID."),
-            format!("Give it as the Key ID instead. {hint}"),
-        ));
-    }
-    let mut dashes_added = false;
-    let lower = if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        dashes_added = true;
-        let v = value.to_ascii_lowercase();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &v[..8],
-            &v[8..12],
-            &v[12..16],
-            &v[16..20],
-            &v[20..]
-        )
-    } else {
-        value.to_ascii_lowercase()
-    };
-    if !looks_like_issuer_id(&lower) {
-        return Err(Problem::new(
-            Code::IssuerIdFormat,
-            format!(
-                "“{}” is not shaped like an Issuer ID (8-4-4-4-12 letters a–f and digits).",
-                shorten(value)
-            ),
-            hint,
-        ));
-    }
-
-    let mut notes = Vec::new();
-    let case_changed = !dashes_added && lower != value;
-    if cleaned != raw || dashes_added || case_changed {
-        let mut what = what_changed(raw, &cleaned, false, case_changed, "small letters");
-        if dashes_added {
-            what = join_change(what, "dashes added");
-        }
-        notes.push(Note::new(
-            Code::IssuerIdNormalized,
-            format!("The Issuer ID was tidied up to {lower} ({what})."),
-        ));
-    }
-    Ok(Normalized {
-        value: lower,
-        notes,
-    })
-}
-
 /// The Key ID in `AuthKey_<KEYID>.p8`, if the name has that shape.
 ///
 /// Browsers add ` (1)` or `-1` to repeated downloads; that suffix is dropped.
@@ -224,73 +168,6 @@ pub fn key_id_from_file_name(name: &str) -> Option<String> {
         return None;
     }
     Some(stem.to_ascii_uppercase())
-}
-
-/// `8-4-4-4-12` hex digits (either case).
-fn looks_like_issuer_id(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Trim whitespace and one or more layers of surrounding quotes (straight,
-/// curly, backticks) that come along when IDs are copied from docs or chats.
-fn unwrap_value(raw: &str) -> String {
-    let mut s = raw.trim();
-    loop {
-        let mut chars = s.chars();
-        let (Some(first), Some(last)) = (chars.next(), chars.next_back()) else {
-            break;
-        };
-        let pair = matches!(
-            (first, last),
-            ('"', '"') | ('\'', '\'') | ('`', '`') | ('“', '”') | ('‘', '’') | ('«', '»')
-        );
-        if !pair {
-            break;
-        }
-        s = s[first.len_utf8()..s.len() - last.len_utf8()].trim();
-    }
-    s.to_owned()
-}
-
-fn what_changed(raw: &str, cleaned: &str, from_name: bool, case: bool, case_word: &str) -> String {
-    let mut what = String::new();
-    if raw.trim() != raw {
-        what = join_change(what, "spaces removed");
-    }
-    if raw.trim() != cleaned {
-        what = join_change(what, "quotes removed");
-    }
-    if from_name {
-        what = join_change(what, "taken from the file name");
-    }
-    if case {
-        what = join_change(what, &format!("changed to {case_word}"));
-    }
-    what
-}
-
-fn join_change(mut acc: String, part: &str) -> String {
-    if !acc.is_empty() {
-        acc.push_str(", ");
-    }
-    acc.push_str(part);
-    acc
-}
-
-/// IDs are echoed in messages; keep a pasted essay from flooding the screen.
-fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    }
 }
 
 #[cfg(test)]
@@ -343,32 +220,6 @@ mod tests {
         assert!(p.message.contains("other than letters"), "{}", p.message);
         assert_eq!(normalize_key_id("  ").unwrap_err().code, "key_id_format");
         assert_eq!(normalize_key_id("\"\"").unwrap_err().code, "key_id_format");
-    }
-
-    #[test]
-    fn issuer_id_is_lower_cased_without_rfc4122_checks() {
-        // Apple's example has version nibble 1 and variant bits that RFC 4122 would reject.
-        let n = normalize_issuer_id("57246542-96FE-1A63-E053-0824D011072A").unwrap();
-        assert_eq!(n.value, "57246542-96fe-1a63-e053-0824d011072a");
-        assert_eq!(n.notes[0].code, "issuer_id_normalized");
-        let n = normalize_issuer_id("57246542-96fe-1a63-e053-0824d011072a").unwrap();
-        assert!(n.notes.is_empty());
-        let n = normalize_issuer_id("'5724654296fe1a63e0530824d011072a'").unwrap();
-        assert_eq!(n.value, "57246542-96fe-1a63-e053-0824d011072a");
-        assert!(n.notes[0].message.contains("dashes"));
-    }
-
-    #[test]
-    fn issuer_id_problems_say_what_is_wrong() {
-        let p = normalize_issuer_id("2X9R4HXF34").unwrap_err();
-        assert_eq!(p.code, "issuer_id_format");
-        assert!(p.message.contains("Key ID"), "{}", p.message);
-        let p = normalize_issuer_id("57246542-96fe-1a63-e053-0824d01107zz").unwrap_err();
-        assert_eq!(p.code, "issuer_id_format");
-        assert_eq!(
-            normalize_issuer_id("").unwrap_err().code,
-            "issuer_id_format"
-        );
     }
 
     #[test]

@@ -1,85 +1,19 @@
-//! The watch on the download folders: every new key file that settles there is kept, with where
-//! it came from, and offered until it is the key in use. The watch reads a file's name, size and
-//! origin only; the key itself is read when the merchant chooses "Use this file".
+//! The watch on the download folders (the `notify` crate, so the wizard's alone): every new key
+//! file that settles there is kept, with where it came from, and offered until it is the key in
+//! use. The watch reads a file's name, size and origin only; the key itself is read when the
+//! merchant chooses "Use this file". What counts and how it is offered: `core::downloads`.
 
-use super::{is_key_download, not_as_offered, origin_host, same_path};
-use crate::core::ids::key_id_from_file_name;
-use crate::core::key::MAX_INPUT_BYTES;
+use crate::core::downloads::{
+    is_key_download, key_files_in, not_as_offered, same_path, settled, Download, Offer,
+};
 use crate::core::problem::Code;
 use crate::core::Problem;
 use notify::{RecursiveMode, Watcher as _};
-use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
-
-/// How long a new file's size must stay the same before it is read (browsers write in pieces).
-pub const SETTLE: Duration = Duration::from_millis(300);
-/// How long to wait for a file to settle before giving up on it.
-const SETTLE_LIMIT: Duration = Duration::from_secs(20);
-
-/// A key file that appeared in a watched folder after the watch began.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Download {
-    /// Names exactly this file as it was found: "Use this file" sends it back.
-    pub id: u64,
-    pub file_name: String,
-    /// The Key ID in its name.
-    pub key_id: Option<String>,
-    /// The host the OS says it was downloaded from, when it records one.
-    pub origin: Option<String>,
-    pub path: PathBuf,
-    pub seen: SystemTime,
-    /// Size and modification time when it settled: a file changed since is not the one offered.
-    stamp: (u64, Option<SystemTime>),
-}
-
-impl Download {
-    /// "Found AuthKey_2X9R4HXF34.p8, downloaded a few seconds ago (from appstoreconnect.apple.com)."
-    pub fn offer(&self, now: SystemTime) -> String {
-        let secs = now.duration_since(self.seen).map_or(0, |d| d.as_secs());
-        let ago = match secs {
-            0..=59 => "a few seconds ago".to_owned(),
-            60..=119 => "a minute ago".to_owned(),
-            s => format!("{} minutes ago", s / 60),
-        };
-        let from = self
-            .origin
-            .as_ref()
-            .map_or_else(String::new, |h| format!(" (from {h})"));
-        format!("Found {}, downloaded {ago}{from}.", self.file_name)
-    }
-
-    pub fn offered(&self) -> Offer {
-        Offer {
-            id: self.id,
-            file_name: self.file_name.clone(),
-            key_id: self.key_id.clone(),
-            origin: self.origin.clone(),
-            message: self.offer(SystemTime::now()),
-        }
-    }
-
-    /// Whether the file on disk is still the one found (same size and modification time).
-    fn unchanged(&self) -> bool {
-        std::fs::symlink_metadata(&self.path)
-            .is_ok_and(|m| m.file_type().is_file() && stamp(&m) == self.stamp)
-    }
-}
-
-/// A found download as the wizard offers it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Offer {
-    pub id: u64,
-    pub file_name: String,
-    pub key_id: Option<String>,
-    /// The host it came from, where the OS records one.
-    pub origin: Option<String>,
-    /// "Found AuthKey_2X9R4HXF34.p8, downloaded a few seconds ago."
-    pub message: String,
-}
+use std::time::SystemTime;
 
 /// A running watch: dropping it stops watching.
 pub struct DownloadWatch {
@@ -145,8 +79,7 @@ impl DownloadWatch {
                                 // The same name written again is the newer file: the old offer goes.
                                 // The same file seen again (an attribute touched) is no news.
                                 let mut all = lock(&all);
-                                let known =
-                                    all.iter().any(|o| o.path == d.path && o.stamp == d.stamp);
+                                let known = all.iter().any(|o| o.same_as(&d));
                                 if !known {
                                     d.id = next.fetch_add(1, Ordering::Relaxed);
                                     all.retain(|o| o.path != d.path);
@@ -221,58 +154,6 @@ impl DownloadWatch {
     }
 }
 
-fn key_files_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(is_key_download)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn stamp(meta: &std::fs::Metadata) -> (u64, Option<SystemTime>) {
-    (meta.len(), meta.modified().ok())
-}
-
-/// Wait until `path` is a regular file whose size (1 byte to 64 KiB) stays the same for
-/// [`SETTLE`]; a file that was there before the watch counts only if written since.
-fn settled(path: &Path, started: SystemTime, existed: bool) -> Option<Download> {
-    let deadline = std::time::Instant::now() + SETTLE_LIMIT;
-    let mut last = None;
-    while std::time::Instant::now() < deadline {
-        std::thread::sleep(SETTLE);
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        if !meta.file_type().is_file() || meta.len() as usize > MAX_INPUT_BYTES {
-            return None;
-        }
-        let size = meta.len();
-        if size > 0 && last == Some(size) {
-            let written = meta.modified().ok()?;
-            if existed && written < started {
-                return None;
-            }
-            let file_name = path.file_name()?.to_str()?.to_owned();
-            return Some(Download {
-                id: 0,
-                key_id: key_id_from_file_name(&file_name),
-                file_name,
-                origin: origin_host(path),
-                path: path.to_path_buf(),
-                seen: SystemTime::now(),
-                stamp: stamp(&meta),
-            });
-        }
-        last = Some(size);
-    }
-    None
-}
-
 fn watch_failed(e: notify::Error) -> Problem {
     Problem::new(
         Code::WatchFailed,
@@ -285,6 +166,7 @@ fn watch_failed(e: notify::Error) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn wait_for(watch: &DownloadWatch, n: usize) -> Vec<Download> {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
