@@ -1573,7 +1573,8 @@ async fn e2e_j_catch_the_download() {
     j.finish().await;
 }
 
-/// "Open App Store Connect here" with an attachment download: caught into step 3 (the Issuer ID not
+/// "Open App Store Connect here": a sign-in that stalls is offered the browser with the reason;
+/// then an attachment download: caught into step 3 (the Issuer ID not
 /// confirmed, so the wizard stops there); Download again, which Apple answers 410 and WebKitGTK
 /// ends as a failed download: the wizard says in plain words that the key was caught already and
 /// keeps it. "Sign out of Apple in this app" removes the window's web data.
@@ -1586,10 +1587,13 @@ async fn e2e_u_app_store_connect_410() {
     let key_id = fixtures::key_id();
     let asc = AscPages::start(&key.pem, &key_id, &fixtures::issuer_id());
     asc.set_kind(Kind::Attachment);
+    asc.require_sign_in();
     let home = tempfile::tempdir().unwrap();
     let env = AppEnv::default()
         .var("ASC_WIZARD_E2E_ASC_BASE", asc.base())
-        .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
+        .var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"))
+        // The stall clock 120 times faster: four minutes on the sign-in page take two seconds.
+        .var("ASC_WIZARD_E2E_STALL_SCALE", "120");
     let mut j = Journey::start("u-asc-410", home, env).await;
     j.wait_step("prereqs").await;
     wait_started(&j).await;
@@ -1599,7 +1603,23 @@ async fn e2e_u_app_store_connect_410() {
     j.click(&next_of("prereqs")).await;
     j.wait_step("create").await;
     j.click("#open-asc-here").await;
+    // Stuck at Apple's sign-in: the wizard offers the browser, with the likely reason.
+    j.wait_visible("#asc-fallback").await;
+    let why = j.text("#asc-fallback-why").await;
+    assert!(
+        why.starts_with("Signing in seems stuck") && why.contains("passkey"),
+        "{why}"
+    );
+    j.shot("create-sign-in-stalled").await;
+    asc.act(Act::SignIn);
     j.wait_visible("#asc-issuer-use").await;
+    j.wait_js(
+        "the stall's offer to go with the sign-in page",
+        "return document.querySelector('#asc-fallback').hidden;",
+        vec![],
+        WAIT,
+    )
+    .await;
     asc.act(Act::Generate);
     asc.act(Act::Download);
     j.wait_step("file").await;

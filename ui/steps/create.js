@@ -8,6 +8,8 @@ import { ascWayChosen, idsChanged, issuerConfirmed } from '../state.js';
 
 let ctx;
 let offered = null;
+// Whether the browser offer shown is a stall's (it goes when the page changes) or a refusal's.
+let stalled = false;
 
 export function init(c) {
   ctx = c;
@@ -26,7 +28,7 @@ export function init(c) {
   // that the merchant seems stuck, and the key it caught (metadata only; main.js moves on).
   listen(EVENTS.ascPage, showPage);
   listen(EVENTS.ascIssuerOffered, offerIssuer);
-  listen(EVENTS.ascFallback, (offer) => showFallback(offer.message));
+  listen(EVENTS.ascFallback, (offer) => showFallback(offer.message, { stall: true }));
   listen(EVENTS.ascKeyCaught, (payload) => {
     if (payload.problem) showCaughtProblem(payload.problem);
     else if (payload.loaded) { $('#asc-caught-problem').hidden = true; ctx.caught(payload.loaded); }
@@ -87,6 +89,8 @@ function remember(way) {
 
 /** The page the window shows: its instruction, and which numbered step it is at. */
 function showPage({ instruction, step }) {
+  // A stall's offer is about the page the merchant has now left.
+  if (stalled) { $('#asc-fallback').hidden = true; stalled = false; }
   $('#asc-guide').hidden = false;
   $('#asc-instruction').textContent = instruction;
   $$('#asc-steps > li').forEach((li, i) => li.classList.toggle('current', step === i + 1));
@@ -116,7 +120,8 @@ function useIssuer() {
   ctx.announce('The wizard will use this Issuer ID.');
 }
 
-function showFallback(message) {
+function showFallback(message, { stall = false } = {}) {
+  stalled = stall;
   $('#asc-fallback-why').textContent = message;
   $('#asc-fallback').hidden = false;
   if (ctx.current === 'create') ctx.announce(message);

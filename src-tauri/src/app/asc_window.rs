@@ -337,7 +337,7 @@ fn follow<R: Runtime>(app: AppHandle<R>, window: tauri::WebviewWindow<R>) {
             // Stuck on one page while the window is in view: offer the browser, with the reason.
             if !stall_told && window.is_visible().unwrap_or(false) {
                 if let Some(offer) =
-                    fallback::after(page, since.elapsed(), fallback::no_webauthn_here())
+                    fallback::after(page, stayed(since), fallback::no_webauthn_here())
                 {
                     stall_told = true;
                     let _ = app.emit_to("main", FALLBACK_EVENT, offer);
@@ -345,6 +345,20 @@ fn follow<R: Runtime>(app: AppHandle<R>, window: tauri::WebviewWindow<R>) {
             }
         }
     });
+}
+
+/// How long the page has shown, as the stall rule counts it. An `e2e-seam` build may run that clock
+/// faster (`ASC_WIZARD_E2E_STALL_SCALE`, a factor) so a journey meets the fallback in seconds.
+fn stayed(since: std::time::Instant) -> std::time::Duration {
+    let shown = since.elapsed();
+    #[cfg(feature = "e2e-seam")]
+    if let Some(k) = std::env::var("ASC_WIZARD_E2E_STALL_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        return shown * k;
+    }
+    shown
 }
 
 /// Tell the wizard which page shows, outline its next control, and on the keys page read the
