@@ -2,15 +2,17 @@
 //! `<dir>/<target>/seed-NNN` for every target of `src-tauri/fuzz/src/lib.rs`, from the seeds
 //! `tests/support/fuzz_seeds.rs` generates (fresh keys every time, so the corpus exists only at
 //! run time, never in the repository). `scripts/fuzz.sh` runs it before the campaign;
-//! `tests/fuzz_smoke.rs` checks the same writer.
+//! `tests/suite/fuzz_smoke.rs` checks the same writer.
 
 #[path = "../tests/support/fuzz_seeds.rs"]
 mod fuzz_seeds;
 #[path = "../tests/support/keys.rs"]
+#[allow(dead_code)] // only the seeds' part of the test helpers
 mod keys;
 #[path = "../src-tauri/fuzz/src/lib.rs"]
 mod targets;
 #[path = "../tests/support/wild.rs"]
+#[allow(dead_code)] // only the seeds' part of the test helpers
 mod wild;
 
 use std::path::PathBuf;

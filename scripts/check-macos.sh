@@ -28,20 +28,13 @@ export CFLAGS_aarch64_apple_darwin=""
 check=(env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/macos-check
        /usr/bin/cargo check -Zbuild-std=std,panic_abort --target aarch64-apple-darwin
        --lib --bins --locked)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# shellcheck source=scripts/cross-step.sh
+. "$root/scripts/cross-step.sh"
 run() { # run LABEL [cargo args]
-  local label=$1; shift
+  local label=$1
+  shift
   echo "==> macOS type-check, $label ($(/usr/bin/rustc --version), zig $zig_version)"
-  local status=0 t=$SECONDS
-  "${check[@]}" "$@" >"$log" 2>&1 || status=$?
-  grep -v -E '^\s+(Compiling|Checking|Fresh|Finished)' "$log" || true
-  [ "$status" -eq 0 ] || { echo "error: the macOS $label does not type-check" >&2; exit 1; }
-  if grep -q "^warning: \`asc-key-wizard\`" "$log"; then
-    echo "error: the macOS $label has warnings (above)" >&2
-    exit 1
-  fi
-  echo "    ($label took $(( SECONDS - t )) s)"
+  cross_step macOS "$label" "${check[@]}" "$@"
 }
 run "GUI build"
 run "headless build (--no-default-features)" --no-default-features

@@ -15,7 +15,7 @@
 #     every screen of both runs (zero WCAG 2.0/2.1 A and AA violations);
 #  6. build the example platform's release app, its .deb and .rpm (scripts/build-platform.sh
 #     platforms/example.json) and inspect them (scripts/inspect-packages.sh --platform).
-# Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test check_cli`); then
+# Extra arguments are passed to `cargo test` (e.g. `scripts/test-all.sh --test suite check_cli::`); then
 # only those tests run, without steps 3, 4 and 6 (said on the way out).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,20 +22,13 @@ mkdir -p "$out/bin/headless" "$out/bin/gui"
 # Full paths: rustup's cargo and rustc come first on PATH and have no Windows std.
 cargo_win=(env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$out"
            /usr/bin/cargo -Zbuild-std=std,panic_abort)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# shellcheck source=scripts/cross-step.sh
+. "$root/scripts/cross-step.sh"
 step() { # step LABEL cargo-args…: fails on an error or on any warning in this crate's code
-  local label=$1; shift
+  local label=$1
+  shift
   echo "==> Windows: $label ($(/usr/bin/rustc --version))"
-  local status=0 t=$SECONDS
-  "${cargo_win[@]}" "$@" >"$log" 2>&1 || status=$?
-  grep -v -E '^\s+(Compiling|Checking|Fresh|Finished|Executable)' "$log" || true
-  [ "$status" -eq 0 ] || { echo "error: Windows $label failed" >&2; exit 1; }
-  if grep -q "^warning: \`asc-key-wizard\`" "$log"; then
-    echo "error: Windows $label has warnings (above)" >&2
-    exit 1
-  fi
-  echo "    ($label took $(( SECONDS - t )) s)"
+  cross_step Windows "$label" "${cargo_win[@]}" "$@"
 }
 
 echo "==> the ProcessPrng shim (MinGW)"

@@ -116,6 +116,8 @@ fn journeys(
             "the Issuer ID offered",
         );
         let window = app.get_webview_window(asc_window::LABEL).unwrap();
+        // Where to click, found by structure: on the keys page the add button is outlined.
+        assert_eq!(outlined(&window), "generate", "{kind:?}: the outline");
         let signed_in = |c: &String| c.contains("myacinfo");
         if round == 0 {
             // Sign in (the stand-in sets a day-long session cookie), and see it sent back.
@@ -126,6 +128,11 @@ fn journeys(
                 rx,
                 |n, v| n == asc_window::PAGE_EVENT && v["page"] == "users_and_access",
                 "Users and Access",
+            );
+            assert_eq!(
+                outlined(&window),
+                "/access/integrations",
+                "the Integrations tab"
             );
             window
                 .eval("location.href = '/access/integrations/api'")
@@ -220,6 +227,31 @@ fn journeys(
         app.get_webview_window(asc_window::LABEL).is_none(),
         "it went with the wizard's window"
     );
+}
+
+/// The outlined control's id (or, without one, its `href`), once the window has outlined one.
+fn outlined(window: &tauri::WebviewWindow) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (tx, rx) = mpsc::channel::<String>();
+        window
+            .eval_with_callback(
+                "(() => { const e = document.querySelector('[data-asc-wizard-outline]'); return e ? (e.id || e.getAttribute('href')) : ''; })()",
+                move |v| {
+                    let _ = tx.send(v);
+                },
+            )
+            .unwrap();
+        let got = rx
+            .recv_timeout(Duration::from_secs(5))
+            .ok()
+            .and_then(|v| serde_json::from_str::<String>(&v).ok())
+            .unwrap_or_default();
+        if !got.is_empty() || std::time::Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn wait_for(

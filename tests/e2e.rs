@@ -52,6 +52,25 @@ fn picked(home: &Path, key_id: &str, contents: impl AsRef<[u8]>) -> (PathBuf, Ap
     (path, env)
 }
 
+/// The journeys from step 1 to Done: the key in Downloads (picked through the seam), tests sent to
+/// the loopback Apple, and the loopback dashboard as the destination, expecting its token.
+fn picked_with_dashboard(
+    key: &TestKey,
+    key_id: &str,
+    apple: &AppleDouble,
+) -> (dashboard_double::DashboardDouble, tempfile::TempDir, AppEnv) {
+    let dashboard = dashboard_double::DashboardDouble::start();
+    dashboard.expect_token(dashboard_double::TOKEN);
+    let home = tempfile::tempdir().unwrap();
+    let (_, env) = picked(home.path(), key_id, &key.pem);
+    let cfg = home.path().join("destination.json");
+    fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
+    let env = env
+        .var("ASC_API_BASE", apple.base_url())
+        .var("ASC_WIZARD_CONFIG", &cfg);
+    (dashboard, home, env)
+}
+
 /// Step 3's offer of the downloaded file `name`.
 fn offer_for(name: &str) -> String {
     format!("#download-offers li[data-file-name=\"{name}\"]")
@@ -420,16 +439,7 @@ async fn e2e_a_happy_path() {
         return;
     }
     let (key, key_id, issuer, apple) = team_key_at_apple();
-    let dashboard = dashboard_double::DashboardDouble::start();
-    dashboard.expect_token(dashboard_double::TOKEN);
-
-    let home = tempfile::tempdir().unwrap();
-    let (_, env) = picked(home.path(), &key_id, &key.pem);
-    let cfg = home.path().join("destination.json");
-    fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = env
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_CONFIG", &cfg);
+    let (dashboard, home, env) = picked_with_dashboard(&key, &key_id, &apple);
     let mut j = Journey::start("a-happy-path", home, env).await;
 
     through_prereqs_and_create(&mut j).await;
@@ -494,20 +504,8 @@ async fn e2e_a_happy_path() {
     j.shot_at("handoff", "[data-step=\"handoff\"] .actions")
         .await;
     j.click(&next_of("handoff")).await;
-    let kc = j
-        .wait_attr(
-            "#handoff-results [data-result=\"keychain\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
-    let up = j
-        .wait_attr(
-            "#handoff-results [data-result=\"upload\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let kc = j.handoff_status("keychain").await;
+    let up = j.handoff_status("upload").await;
     j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
         .await;
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
@@ -954,13 +952,7 @@ async fn e2e_e_offline_then_retest() {
     j.shot_at("handoff", "[data-step=\"handoff\"] .actions")
         .await;
     j.click(&next_of("handoff")).await;
-    let kc = j
-        .wait_attr(
-            "#handoff-results [data-result=\"keychain\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let kc = j.handoff_status("keychain").await;
     j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
         .await;
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
@@ -1041,16 +1033,7 @@ async fn e2e_f_keyboard_only() {
         return;
     }
     let (key, key_id, issuer, apple) = team_key_at_apple();
-    let dashboard = dashboard_double::DashboardDouble::start();
-    dashboard.expect_token(dashboard_double::TOKEN);
-
-    let home = tempfile::tempdir().unwrap();
-    let (_, env) = picked(home.path(), &key_id, &key.pem);
-    let cfg = home.path().join("destination.json");
-    fixtures::write_config(&cfg, &dashboard.upload_url(), &dashboard.dashboard_url());
-    let env = env
-        .var("ASC_API_BASE", apple.base_url())
-        .var("ASC_WIZARD_CONFIG", &cfg);
+    let (dashboard, home, env) = picked_with_dashboard(&key, &key_id, &apple);
     let mut j = Journey::start("f-keyboard-only", home, env).await;
     let space: char = Key::Space.into();
     let enter: char = Key::Enter.into();
@@ -1127,20 +1110,8 @@ async fn e2e_f_keyboard_only() {
     j.tab_to(&next_of("handoff")).await;
     j.shot("handoff-focus-on-save").await;
     j.press(enter).await;
-    let kc = j
-        .wait_attr(
-            "#handoff-results [data-result=\"keychain\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
-    let up = j
-        .wait_attr(
-            "#handoff-results [data-result=\"upload\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let kc = j.handoff_status("keychain").await;
+    let up = j.handoff_status("upload").await;
     assert_eq!(
         (kc.as_str(), up.as_str()),
         ("ok", "ok"),

@@ -218,26 +218,14 @@ async fn upload_with_link(j: &mut Journey, s: &Setup, account: &str, token: &str
         .await;
     let before = dashboard().stored().len();
     j.click(&next_of("handoff")).await;
-    let up = j
-        .wait_attr(
-            "#handoff-results [data-result=\"upload\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let up = j.handoff_status("upload").await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     let result = j.text("#handoff-results [data-result=\"upload\"]").await;
     assert!(
         result.contains(&format!("to Acme Shops (127.0.0.1:{PROFILE_PORT})")),
         "{result}"
     );
-    let kc = j
-        .wait_attr(
-            "#handoff-results [data-result=\"keychain\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let kc = j.handoff_status("keychain").await;
     assert_eq!(kc, "ok", "keychain: {}", j.text("#handoff-results").await);
     j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
         .await;
@@ -622,13 +610,7 @@ async fn e2e_t_two_links_and_the_account() {
         .await;
     let before = dashboard().stored().len();
     j.click(&next_of("handoff")).await;
-    let up = j
-        .wait_attr(
-            "#handoff-results [data-result=\"upload\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let up = j.handoff_status("upload").await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     let stored = dashboard().stored();
     assert_eq!(stored.len(), before + 1, "one upload");
@@ -769,13 +751,7 @@ async fn e2e_s_generic_link_with_a_destination_to_confirm() {
     j.click("#confirm-account").await;
     j.click("#do-keychain").await; // this journey is about the upload alone
     j.click(&next_of("handoff")).await;
-    let up = j
-        .wait_attr(
-            "#handoff-results [data-result=\"upload\"]",
-            "data-status",
-            Duration::from_secs(30),
-        )
-        .await;
+    let up = j.handoff_status("upload").await;
     assert_eq!(up, "ok", "upload: {}", j.text("#handoff-results").await);
     j.shot_at("handoff-results", "[data-step=\"handoff\"] .actions")
         .await;

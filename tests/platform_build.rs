@@ -1,3 +1,4 @@
+// Its own binary: it binds the fixed port 47615 the platform profile names, for the whole process.
 //! A platform build sends keys only where its profile says: no settings file, environment
 //! variable or option at run time can redirect an upload. The platform binary is the example
 //! platform built with `tests/e2e/acme-loopback.json` (Acme Shops, uploading to a dashboard on

@@ -7,6 +7,7 @@
 #[path = "support/apple_double.rs"]
 mod apple_double;
 #[path = "support/keys.rs"]
+#[allow(dead_code)] // a few of the test keys
 mod keys;
 
 use apple_double::{AppleDouble, DoubleKey};

@@ -6,7 +6,8 @@
 //! accepts unscoped tokens, because the app promises to scope every token), revoked keys, per-key access for the probes,
 //! Apple-shaped JSON:API error bodies, and switchable failure scenarios.
 //!
-//! Use from a test with `#[path = "support/apple_double.rs"] mod apple_double;`:
+//! Use from a module of the `suite` binary as `crate::support::apple_double`, or from a test
+//! binary of its own with `#[path = "support/apple_double.rs"] mod apple_double;`:
 //!
 //! ```ignore
 //! let double = AppleDouble::start();

@@ -3,7 +3,8 @@
 //! records everything it got (headers, form fields, file name, content type,
 //! PEM bytes), with switchable failure scenarios.
 //!
-//! Use from a test with `#[path = "support/dashboard_double.rs"] mod dashboard_double;`:
+//! Use from a module of the `suite` binary as `crate::support::dashboard_double`, or from a test
+//! binary of its own with `#[path = "support/dashboard_double.rs"] mod dashboard_double;`:
 //!
 //! ```ignore
 //! let dash = DashboardDouble::start();

@@ -831,6 +831,17 @@ impl Journey {
         v.as_str().unwrap_or_default().to_string()
     }
 
+    /// Step 6's result for `which` (`keychain`, `upload`, `export`) once it has one: its
+    /// `data-status` (`ok`, `error`, …). The hand-off may take a few tries of the network.
+    pub async fn handoff_status(&self, which: &str) -> String {
+        self.wait_attr(
+            &format!("#handoff-results [data-result=\"{which}\"]"),
+            "data-status",
+            Duration::from_secs(30),
+        )
+        .await
+    }
+
     /// Remember the current content node of `css`, for `wait_rerendered`.
     pub async fn mark_stale(&self, css: &str) {
         self.js(

@@ -1,12 +1,12 @@
 //! Seed inputs for every fuzz target, made at run time: every key form `keys.rs` generates (fresh
 //! keys, never a real one), sample IDs, Apple's answers and headers, dashboard messages, configs
-//! and indexes. `tests/fuzz_smoke.rs` runs the targets over them; `examples/fuzz_seeds.rs` (which
+//! and indexes. `tests/suite/fuzz_smoke.rs` runs the targets over them; `examples/fuzz_seeds.rs` (which
 //! `scripts/fuzz.sh` runs) writes them to `target/fuzz-corpus/<target>/` with [`write_corpus`].
 //!
-//! Include after `keys.rs` and `wild.rs`: `#[path = "support/fuzz_seeds.rs"] mod fuzz_seeds;`.
-#![allow(dead_code)]
+//! It uses `super::keys` and `super::wild`: declare it beside them, as `support/mod.rs` does for the
+//! `suite` binary and `examples/fuzz_seeds.rs` at its root.
 
-use crate::keys::*;
+use super::keys::*;
 use serde_json::json;
 use std::path::Path;
 
@@ -134,14 +134,14 @@ fn key_files() -> Vec<Vec<u8>> {
     // Keys as the wild hands them over (issue 21 §6): UTF-16, RTF, HTML, e-mail, autocorrect,
     // and their unsafe variants (cut short, a lost line, a typographic character in the body).
     out.extend(
-        crate::wild::forms(&apple)
+        super::wild::forms(&apple)
             .into_iter()
             .map(|(_, bytes)| bytes),
     );
-    let mut odd = crate::wild::utf16(&apple, true, true);
+    let mut odd = super::wild::utf16(&apple, true, true);
     odd.pop();
     out.push(odd);
-    out.push(crate::wild::html_divs(&lost_line(&apple)).into_bytes());
+    out.push(super::wild::html_divs(&lost_line(&apple)).into_bytes());
     out.push(apple.replacen("AgEA", "AgE½", 1).into_bytes());
     out.push(b"PK\x03\x04\x14\x00\x00\x00word/document.xml".to_vec());
     out.push(Vec::new());

@@ -2,16 +2,15 @@
 //! every kind of damage the check must handle, plus foreign keys and
 //! certificates from the `openssl` CLI. Never a real key.
 //!
-//! Include from an integration test with
-//! `#[path = "support/keys.rs"] mod keys;`.
-#![allow(dead_code)]
+//! The `suite` binary has it as `crate::support::keys` (`support/mod.rs`); a test binary of its
+//! own includes it with `#[path = "support/keys.rs"] mod keys;`.
 
 use base64ct::{Base64, Encoding};
 use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef};
 use der::Encode;
 use p256::pkcs8::{EncodePrivateKey, EncodePublicKey};
 use p256::SecretKey;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 pub const ID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
@@ -357,17 +356,7 @@ impl Openssl {
         );
     }
 
-    /// Run and return the bytes of a file it wrote.
-    pub fn make(&self, file: &str, args: &[&str]) -> Vec<u8> {
-        self.run(args);
-        std::fs::read(self.path(file)).unwrap()
-    }
-
     pub fn read(&self, file: &str) -> Vec<u8> {
         std::fs::read(self.path(file)).unwrap()
-    }
-
-    pub fn dir_path(&self) -> &Path {
-        self.dir.path()
     }
 }

@@ -1,4 +1,4 @@
-//! A loopback update server for the updater tests (tests/updates.rs, tests/e2e_platform.rs), and
+//! A loopback update server for the updater tests (tests/suite/updates.rs, tests/e2e_platform.rs), and
 //! minisign keys and signatures made at test time as `tauri signer` makes them.
 
 #![allow(dead_code)]

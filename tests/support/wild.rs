@@ -1,7 +1,7 @@
-//! Keys as the wild hands them over, made at test time: the real tools where they exist here (iconv, pandoc, Python's `email` library) for tests/check_wild.rs, and pure-Rust look-alikes of the same forms for the property tests and fuzz seeds, which cannot spawn a process per case.
+//! Keys as the wild hands them over, made at test time: the real tools where they exist here (iconv, pandoc, Python's `email` library) for tests/suite/check_wild.rs, and pure-Rust look-alikes of the same forms for the property tests and fuzz seeds, which cannot spawn a process per case.
 //!
-//! Include with `#[path = "support/wild.rs"] mod wild;`.
-#![allow(dead_code)]
+//! The `suite` binary has it as `crate::support::wild` (`support/mod.rs`); a test binary of its own
+//! includes it with `#[path = "support/wild.rs"] mod wild;`.
 
 use asc_key_wizard::test_rule::strict;
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! libFuzzer entry for `key_der`; the body, shared with tests/fuzz_smoke.rs, is in src/lib.rs.
+//! libFuzzer entry for `key_der`; the body, shared with tests/suite/fuzz_smoke.rs, is in src/lib.rs.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| asc_key_wizard_fuzz::key_der(data));

@@ -1,6 +1,6 @@
 //! The fuzz targets' bodies, one function per target, each calling the real core entry points.
 //!
-//! Both `fuzz_targets/*.rs` (libFuzzer, nightly) and `tests/fuzz_smoke.rs` (stable, part of the
+//! Both `fuzz_targets/*.rs` (libFuzzer, nightly) and `tests/suite/fuzz_smoke.rs` (stable, part of the
 //! test command, which includes this file with `#[path]`) call these, so there is one body per
 //! target. A body panics only when the core broke a promise: a panic reachable from input is a
 //! real bug, because the release build aborts on panic with the key in memory.

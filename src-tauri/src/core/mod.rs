@@ -1,5 +1,5 @@
 //! The Tauri-free core. Nothing under this module may import `tauri`
-//! (enforced by `tests/core_is_tauri_free.rs`).
+//! (enforced by `tests/suite/core_is_tauri_free.rs`).
 
 pub mod account;
 pub mod apple;

@@ -142,7 +142,7 @@ impl Cause {
     }
 }
 
-/// Every item the wizard's 401 checklist can show (tests/asc_sentences.rs holds them against
+/// Every item the wizard's 401 checklist can show (tests/suite/asc_sentences.rs holds them against
 /// docs/app-store-connect.md, as it does the page's own sentences).
 pub fn checklist_items() -> impl Iterator<Item = &'static str> {
     Cause::ALL.into_iter().map(Cause::item)

@@ -47,7 +47,7 @@ pub const SERVICE: &str = crate::core::profile::IDENTIFIER;
 /// The longest label a key may be saved under, in characters. Windows Credential Manager keeps at
 /// most 2560 bytes per secret (`CRED_MAX_CREDENTIAL_BLOB_SIZE`); the record is about 560 bytes
 /// without its label, so even 100 four-byte characters stay far below that
-/// (`tests/vault_memory.rs` measures the largest record for both key kinds).
+/// (`tests/suite/vault_memory.rs` measures the largest record for both key kinds).
 pub const LABEL_MAX_CHARS: usize = 100;
 
 /// Name of the index file inside [`app_config_dir`].

@@ -24,7 +24,7 @@ pub(crate) struct SecretRecord {
     pub(crate) saved_at: String,
 }
 
-/// The largest record any key makes is ~1 KiB (`tests/vault_memory.rs` measures it): a buffer
+/// The largest record any key makes is ~1 KiB (`tests/suite/vault_memory.rs` measures it): a buffer
 /// this size never grows, so no unwiped copy of the PEM is left behind by a reallocation.
 const RECORD_CAPACITY: usize = 4096;
 

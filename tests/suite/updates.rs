@@ -5,14 +5,11 @@
 //! `tauri signer` makes them. The app is the mock runtime with tauri-plugin-updater configured
 //! from a profile's `updates` the way `app::updates::configure` does it.
 
-#![cfg(feature = "mock-runtime")]
-
 use asc_key_wizard::app::updates;
 use asc_key_wizard::core::problem::Code;
 use asc_key_wizard::core::profile::rules::Updates;
 
-#[path = "support/update_server.rs"]
-mod update_server;
+use crate::support::update_server;
 
 use update_server::{sign, signer, UpdateServer, ARTIFACT};
 

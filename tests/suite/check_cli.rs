@@ -1,8 +1,7 @@
 //! The real `asc-key-wizard check` binary: exit codes, `--json` shape, stdin,
 //! `--fix-to` permissions, refusal and atomicity, and no key material on stdout.
 
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::keys;
 
 use keys::*;
 use std::io::Write;

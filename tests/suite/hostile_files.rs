@@ -2,7 +2,6 @@
 //! `/dev/zero` as the settings file. Each is refused at once with its own code; before issue 12 a
 //! FIFO hung `check` until someone wrote to it and `/dev/zero` was read until memory ran out.
 //! Unix only: FIFOs and /dev/zero are Unix things.
-#![cfg(unix)]
 
 use asc_key_wizard::core::config;
 use asc_key_wizard::core::key;

@@ -2,17 +2,13 @@
 //! a throwaway HOME: exit codes, `--json`, no plaintext fallback when the
 //! keychain is missing, verification before saving, and `upload` against the
 //! loopback dashboard (token from an environment variable only).
-//! Saving to a real keychain is covered by `vault_keychain.rs`.
+//! Saving to a real keychain is covered by `vault_keychain` (`tests/suite/vault_keychain.rs`).
 //!
 //! Linux only: the tests take the keychain away from one process by pointing it at a D-Bus
 //! address with no Secret Service behind it; macOS and Windows have no per-process equivalent.
 
-#![cfg(target_os = "linux")]
-
-#[path = "support/apple_double.rs"]
-mod apple_double;
-#[path = "support/dashboard_double.rs"]
-mod dashboard_double;
+use crate::support::apple_double;
+use crate::support::dashboard_double;
 
 use asc_key_wizard::core::key::PrivateKey;
 use dashboard_double::{DashboardDouble, Scenario};

@@ -2,8 +2,7 @@
 //! asserting the exact note / problem / warning codes. Keys come from p256 +
 //! OsRng (tests/support/keys.rs) and, for foreign keys, from the openssl CLI.
 
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::keys;
 
 use asc_key_wizard::core::key::{check, CheckInput, MAX_INPUT_BYTES};
 use keys::*;
@@ -27,7 +26,7 @@ const NOTE_CODES: &[&str] = &[
     "public_key_derived",
     "key_id_normalized",
     "issuer_id_normalized",
-    // The rest of issue 21 §6's transport notes are produced in tests/check_wild.rs.
+    // The rest of issue 21 §6's transport notes are produced in tests/suite/check_wild.rs.
     "invisible_characters_removed",
 ];
 const PROBLEM_CODES: &[&str] = &[

@@ -7,23 +7,18 @@
 //!
 //! ```sh
 //! dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null;
-//!   cargo test --no-default-features --test vault_keychain'
+//!   cargo test --no-default-features --test suite vault_keychain::'
 //! ```
 //!
 //! Without a reachable keychain the tests print why and pass, unless
 //! `CI` or `ASC_WIZARD_FULL_TESTS` is set: then they fail.
 //! Items use random Key IDs and are deleted at the end.
 
-#![cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
-
 #[cfg(target_os = "linux")]
-#[path = "support/apple_double.rs"]
-mod apple_double;
+use crate::support::apple_double;
 #[cfg(target_os = "linux")]
-#[path = "support/dashboard_double.rs"]
-mod dashboard_double;
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::dashboard_double;
+use crate::support::keys;
 
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;

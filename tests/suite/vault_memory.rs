@@ -124,7 +124,7 @@ fn a_different_key_is_refused_unless_replace() {
     let index_before = std::fs::read(f.vault.index_path()).unwrap();
     let err = f.vault.save(&request(&new, None, false)).unwrap_err();
     assert_eq!(err.code, "key_exists_different");
-    // The way out is the core's; each face words it (the CLI: --replace, tests/store_cli.rs).
+    // The way out is the core's; each face words it (the CLI: --replace, tests/suite/store_cli.rs).
     assert_eq!(err.way_out, Some(WayOut::ReplaceSaved));
     assert_eq!(f.vault.load(KEY_ID).unwrap().fingerprint, old.fingerprint());
     assert_eq!(std::fs::read(f.vault.index_path()).unwrap(), index_before);
@@ -335,7 +335,7 @@ fn a_damaged_item_is_reported_and_can_be_replaced() {
     );
     let err = f.vault.save(&request(&key, None, false)).unwrap_err();
     assert_eq!(err.code, "keychain_item_damaged");
-    // The way out is the core's; each face words it (the CLI: --replace, tests/store_cli.rs).
+    // The way out is the core's; each face words it (the CLI: --replace, tests/suite/store_cli.rs).
     assert_eq!(err.way_out, Some(WayOut::ReplaceSaved));
     assert_eq!(f.store.raw(SERVICE, KEY_ID).unwrap(), b"{not our json");
     assert_eq!(

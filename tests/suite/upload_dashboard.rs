@@ -2,8 +2,7 @@
 //! idempotent retry after a 503, 401 with a JSON message, 413, dropped
 //! connection, time-out, missing token, and URL rules.
 
-#[path = "support/dashboard_double.rs"]
-mod dashboard_double;
+use crate::support::dashboard_double;
 
 use asc_key_wizard::core::credentials::Credentials;
 use asc_key_wizard::core::ids::KeyKind;

@@ -3,24 +3,19 @@
 //! one problem"; any stack of recoverable damage still yields the same key; the repairs are
 //! idempotent on their output; and a key block among arbitrary text lines is still found.
 
-#[path = "support/keys.rs"]
-mod keys;
-#[path = "support/wild.rs"]
-mod wild;
+use crate::support::keys;
+use crate::support::wild;
 
 use asc_key_wizard::core::ids::KeyKind;
 use asc_key_wizard::core::key::{check, CheckInput, Checked};
 use keys::*;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use std::sync::OnceLock;
-
-#[path = "../src-tauri/fuzz/src/lib.rs"]
-#[allow(dead_code)] // the fuzz bodies; only their consistency check is used here
-mod targets;
 
 /// Usable with a key and fingerprint, or at least one `{code, message, hint}`: the fuzz targets'
 /// check, so the two cannot drift apart.
-use targets::assert_consistent;
+use crate::support::targets::assert_consistent;
 
 /// The canonical form of a usable key checks clean (no repair notes) as the same key.
 fn assert_idempotent(c: &Checked) {
@@ -188,8 +183,14 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
+// The seeds of past failures are read from check_proptest.proptest-regressions beside this file:
+// the default place, found from the suite's main.rs, would be tests/proptest-regressions/.
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {

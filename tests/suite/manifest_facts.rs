@@ -2,7 +2,7 @@
 //! `rust-version` (cargo refuses older compilers) and `version` against README and tauri.conf.json,
 //! and `authors` (the .deb's maintainer) against tauri.conf.json's publisher.
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 #[test]
 fn readme_names_the_rust_version_that_cargo_enforces() {
@@ -20,7 +20,8 @@ fn readme_names_the_rust_version_that_cargo_enforces() {
 
 #[test]
 fn tauri_conf_version_and_identifier_match_the_package() {
-    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
     assert_eq!(
         conf["version"],
         env!("CARGO_PKG_VERSION"),
@@ -86,7 +87,8 @@ fn package_maintainer_is_the_project_with_an_address() {
         !user.is_empty() && host.contains('.') && !address.contains(char::is_whitespace),
         "{address}"
     );
-    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
     assert_eq!(
         conf["bundle"]["publisher"].as_str(),
         Some(name),

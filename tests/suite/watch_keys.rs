@@ -3,12 +3,8 @@
 //! last test (a key revoked since: "probably revoked"), the worst result's exit code, and the
 //! change kept in the index for the wizard's launch banner.
 
-#![cfg(target_os = "linux")]
-
-#[path = "support/apple_double.rs"]
-mod apple_double;
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::apple_double;
+use crate::support::keys;
 
 use apple_double::{AppleDouble, DoubleKey, Scenario};
 use asc_key_wizard::core::key::PrivateKey;

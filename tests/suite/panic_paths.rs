@@ -2,10 +2,7 @@
 //! in memory): paths that are not UTF-8, odd environment variables, odd answers on stdin. Each
 //! run must end with a specific result, never "panicked" (exit 101 here, SIGABRT in release).
 
-#![cfg(unix)]
-
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::keys;
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write;

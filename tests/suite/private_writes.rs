@@ -2,10 +2,7 @@
 //! publish (and the next start's clean-up), the no-replace rename that needs no hard links, a
 //! stranger's file that looks like our old temp name, and folders that are symbolic links.
 
-#![cfg(unix)]
-
-#[path = "support/keys.rs"]
-mod keys;
+use crate::support::keys;
 
 // The kill-before-publish test needs the `test-support` fail point; so do `fsutil` and `age`.
 #[cfg(feature = "test-support")]

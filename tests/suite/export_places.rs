@@ -3,8 +3,6 @@
 //! git does not ignore is refused unless --out names it; and `--set-secrets` hands the GitHub
 //! secrets to a stand-in `gh` on its standard input, with no file written anywhere.
 
-#![cfg(unix)]
-
 use asc_key_wizard::core::key::PrivateKey;
 use asc_key_wizard::core::vault::SERVICE;
 use base64ct::{Base64, Encoding};

@@ -1,9 +1,7 @@
 //! Keys as the wild hands them over (issue 21 §6), each made at test time by the tool that really produces it where it exists here (iconv, pandoc, Python's `email`): every repair gives its own note and exactly the original key; every unsafe case its own problem.
 
-#[path = "support/keys.rs"]
-mod keys;
-#[path = "support/wild.rs"]
-mod wild;
+use crate::support::keys;
+use crate::support::wild;
 
 use asc_key_wizard::core::key::{check, CheckInput, Report};
 use keys::*;

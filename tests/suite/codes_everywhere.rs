@@ -5,8 +5,8 @@
 use asc_key_wizard::core::problem::{Class, Code};
 use std::path::Path;
 
-const DOCS: &str = include_str!("../docs/codes.md");
-const README: &str = include_str!("../README.md");
+const DOCS: &str = include_str!("../../docs/codes.md");
+const README: &str = include_str!("../../README.md");
 
 fn quoted(code: &str) -> String {
     format!("`{code}`")
@@ -114,7 +114,7 @@ fn the_ui_switches_only_on_real_codes_and_classes() {
             .to_owned()
     });
     let found = ui_literals();
-    // The UI names no code any more (tests/ui_decides_nothing.rs): its checks are on classes.
+    // The UI names no code any more (tests/suite/ui_decides_nothing.rs): its checks are on classes.
     assert!(
         found.iter().any(|(_, k, v)| k == "class" && v == "usable"),
         "the scan finds the UI's checks: {found:?}"

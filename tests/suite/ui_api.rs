@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-const BUILD_RS: &str = include_str!("../src-tauri/build.rs");
-const API_JS: &str = include_str!("../ui/api.js");
+const BUILD_RS: &str = include_str!("../../src-tauri/build.rs");
+const API_JS: &str = include_str!("../../ui/api.js");
 
 /// The strings of `const COMMANDS: &[&str] = &[ ... ];` in build.rs.
 fn commands() -> Vec<String> {

@@ -2,14 +2,8 @@
 //! from a fixed-seed generator, through the same bodies libFuzzer runs (`src-tauri/fuzz/src/lib.rs`).
 //! The long campaign is `scripts/fuzz.sh`; this keeps every target alive in the test command.
 
-#[path = "support/fuzz_seeds.rs"]
-mod fuzz_seeds;
-#[path = "support/keys.rs"]
-mod keys;
-#[path = "../src-tauri/fuzz/src/lib.rs"]
-mod targets;
-#[path = "support/wild.rs"]
-mod wild;
+use crate::support::fuzz_seeds;
+use crate::support::targets;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;

@@ -2,8 +2,7 @@
 //! loopback App Store Connect double. Exit codes, the `--json` shape, and no
 //! key or token anywhere in the output or the debug log.
 
-#[path = "support/apple_double.rs"]
-mod apple_double;
+use crate::support::apple_double;
 
 use apple_double::{AppleDouble, DoubleKey, Scenario};
 use asc_key_wizard::core::key::PrivateKey;

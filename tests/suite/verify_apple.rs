@@ -2,8 +2,7 @@
 //! outcome of issue 3, each with its attempts and a bounded wall time
 //! (timeouts and backoff are shrunk through `VerifyOptions`).
 
-#[path = "support/apple_double.rs"]
-mod apple_double;
+use crate::support::apple_double;
 
 use apple_double::{Access, AppleDouble, Canned, DoubleKey, Scenario};
 use asc_key_wizard::core::apple::{self, Credentials, Verification, VerifyOptions};

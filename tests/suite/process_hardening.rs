@@ -3,8 +3,6 @@
 //! process's /proc entries belong to its user, a non-dumpable one's to root: the kernel's own
 //! verdict, read from outside (as root the binary runs as `nobody` to make the two differ).
 
-#![cfg(target_os = "linux")]
-
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! by hand against it:
 //!
 //! ```text
-//! cargo test --no-default-features --test verify_double_standalone -- --ignored --nocapture
+//! cargo test --no-default-features --test suite verify_double_standalone:: -- --ignored --nocapture
 //! ```
 //!
 //! With `ASC_DOUBLE_KEY` (path to a .p8), `ASC_DOUBLE_KEY_ID` and
@@ -10,8 +10,7 @@
 //! otherwise it generates one and writes it to a temporary folder. It prints
 //! `ASC_API_BASE=http://127.0.0.1:<port>` and serves until interrupted.
 
-#[path = "support/apple_double.rs"]
-mod apple_double;
+use crate::support::apple_double;
 
 use apple_double::DoubleKey;
 use p256::pkcs8::DecodePrivateKey;

@@ -3,8 +3,7 @@
 //! rule, the one Issuer ID is offered, and each way Download hands the key over ends, through
 //! `core::asc_window::catch`, in the very key, with the Key ID from its name; a second download is 410.
 
-#[path = "support/asc_pages.rs"]
-mod asc_pages;
+use crate::support::asc_pages;
 
 use asc_key_wizard::core::asc_window::{self, catch, pages, Page, Rule, Verdict};
 use asc_key_wizard::core::key::{self, CheckInput};
