@@ -1,6 +1,6 @@
 //! The embedded App Store Connect window's rules, Tauri-free: where it may go (`navigation`), how the key's download is caught off the disk (`catch`), which page it shows and what to do there (`pages`).
 //!
-//! `app/asc_window.rs` applies these to a real webview; every decision and every word lives here so
+//! `app/asc_window/` applies these to a real webview; every decision and every word lives here so
 //! it is tested without a window.
 
 pub mod catch;
