@@ -1648,14 +1648,14 @@ async fn e2e_u_app_store_connect_410() {
         !webview.exists(),
         "signed out: the window's web data is gone"
     );
-    assert!(
-        j.js(
-            "return document.querySelector('#asc-guide').hidden;",
-            vec![]
-        )
-        .await
-            == json!(true)
-    );
+    // The guide goes once the sign-out is done (it waits for the folder to stay gone).
+    j.wait_js(
+        "the guide to go with the sign-out",
+        "return document.querySelector('#asc-guide').hidden;",
+        vec![],
+        WAIT,
+    )
+    .await;
     assert_no_key_in_page(&j, &key).await;
     j.finish().await;
 }

@@ -49,10 +49,19 @@ pub fn open_asc_window<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     Ok(open_window(&app)?)
 }
 
-/// "Sign out of Apple in this app" (and Finish): close the window, remove its web data.
+/// "Sign out of Apple in this app" (and Finish): close the window, remove its web data. Async:
+/// the removal waits for the web view's processes to stop writing, off the window's thread.
 #[tauri::command]
-pub fn sign_out_of_apple<R: Runtime>(app: AppHandle<R>) -> Result<()> {
-    Ok(sign_out(&app)?)
+pub async fn sign_out_of_apple<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    let signing_out = tauri::async_runtime::spawn_blocking(move || sign_out(&app));
+    Ok(signing_out.await.map_err(|e| {
+        Problem::new(
+            crate::core::problem::Code::Internal,
+            "Signing out of Apple in this app stopped halfway.",
+            "Try again.",
+        )
+        .detail(&e)
+    })??)
 }
 
 /// Remember the way the merchant chose in step 2 (the window, or the browser).

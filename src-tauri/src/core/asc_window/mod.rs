@@ -19,6 +19,11 @@ use crate::core::problem::Code;
 use crate::core::Problem;
 use std::path::{Path, PathBuf};
 
+/// How long the window's web data must stay gone for a sign-out to count.
+pub const SIGN_OUT_SETTLE: std::time::Duration = std::time::Duration::from_millis(800);
+/// How long a sign-out keeps removing a folder that comes back.
+pub const SIGN_OUT_LIMIT: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// The window's own folders, under the app's local data folder (0700 each). `webview` is its web
 /// data (cookies: the Apple sign-in kept across launches, so a merchant waiting for Apple's Request
 /// Access stays signed in), never shared with the wizard's: on Linux the download handler belongs
@@ -67,26 +72,34 @@ impl Folders {
     /// with it), and any download not yet read. The window must be closed first.
     pub fn sign_out(&self) -> Result<(), Problem> {
         self.wipe_downloads();
-        // The web view's own processes may still be writing their last files as the window goes:
-        // a folder that refills while it is removed is tried again, for up to two seconds.
-        let mut tries = 0;
+        // The web view's own processes finish clearing its data after the window is gone (WebKitGTK
+        // clears asynchronously) and may write their files again: the folder is removed until it
+        // has stayed gone for `SIGN_OUT_SETTLE`, for up to `SIGN_OUT_LIMIT`.
+        let started = std::time::Instant::now();
+        let mut gone_since: Option<std::time::Instant> = None;
         loop {
-            match std::fs::remove_dir_all(&self.webview) {
-                Ok(()) => return Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-                Err(_) if tries < 20 => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(100));
+            let removed = match std::fs::remove_dir_all(&self.webview) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e),
+            };
+            if removed.is_ok() && !self.webview.exists() {
+                let since = *gone_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() >= SIGN_OUT_SETTLE {
+                    return Ok(());
                 }
-                Err(e) => {
-                    return Err(Problem::new(
-                        Code::WriteFailed,
-                        "The App Store Connect window's sign-in could not be removed.",
-                        "Close the wizard and try again; or sign out on the App Store Connect page itself.",
-                    )
-                    .detail(&e))
-                }
+            } else {
+                gone_since = None;
             }
+            if started.elapsed() >= SIGN_OUT_LIMIT {
+                return Err(Problem::new(
+                    Code::WriteFailed,
+                    "The App Store Connect window's sign-in could not be removed.",
+                    "Close the wizard and try again; or sign out on the App Store Connect page itself.",
+                )
+                .detail(removed.err().map_or("the folder came back".to_owned(), |e| e.to_string())));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
 
@@ -121,6 +134,27 @@ mod tests {
         assert!(!f.webview.exists());
         assert_eq!(std::fs::read_dir(&f.downloads).unwrap().count(), 0);
         f.sign_out().unwrap();
+    }
+
+    #[test]
+    fn a_sign_in_folder_that_comes_back_is_removed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = Folders::under(dir.path());
+        f.prepare().unwrap();
+        let webview = f.webview.clone();
+        // As WebKitGTK finishing its asynchronous clear after the window went: the folder is
+        // written once more, a moment after it was removed.
+        let late = std::thread::spawn(move || {
+            while webview.exists() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            std::fs::create_dir_all(&webview).unwrap();
+            std::fs::write(webview.join("cookies.sqlite"), "late").unwrap();
+        });
+        f.sign_out().unwrap();
+        late.join().unwrap();
+        assert!(!f.webview.exists(), "the late write was removed too");
     }
 
     #[test]
