@@ -1034,6 +1034,7 @@ async fn e2e_f_keyboard_only() {
     }
     let (key, key_id, issuer, apple) = team_key_at_apple();
     let (dashboard, home, env) = picked_with_dashboard(&key, &key_id, &apple);
+    let env = env.var("ASC_WIZARD_E2E_OPENED", home.path().join("opened.log"));
     let mut j = Journey::start("f-keyboard-only", home, env).await;
     let space: char = Key::Space.into();
     let enter: char = Key::Enter.into();
@@ -1064,6 +1065,22 @@ async fn e2e_f_keyboard_only() {
     j.wait_step("create").await;
     j.wait_heading_focus("create").await;
     j.shot("create").await;
+    // "Use my browser instead" by keyboard: the two ways swap places (the browser now first) and
+    // the focus stays on the button pressed.
+    j.tab_to("#open-asc").await;
+    j.press(enter).await;
+    j.wait_js(
+        "the browser way first",
+        "return document.querySelector('#asc-ways').firstElementChild.id === 'open-asc';",
+        vec![],
+        WAIT,
+    )
+    .await;
+    assert!(
+        j.focus_is("#open-asc").await,
+        "focus after the swap: {}",
+        j.focus_desc().await
+    );
     j.tab_to(&next_of("create")).await;
     j.press(enter).await;
 

@@ -53,7 +53,13 @@ function applyWay() {
   here.className = browser ? 'secondary' : 'primary';
   other.className = browser ? 'primary' : 'secondary';
   here.textContent = browser ? 'Open App Store Connect in this app instead' : 'Open App Store Connect here';
-  $('#asc-ways').replaceChildren(...(browser ? [other, here] : [here, other]));
+  const order = browser ? [other, here] : [here, other];
+  const box = $('#asc-ways');
+  if (box.firstElementChild === order[0]) return;
+  // Moving the buttons takes focus from the one just pressed: it is given back.
+  const focused = document.activeElement;
+  box.replaceChildren(...order);
+  if (order.includes(focused)) focused.focus();
 }
 
 async function openHere() {
